@@ -1,0 +1,42 @@
+/**
+ * Error classes of resque-ts. Each message says what was wrong and what to do about it.
+ * `name` is set explicitly so failure entries record a readable exception name even after bundling.
+ */
+export class ResqueError extends Error {
+  override name = "ResqueError";
+}
+
+/** A job class has no queue and none was given (Resque's NoQueueError). */
+export class NoQueueError extends ResqueError {
+  override name = "NoQueueError";
+}
+
+/** A job name is not registered with this Resque instance. */
+export class UnknownJobError extends ResqueError {
+  override name = "UnknownJobError";
+}
+
+/** Job arguments that JSON cannot carry faithfully (BigInt, cycles, functions, Dates, ...). */
+export class InvalidArgumentsError extends ResqueError {
+  override name = "InvalidArgumentsError";
+}
+
+/** A queued payload is not valid JSON (or is empty). */
+export class PayloadDecodeError extends ResqueError {
+  override name = "PayloadDecodeError";
+}
+
+/** A queued payload is JSON but not a job: no string `class`, or `args` not an array. */
+export class InvalidPayloadError extends ResqueError {
+  override name = "InvalidPayloadError";
+}
+
+/** Invalid configuration or options given to the library. */
+export class ConfigurationError extends ResqueError {
+  override name = "ConfigurationError";
+}
+
+/** Thrown when an interrupted job's worker shut down before the job finished. */
+export class ShutdownError extends ResqueError {
+  override name = "ShutdownError";
+}

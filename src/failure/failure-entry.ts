@@ -1,0 +1,106 @@
+/**
+ * Builds and reads entries of the `failed` list in Ruby Resque's format:
+ * {"failed_at","payload","exception","error","backtrace","worker","queue"} in that order.
+ * The payload is embedded byte for byte. A payload that is not a usable job is embedded as a
+ * readable {class,args} stand-in (resque-web must render it) with the original in "raw_payload".
+ */
+import { decodePayload } from "../job/payload.js";
+import { rawMember } from "../job/json-span.js";
+import { failureTime, parseResqueTime } from "../redis/time-formats.js";
+import { backtraceOf, errorMessage, exceptionName } from "./backtrace.js";
+
+export interface FailureDetails {
+  error: unknown;
+  /** The payload exactly as it came off the queue. */
+  payload: string;
+  queue: string;
+  workerId: string;
+  failedAt?: Date;
+  /** Extra members of our own, appended after Resque's (e.g. which hook failed). */
+  extra?: Record<string, unknown>;
+}
+
+export function buildFailureEntry(details: FailureDetails): string {
+  const decoded = decodePayload(details.payload);
+  let payload = details.payload;
+  const extra: Record<string, unknown> = { ...details.extra };
+  if (!decoded.ok) {
+    const className = decoded.className ?? "(invalid payload)";
+    const args = Array.isArray(decoded.args) ? decoded.args : [];
+    payload = JSON.stringify({ class: className, args });
+    extra.raw_payload = details.payload;
+  }
+  const head =
+    `{"failed_at":${JSON.stringify(failureTime(details.failedAt ?? new Date()))}` +
+    `,"payload":${payload}` +
+    `,"exception":${JSON.stringify(exceptionName(details.error))}` +
+    `,"error":${JSON.stringify(errorMessage(details.error))}` +
+    `,"backtrace":${JSON.stringify(backtraceOf(details.error))}` +
+    `,"worker":${JSON.stringify(details.workerId)}` +
+    `,"queue":${JSON.stringify(details.queue)}`;
+  const tail = Object.entries(extra)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `,${JSON.stringify(k)}:${JSON.stringify(v)}`)
+    .join("");
+  return `${head}${tail}}`;
+}
+
+/** A failed job as the admin API shows it. */
+export interface FailedJob {
+  /** Position in the failed list (0 = oldest), as Resque's index-based API uses. */
+  index: number;
+  failedAt: Date | undefined;
+  payload: { class: string; args: unknown[] };
+  exception: string;
+  error: string;
+  backtrace: string[];
+  worker: string;
+  queue: string;
+  retriedAt: Date | undefined;
+  /** The original bytes of a payload that could not be decoded. */
+  rawPayload?: string;
+  /** The entry exactly as stored. */
+  raw: string;
+}
+
+/** Parses an entry; tolerant of entries written by Ruby Resque, node-resque and resque-retry. */
+export function parseFailureEntry(raw: string, index: number): FailedJob {
+  let entry: Record<string, unknown> = {};
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) entry = parsed as Record<string, unknown>;
+  } catch {
+    // An unreadable entry is still listed (and removable) with what little is known.
+  }
+  const payload = (entry.payload && typeof entry.payload === "object" ? entry.payload : {}) as { class?: unknown; args?: unknown };
+  const str = (v: unknown) => (typeof v === "string" ? v : v == null ? "" : String(v));
+  return {
+    index,
+    failedAt: parseResqueTime(str(entry.failed_at)),
+    payload: { class: str(payload.class), args: Array.isArray(payload.args) ? payload.args : [] },
+    exception: str(entry.exception),
+    error: str(entry.error),
+    backtrace: Array.isArray(entry.backtrace) ? entry.backtrace.map(str) : [],
+    worker: str(entry.worker),
+    queue: str(entry.queue),
+    retriedAt: parseResqueTime(str(entry.retried_at)),
+    ...(typeof entry.raw_payload === "string" ? { rawPayload: entry.raw_payload } : {}),
+    raw,
+  };
+}
+
+/**
+ * The payload to put back on the queue for an entry: the original bytes where the entry embeds a
+ * plain {"class","args"} payload (or kept them in raw_payload), else a fresh Resque encoding.
+ */
+export function payloadToRequeue(job: FailedJob): string {
+  if (job.rawPayload !== undefined) return job.rawPayload;
+  const embedded = rawMember(job.raw, "payload");
+  if (embedded) {
+    const decoded = decodePayload(embedded);
+    if (decoded.ok && /^\{"class":/.test(embedded) && Object.keys(JSON.parse(embedded) as object).join() === "class,args") {
+      return embedded;
+    }
+  }
+  return JSON.stringify({ class: job.payload.class, args: job.payload.args });
+}

@@ -1,0 +1,19 @@
+/** resque-ts public API. */
+export { Resque, type ResqueOptions, type QueuedJob } from "./resque.js";
+export { Job, defineJob, type JobClass, type JobContext, type ArgsOf } from "./job/job.js";
+export { Worker, type WorkerOptions, type WorkerEvents, type JobEvent, type StopOptions } from "./worker/worker.js";
+export { FailedJobs, FailedEntryChangedError } from "./failure/failed-jobs.js";
+export type { FailedJob } from "./failure/failure-entry.js";
+export type { RedisConnectionOption, ClusterConnection } from "./redis/connection.js";
+export type { Logger } from "./logger.js";
+export {
+  ResqueError,
+  NoQueueError,
+  UnknownJobError,
+  InvalidArgumentsError,
+  PayloadDecodeError,
+  InvalidPayloadError,
+  ConfigurationError,
+  ShutdownError,
+} from "./errors.js";
+export { VERSION } from "./version.js";

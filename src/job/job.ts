@@ -1,0 +1,75 @@
+/**
+ * The Job base class. A job is a class with a static `queue` and an instance `perform`; a fresh
+ * instance runs each job, with `this.context` describing the run.
+ */
+import type { Logger } from "../logger.js";
+
+export interface JobContext {
+  /** The class name written in the payload (static jobName, or the class name). */
+  readonly jobName: string;
+  readonly queue: string;
+  readonly args: readonly unknown[];
+  /** The id of the worker slot running the job (host:pid:queues). */
+  readonly workerId: string;
+  /** Fires when the job should stop: worker shutdown, USR1, or its timeout. */
+  readonly signal: AbortSignal;
+  readonly logger: Logger;
+  /** 0 on the first run; the retry plugin sets it on later attempts. */
+  attempt: number;
+  /** How many retries the retry plugin allows, when the job has one. */
+  retryLimit?: number;
+  /** The payload exactly as it was on the queue. */
+  readonly payload: string;
+}
+
+export abstract class Job<Args extends unknown[] = unknown[]> {
+  /** The queue `enqueue` uses for this job (Resque's @queue). */
+  static queue?: string;
+  /** The class name in the payload, when it differs from the JavaScript class name (e.g. "Mailer::Deliver"). */
+  static jobName?: string;
+
+  /** Set by the worker before perform runs. */
+  declare context: JobContext;
+
+  abstract perform(...args: Args): unknown;
+}
+
+/** Any concrete job class. */
+export type JobClass<Args extends unknown[] = any[]> = (new () => Job<Args>) & {
+  queue?: string;
+  jobName?: string;
+  readonly name: string;
+};
+
+/** The perform arguments of a job class. */
+export type ArgsOf<J> = J extends new () => { perform(...args: infer A): unknown } ? A : never;
+
+/** The name written as "class" in a payload. */
+export function jobNameOf(job: JobClass): string {
+  return job.jobName ?? job.name;
+}
+
+/** Whether a value is a job class (a subclass of Job). */
+export function isJobClass(value: unknown): value is JobClass {
+  return typeof value === "function" && value.prototype instanceof Job;
+}
+
+/**
+ * A job from a plain function, for code that does not want a class:
+ * `const Resize = defineJob("Resize", async (url: string) => {...}, { queue: "images" })`.
+ * Inside the function, `this` is the job instance (so `this.context` works).
+ */
+export function defineJob<Args extends unknown[]>(
+  name: string,
+  perform: (this: Job<Args>, ...args: Args) => unknown,
+  options: { queue?: string } = {},
+): JobClass<Args> {
+  const defined = class extends Job<Args> {
+    static override jobName = name;
+    static override queue = options.queue;
+    perform(...args: Args): unknown {
+      return perform.apply(this, args);
+    }
+  };
+  return defined;
+}

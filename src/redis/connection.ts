@@ -1,0 +1,74 @@
+/**
+ * Creating and owning ioredis clients: from a URL, a socket path, an options object (including
+ * Sentinel), Cluster nodes, or a client the application already has.
+ */
+import { Cluster, Redis, type ClusterNode, type ClusterOptions, type RedisOptions } from "ioredis";
+
+export type RedisClient = Redis | Cluster;
+
+/** Redis Cluster: the seed nodes and ioredis cluster options. */
+export interface ClusterConnection {
+  cluster: ClusterNode[];
+  options?: ClusterOptions;
+}
+
+/**
+ * How to reach Redis:
+ * - a `redis://` / `rediss://` URL, or a unix socket path;
+ * - ioredis options (host/port/db/password, or `sentinels` + `name` for Sentinel);
+ * - `{ cluster: [...nodes], options }` for Redis Cluster;
+ * - an existing ioredis `Redis` or `Cluster` instance (the application keeps ownership).
+ */
+export type RedisConnectionOption = string | RedisOptions | ClusterConnection | RedisClient;
+
+function isClient(value: unknown): value is RedisClient {
+  return value instanceof Redis || value instanceof Cluster;
+}
+
+function isClusterConnection(value: unknown): value is ClusterConnection {
+  return typeof value === "object" && value !== null && Array.isArray((value as ClusterConnection).cluster);
+}
+
+const shared: RedisOptions = {
+  enableAutoPipelining: true,
+  // Commands wait while reconnecting instead of failing after 20 attempts (workers outlive restarts).
+  maxRetriesPerRequest: null,
+};
+
+export function createClient(option: RedisConnectionOption | undefined): { client: RedisClient; owned: boolean } {
+  if (isClient(option)) return { client: option, owned: false };
+  if (isClusterConnection(option)) {
+    const client = new Cluster(option.cluster, {
+      enableAutoPipelining: true,
+      ...option.options,
+      redisOptions: { maxRetriesPerRequest: null, ...option.options?.redisOptions },
+    });
+    return { client, owned: true };
+  }
+  if (typeof option === "string") {
+    const client = option.includes("://") ? new Redis(option, shared) : new Redis({ ...shared, path: option });
+    return { client, owned: true };
+  }
+  const fallback = process.env.REDIS_URL;
+  if (option === undefined && fallback) return createClient(fallback);
+  return { client: new Redis({ ...shared, ...option }), owned: true };
+}
+
+/**
+ * A second connection with the same settings, for blocking or subscribing (which would hold up
+ * every other command on a shared connection).
+ */
+export function duplicateClient(client: RedisClient, options: { resendAfterReconnect?: boolean } = {}): RedisClient {
+  const overrides: RedisOptions = options.resendAfterReconnect === false ? { autoResendUnfulfilledCommands: false } : {};
+  if (client instanceof Cluster) return client.duplicate(undefined, { redisOptions: { ...client.options.redisOptions, ...overrides } });
+  return client.duplicate(overrides);
+}
+
+export async function closeClient(client: RedisClient): Promise<void> {
+  if (client.status === "end") return;
+  try {
+    await client.quit();
+  } catch {
+    client.disconnect();
+  }
+}

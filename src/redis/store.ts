@@ -1,0 +1,91 @@
+/**
+ * DataStore: the only module (with the stores it composes) that sends commands to Redis.
+ * Everything above it speaks in queues, workers and failures, never in keys or commands.
+ */
+import { closeClient, createClient, duplicateClient, type RedisClient, type RedisConnectionOption } from "./connection.js";
+import { Keys, namespacePrefix } from "./keys.js";
+import { defineScripts } from "./scripts/load.js";
+import { FailureStore } from "./stores/failure-store.js";
+import { QueueStore } from "./stores/queue-store.js";
+import { StatsStore } from "./stores/stats-store.js";
+import { WorkerStore } from "./stores/worker-store.js";
+
+export interface DataStoreOptions {
+  redis?: RedisConnectionOption;
+  /** Key prefix; default "resque" (keys like resque:queue:mail). Use a hash tag ("{resque}") on Cluster. */
+  namespace?: string;
+}
+
+export class DataStore {
+  readonly keys: Keys;
+  readonly queues: QueueStore;
+  readonly workers: WorkerStore;
+  readonly failures: FailureStore;
+  readonly stats: StatsStore;
+  readonly #client: RedisClient;
+  readonly #owned: boolean;
+  readonly #extra = new Set<RedisClient>();
+
+  constructor(options: DataStoreOptions = {}) {
+    const { client, owned } = createClient(options.redis);
+    this.#client = client;
+    this.#owned = owned;
+    defineScripts(client);
+    this.keys = new Keys(namespacePrefix(options.namespace));
+    this.queues = new QueueStore(client, this.keys);
+    this.workers = new WorkerStore(client, this.keys);
+    this.failures = new FailureStore(client, this.keys);
+    this.stats = new StatsStore(client, this.keys);
+  }
+
+  /** The underlying ioredis client, for applications that want to share it. */
+  get client(): RedisClient {
+    return this.#client;
+  }
+
+  /**
+   * Calls `onQueue(name)` whenever this library enqueues to a queue, so idle workers start at once.
+   * Uses its own connection (a subscribed connection can do nothing else). Returns a stop function.
+   */
+  async subscribeWakeups(onQueue: (queue: string) => void): Promise<() => Promise<void>> {
+    const subscriber = duplicateClient(this.#client);
+    this.#extra.add(subscriber);
+    subscriber.on("error", () => {}); // reconnects on its own; the main connection reports errors
+    subscriber.on("message", (_channel: string, queue: string) => onQueue(queue));
+    await subscriber.subscribe(this.keys.wakeupChannel);
+    return async () => {
+      this.#extra.delete(subscriber);
+      await closeClient(subscriber);
+    };
+  }
+
+  /**
+   * A WorkerStore on a connection of its own that never re-sends a command after a reconnect:
+   * the work cycle must know when a call's reply was lost (see work-cycle.lua, "recovering").
+   */
+  workerConnection(): { workers: WorkerStore; close(): Promise<void> } {
+    const client = duplicateClient(this.#client, { resendAfterReconnect: false });
+    defineScripts(client);
+    this.#extra.add(client);
+    client.on("error", () => {}); // reconnects on its own; failed calls surface to the worker loop
+    return {
+      workers: new WorkerStore(client, this.keys),
+      close: async () => {
+        this.#extra.delete(client);
+        await closeClient(client);
+      },
+    };
+  }
+
+  /** Redis' own clock, in milliseconds (workers on several hosts compare times against it). */
+  async time(): Promise<number> {
+    const [seconds, micros] = await this.#client.time();
+    return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#extra].map((c) => closeClient(c)));
+    this.#extra.clear();
+    if (this.#owned) await closeClient(this.#client);
+  }
+}

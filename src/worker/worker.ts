@@ -1,0 +1,410 @@
+/**
+ * A worker process: `concurrency` slots, each registered as its own Resque worker, fed by one
+ * work loop. Each turn of the loop is one Redis call (work-cycle.lua) that reports the jobs
+ * finished since the last turn and reserves jobs for the idle slots, so slots are filled in
+ * batches and finishing costs no extra round trip. Idle, the loop sleeps until a job of its
+ * queues is enqueued by this library (pub/sub wake-up), a job finishes, or `interval` passes
+ * (the fallback for jobs pushed by other producers, such as Ruby).
+ */
+import { randomBytes } from "node:crypto";
+import { EventEmitter } from "node:events";
+import { ConfigurationError, ShutdownError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import type { DataStore } from "../redis/store.js";
+import type { FinishedSlot, ReservedJob, WorkerStore } from "../redis/stores/worker-store.js";
+import { isoUtc, isoWithOffset, rubyTimeToS } from "../redis/time-formats.js";
+import { VERSION } from "../version.js";
+import type { Processor } from "./processor.js";
+import { parseQueues, type ParsedQueues } from "./queue-selection.js";
+import { Wakeup } from "./wakeup.js";
+import { slotIds } from "./worker-id.js";
+
+export interface WorkerOptions {
+  /** Queues in priority order; "*" for all, globs like "mail_*", "!name" to exclude. */
+  queues: string | readonly string[];
+  /** Jobs run at once by this process (async slots). Default 1. */
+  concurrency?: number;
+  /**
+   * Seconds between polls when idle (default 5, like Resque's INTERVAL). Jobs enqueued by this
+   * library wake the worker at once; the poll finds jobs pushed by other producers.
+   * 0 makes the worker stop as soon as its queues are empty.
+   */
+  interval?: number;
+  /** Seconds between heartbeats (default 10). */
+  heartbeatInterval?: number;
+  /**
+   * Seconds an immediate stop waits for aborted jobs before requeueing them
+   * (default RESQUE_TERM_TIMEOUT or 4).
+   */
+  shutdownTimeout?: number;
+  /** Set process.title to "resque-<version>: ..." as Ruby Resque does (default true). */
+  processTitle?: boolean;
+  /** Host name used in worker ids (default os.hostname()). */
+  host?: string;
+  logger?: Logger;
+}
+
+export interface JobEvent {
+  workerId: string;
+  queue: string;
+  /** The payload's class, when it could be read. */
+  jobName: string | undefined;
+  args: readonly unknown[];
+  payload: string;
+}
+
+export interface WorkerEvents {
+  "job:start": [JobEvent];
+  "job:success": [JobEvent & { durationMs: number }];
+  "job:failure": [JobEvent & { error: unknown; durationMs: number }];
+  /** A job interrupted by an immediate stop went back to the front of its queue. */
+  "job:requeued": [JobEvent];
+  /** The worker went from working to having nothing to do. */
+  idle: [];
+  paused: [];
+  resumed: [];
+  /** A Redis call failed; the worker keeps retrying with backoff. */
+  error: [Error];
+  stopped: [];
+}
+
+interface RunningJob {
+  reserved: ReservedJob;
+  controller: AbortController;
+  startedAt: number;
+  jobName: string | undefined;
+  args: readonly unknown[];
+  /** Aborted by an immediate stop: a failure now means "interrupted", and it is requeued. */
+  interrupted: boolean;
+  /** Given up on after the shutdown grace period; its late result is ignored. */
+  abandoned: boolean;
+}
+
+interface Slot {
+  id: string;
+  running: RunningJob | undefined;
+}
+
+export interface StopOptions {
+  /** Abort running jobs and requeue those that do not finish within shutdownTimeout. */
+  immediate?: boolean;
+}
+
+function peekPayload(payload: string): { jobName: string | undefined; args: readonly unknown[] } {
+  try {
+    const value = JSON.parse(payload) as { class?: unknown; args?: unknown };
+    return { jobName: typeof value.class === "string" ? value.class : undefined, args: Array.isArray(value.args) ? value.args : [] };
+  } catch {
+    return { jobName: undefined, args: [] };
+  }
+}
+
+export class Worker extends EventEmitter<WorkerEvents> {
+  readonly queues: ParsedQueues;
+  readonly concurrency: number;
+  readonly ids: readonly string[];
+  readonly #slots: Slot[];
+  readonly #store: DataStore;
+  readonly #processor: Processor;
+  readonly #logger: Logger;
+  readonly #intervalMs: number;
+  readonly #heartbeatMs: number;
+  readonly #shutdownMs: number;
+  readonly #processTitle: boolean;
+  readonly #wakeup = new Wakeup();
+  readonly #outcomes: FinishedSlot[] = [];
+  readonly #tokenPrefix = randomBytes(4).toString("hex");
+  #cycles = 0;
+  #state: "new" | "running" | "stopping" | "stopped" = "new";
+  #stopRequested = false;
+  #paused = false;
+  #pausedByRedis = false;
+  #busy = false;
+  #lastTitle = "";
+  #connection: { workers: WorkerStore; close(): Promise<void> } | undefined;
+  #unsubscribe: (() => Promise<void>) | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #loop: Promise<void> | undefined;
+  #stopping: Promise<void> | undefined;
+  #resolveStopped!: () => void;
+  /** Resolves once the worker has stopped and unregistered (after stop(), or an empty queue with interval 0). */
+  readonly stopped: Promise<void> = new Promise((resolve) => (this.#resolveStopped = resolve));
+
+  constructor(store: DataStore, processor: Processor, options: WorkerOptions & { logger: Logger }) {
+    super();
+    this.#store = store;
+    this.#processor = processor;
+    this.queues = parseQueues(options.queues);
+    this.concurrency = options.concurrency ?? 1;
+    if (!Number.isInteger(this.concurrency) || this.concurrency < 1) {
+      throw new ConfigurationError(`concurrency must be a whole number of at least 1, got ${options.concurrency}.`);
+    }
+    const interval = options.interval ?? 5;
+    if (!(interval >= 0)) throw new ConfigurationError(`interval must be 0 or more seconds, got ${options.interval}.`);
+    this.#intervalMs = interval * 1000;
+    this.#heartbeatMs = (options.heartbeatInterval ?? 10) * 1000;
+    this.#shutdownMs = (options.shutdownTimeout ?? Number(process.env.RESQUE_TERM_TIMEOUT ?? 4)) * 1000;
+    this.#processTitle = options.processTitle ?? true;
+    this.#logger = options.logger;
+    this.ids = slotIds({ host: options.host, queues: this.queues.entries, concurrency: this.concurrency });
+    this.#slots = this.ids.map((id) => ({ id, running: undefined }));
+  }
+
+  get paused(): boolean {
+    return this.#paused || this.#pausedByRedis;
+  }
+
+  /** Number of jobs running now. */
+  get running(): number {
+    return this.#slots.filter((s) => s.running).length;
+  }
+
+  /** Registers the worker's slots in Redis and starts taking jobs. */
+  async start(): Promise<void> {
+    if (this.#state !== "new") throw new ConfigurationError("A worker can be started once; create a new one to start again.");
+    this.#state = "running";
+    this.#connection = this.#store.workerConnection();
+    const now = new Date(await this.#store.time());
+    await this.#connection.workers.register(this.ids, rubyTimeToS(now), isoWithOffset(now));
+    this.#unsubscribe = await this.#store.subscribeWakeups((queue) => {
+      if (this.queues.matches(queue) && !this.paused && this.#slots.some((s) => !s.running)) this.#wakeup.poke();
+    });
+    this.#heartbeat = setInterval(() => void this.#beat(), this.#heartbeatMs);
+    this.#heartbeat.unref();
+    this.#title();
+    this.#logger.info({ workers: this.ids }, "worker started");
+    this.#loop = this.#run().catch((error: unknown) => {
+      this.#logger.error({ err: error }, "work loop crashed");
+    });
+  }
+
+  /**
+   * Stops taking jobs. By default waits for running jobs to finish (Resque's QUIT); with
+   * `immediate` aborts them (their signal fires), waits up to shutdownTimeout, and requeues
+   * what did not finish at the front of its queue (TERM/INT).
+   */
+  stop(options: StopOptions = {}): Promise<void> {
+    if (this.#state === "new") {
+      this.#state = "stopped";
+      this.#resolveStopped();
+      return Promise.resolve();
+    }
+    if (options.immediate) this.#interruptAll();
+    this.#stopping ??= this.#shutdown();
+    return this.#stopping;
+  }
+
+  /** Stops taking new jobs until resume() (Resque's USR2). Running jobs continue. */
+  pause(): void {
+    if (this.#paused) return;
+    this.#paused = true;
+    if (!this.#pausedByRedis) this.emit("paused");
+    this.#title();
+  }
+
+  /** Takes jobs again after pause() (Resque's CONT). */
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    if (!this.#pausedByRedis) this.emit("resumed");
+    this.#wakeup.poke();
+    this.#title();
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#stopRequested = true;
+    this.#state = "stopping";
+    this.#title();
+    this.#wakeup.poke();
+    await this.#loop;
+    clearInterval(this.#heartbeat);
+    await this.#unsubscribe?.();
+    try {
+      // Anything still recorded (a cycle that could not be flushed) goes back to its queue.
+      await this.#connection?.workers.unregister(this.ids, "requeue");
+    } catch (error) {
+      this.#logger.error({ err: error }, "could not unregister worker");
+    }
+    await this.#connection?.close();
+    this.#state = "stopped";
+    this.#logger.info({ workers: this.ids }, "worker stopped");
+    this.emit("stopped");
+    this.#resolveStopped();
+  }
+
+  #interruptAll(): void {
+    for (const slot of this.#slots) {
+      const running = slot.running;
+      if (!running || running.interrupted) continue;
+      running.interrupted = true;
+      running.controller.abort(new ShutdownError("The worker is shutting down."));
+    }
+    const timer = setTimeout(() => this.#abandonInterrupted(), this.#shutdownMs);
+    timer.unref();
+  }
+
+  /** After the grace period, jobs that ignored their abort signal are requeued. */
+  #abandonInterrupted(): void {
+    for (const slot of this.#slots) {
+      const running = slot.running;
+      if (!running?.interrupted) continue;
+      running.abandoned = true;
+      this.#finish(slot, running, { outcome: "requeue", queue: running.reserved.queue, payload: running.reserved.payload });
+      this.#logger.warn({ worker: slot.id, queue: running.reserved.queue }, "job did not stop in time; requeued");
+      this.emit("job:requeued", this.#event(running));
+    }
+  }
+
+  async #run(): Promise<void> {
+    let recovering = false;
+    let failures = 0;
+    for (;;) {
+      const idle = this.#stopRequested || this.#paused ? [] : this.#slots.filter((s) => !s.running).map((s) => s.id);
+      if (this.#stopRequested && idle.length === 0 && this.#outcomes.length === 0 && this.running === 0) return;
+      const finished = this.#outcomes.splice(0);
+      if (finished.length === 0 && idle.length === 0) {
+        await this.#wakeup.wait(this.#intervalMs || 1000);
+        continue;
+      }
+      const pokes = this.#wakeup.pokes;
+      this.#wakeup.clear();
+      let result;
+      try {
+        result = await this.#connection!.workers.workCycle({
+          reservation: `${this.#tokenPrefix}-${++this.#cycles}`,
+          recovering,
+          finished,
+          idleSlots: idle,
+          selection: this.queues.selection,
+          runAt: isoUtc(new Date()),
+          honourPause: true,
+        });
+      } catch (error) {
+        // The reply may be lost after the script ran: keep the outcomes and let the next call check.
+        this.#outcomes.unshift(...finished);
+        recovering = true;
+        if (failures++ === 0) {
+          this.#logger.error({ err: error }, "Redis call failed; retrying with backoff");
+          if (this.listenerCount("error") > 0) this.emit("error", error as Error);
+        }
+        if (this.#stopRequested && this.running === 0 && failures > 5) {
+          // Shutting down while Redis is unreachable: unfinished reservations stay recorded in
+          // their worker keys, where dead-worker pruning requeues them.
+          this.#logger.error({ unreported: this.#outcomes.length }, "stopping without reaching Redis");
+          return;
+        }
+        await this.#wakeup.wait(Math.min(100 * 2 ** failures, 5000));
+        continue;
+      }
+      if (failures > 0) this.#logger.warn("Redis reachable again; worker continues");
+      failures = 0;
+      recovering = false;
+      this.#notePause(result.paused);
+      for (const reserved of result.reserved) this.#begin(reserved);
+      if (idle.length > 0 && result.reserved.length < idle.length) {
+        // The queues ran dry (or all workers are paused).
+        if (this.running === 0 && this.#busy) {
+          this.#busy = false;
+          this.emit("idle");
+          this.#title();
+        }
+        if (this.#intervalMs === 0 && this.running === 0 && this.#outcomes.length === 0 && !result.paused) {
+          this.#stopRequested = true;
+          void this.stop();
+          continue;
+        }
+        if (this.#wakeup.pokes !== pokes) continue; // something happened during the call
+        await this.#wakeup.wait(this.#intervalMs || 1000);
+      }
+    }
+  }
+
+  #notePause(pausedByRedis: boolean): void {
+    if (pausedByRedis === this.#pausedByRedis) return;
+    this.#pausedByRedis = pausedByRedis;
+    if (!this.#paused) this.emit(pausedByRedis ? "paused" : "resumed");
+  }
+
+  #begin(reserved: ReservedJob): void {
+    const slot = this.#slots.find((s) => s.id === reserved.workerId);
+    if (!slot || slot.running) {
+      this.#logger.error({ worker: reserved.workerId }, "reserved a job for a slot that is not idle; requeueing it");
+      this.#outcomes.push({ workerId: reserved.workerId, outcome: "requeue", queue: reserved.queue, payload: reserved.payload, reservation: reserved.reservation });
+      return;
+    }
+    const { jobName, args } = peekPayload(reserved.payload);
+    const running: RunningJob = {
+      reserved,
+      controller: new AbortController(),
+      startedAt: performance.now(),
+      jobName,
+      args,
+      interrupted: false,
+      abandoned: false,
+    };
+    slot.running = running;
+    if (!this.#busy) {
+      this.#busy = true;
+      this.#title();
+    }
+    this.emit("job:start", this.#event(running));
+    this.#processor.run(reserved, { signal: running.controller.signal, logger: this.#logger }).then(
+      (result) => {
+        if (running.abandoned) return;
+        const durationMs = performance.now() - running.startedAt;
+        if (result.kind === "done") {
+          this.#finish(slot, running, { outcome: "done" });
+          this.emit("job:success", { ...this.#event(running), durationMs });
+        } else if (running.interrupted) {
+          this.#finish(slot, running, { outcome: "requeue", queue: reserved.queue, payload: reserved.payload });
+          this.emit("job:requeued", this.#event(running));
+        } else {
+          this.#finish(slot, running, { outcome: "failed", failureEntry: result.failureEntry });
+          this.emit("job:failure", { ...this.#event(running), error: result.error, durationMs });
+        }
+      },
+      (error: unknown) => {
+        // Processor.run does not throw; if it ever does, the job must not vanish.
+        this.#logger.error({ err: error }, "processor crashed; requeueing job");
+        this.#finish(slot, running, { outcome: "requeue", queue: reserved.queue, payload: reserved.payload });
+      },
+    );
+  }
+
+  #finish(
+    slot: Slot,
+    running: RunningJob,
+    outcome: { outcome: "done" } | { outcome: "failed"; failureEntry: string } | { outcome: "requeue"; queue: string; payload: string },
+  ): void {
+    if (slot.running === running) slot.running = undefined;
+    this.#outcomes.push({ ...outcome, workerId: slot.id, reservation: running.reserved.reservation } as FinishedSlot);
+    this.#wakeup.poke();
+  }
+
+  #event(running: RunningJob): JobEvent {
+    const { reserved } = running;
+    return { workerId: reserved.workerId, queue: reserved.queue, jobName: running.jobName, args: running.args, payload: reserved.payload };
+  }
+
+  async #beat(): Promise<void> {
+    try {
+      const now = new Date(await this.#store.time());
+      await this.#store.workers.heartbeat(this.ids, isoWithOffset(now));
+    } catch (error) {
+      this.#logger.debug({ err: error }, "heartbeat failed");
+    }
+  }
+
+  /** Ruby's pruner recognises live workers on a host by a title matching "resque-<digit>". */
+  #title(): void {
+    if (!this.#processTitle) return;
+    const queues = this.queues.entries.join(",");
+    let what: string;
+    if (this.#state === "stopping") what = "Shutting down";
+    else if (this.paused) what = "Paused";
+    else if (this.#busy) what = `Processing ${queues}`;
+    else what = `Waiting for ${queues}`;
+    const title = `resque-${VERSION}: ${what}`;
+    if (title !== this.#lastTitle) process.title = this.#lastTitle = title;
+  }
+}

@@ -1,0 +1,31 @@
+import { transform } from "esbuild";
+import { defineConfig, type Plugin } from "vitest/config";
+
+// Vite 8's own transform does not lower TC39 decorators, which Node 20 cannot run.
+// esbuild does, so every TypeScript file goes through it first.
+function lowerDecorators(): Plugin {
+  return {
+    name: "resque-ts:lower-decorators",
+    enforce: "pre",
+    async transform(code, id) {
+      if (!/\.[cm]?ts$/.test(id.split("?")[0] ?? "")) return null;
+      const result = await transform(code, {
+        loader: "ts",
+        target: "es2022",
+        sourcemap: true,
+        sourcefile: id,
+      });
+      return { code: result.code, map: result.map };
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [lowerDecorators()],
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    pool: "forks",
+  },
+});
