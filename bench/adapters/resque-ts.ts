@@ -1,0 +1,128 @@
+/**
+ * resque-ts, used through its public API (src/index.ts) with default settings: one Resque
+ * instance per process, ioredis auto-pipelining, pub/sub wake-up for idle workers.
+ */
+import * as lib from "../../src/index.js";
+import { Job, Resque, VERSION, type Worker } from "../../src/index.js";
+import { inFlight } from "../in-flight.js";
+import { JOB_NAME, NotAvailableError, QUEUE, type Adapter, type BenchWorker, type Producer, type WorkerOptions } from "./adapter.js";
+
+let perform: (args: unknown[]) => void = () => {};
+
+class BenchJob extends Job<unknown[]> {
+  static override queue = QUEUE;
+  static override jobName = JOB_NAME;
+  perform(...args: unknown[]): void {
+    perform(args);
+  }
+}
+
+/**
+ * The delayed-job API S4 needs; resque-ts does not have it yet. Once `resque.enqueueAt` and
+ * the `Scheduler` export exist, S4 runs for resque-ts with no other change than making
+ * `startScheduler` below match the real constructor.
+ */
+interface DelayedJobApi {
+  enqueueAt(at: Date, job: typeof BenchJob, ...args: unknown[]): Promise<void>;
+}
+interface SchedulerDaemon {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+type SchedulerClass = new (options: { redis: string }) => SchedulerDaemon;
+
+function delayedApi(resque: Resque): DelayedJobApi | undefined {
+  const candidate = resque as unknown as Partial<DelayedJobApi>;
+  return typeof candidate.enqueueAt === "function" ? (candidate as DelayedJobApi) : undefined;
+}
+
+function schedulerClass(): SchedulerClass | undefined {
+  const candidate = (lib as Record<string, unknown>)["Scheduler"];
+  return typeof candidate === "function" ? (candidate as SchedulerClass) : undefined;
+}
+
+async function startScheduler(redisUrl: string): Promise<SchedulerDaemon> {
+  const Scheduler = schedulerClass();
+  if (!Scheduler) throw new NotAvailableError("resque-ts", "no Scheduler export yet (delayed jobs)");
+  const scheduler = new Scheduler({ redis: redisUrl });
+  await scheduler.start();
+  return scheduler;
+}
+
+class ResqueTsProducer implements Producer {
+  constructor(private readonly resque: Resque) {}
+
+  async enqueue(args: unknown[]): Promise<void> {
+    await this.resque.enqueue(BenchJob, ...args);
+  }
+
+  async enqueueBulk(argsList: unknown[][]): Promise<void> {
+    await this.resque.enqueueBulk(BenchJob, argsList);
+  }
+
+  async prefill(argsList: unknown[][]): Promise<void> {
+    for (let i = 0; i < argsList.length; i += 1000) await this.resque.enqueueBulk(BenchJob, argsList.slice(i, i + 1000));
+  }
+
+  async scheduleAt(dueMs: number, argsList: unknown[][]): Promise<void> {
+    const api = delayedApi(this.resque);
+    if (!api || !schedulerClass()) throw new NotAvailableError("resque-ts", "enqueueAt and Scheduler are not available yet");
+    const at = new Date(dueMs);
+    await inFlight(argsList.length, 100, (i) => api.enqueueAt(at, BenchJob, ...argsList[i]!));
+  }
+
+  close(): Promise<void> {
+    return this.resque.close();
+  }
+}
+
+class ResqueTsWorker implements BenchWorker {
+  readonly #worker: Worker;
+  #scheduler: SchedulerDaemon | undefined;
+  /** Whether an "idle" (a cycle that recorded every finished job) came after the last success. */
+  #recorded = true;
+
+  constructor(
+    private readonly resque: Resque,
+    private readonly redisUrl: string,
+    private readonly options: WorkerOptions,
+  ) {
+    this.#worker = resque.worker({ queues: [QUEUE], concurrency: options.concurrency });
+    this.#worker.on("job:success", () => {
+      this.#recorded = false;
+      options.completed();
+    });
+    this.#worker.on("idle", () => (this.#recorded = true));
+  }
+
+  async start(): Promise<void> {
+    if (this.options.scheduler) this.#scheduler = await startScheduler(this.redisUrl);
+    await this.#worker.start();
+  }
+
+  /** Outcomes are reported in the next work cycle; "idle" follows the cycle that recorded the last. */
+  flushed(): Promise<void> {
+    if (this.#recorded) return Promise.resolve();
+    return new Promise((resolve) => this.#worker.once("idle", resolve));
+  }
+
+  async stop(): Promise<void> {
+    await this.#scheduler?.stop();
+    await this.#worker.stop();
+    await this.resque.close();
+  }
+}
+
+export const adapter: Adapter = {
+  library: "resque-ts",
+  version: () => VERSION,
+  async producer(redisUrl) {
+    return new ResqueTsProducer(new Resque({ redis: redisUrl, jobs: [BenchJob] }));
+  },
+  async worker(redisUrl, options) {
+    perform = options.perform;
+    const resque = new Resque({ redis: redisUrl, jobs: [BenchJob] });
+    await resque.store.client.ping();
+    return new ResqueTsWorker(resque, redisUrl, options);
+  },
+};

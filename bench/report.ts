@@ -1,0 +1,98 @@
+/** Renders the results as markdown: one table of medians (min–max), ratios and targets. */
+import type { Library } from "./adapters/adapter.js";
+import { METRICS, type Metric, type Results, type Target } from "./results.js";
+
+const number = (value: number, digits: number) =>
+  value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+function cellText(results: Results, metric: Metric, library: Library): string {
+  const cell = results.cell(metric.id, library);
+  if (!cell) return "–";
+  if ("unavailable" in cell) return "n/a";
+  if ("error" in cell) return "error";
+  const values = cell.values;
+  const med = results.median(metric.id, library)!;
+  if (values.length === 1) return number(med, metric.digits);
+  return `${number(med, metric.digits)} (${number(Math.min(...values), metric.digits)}–${number(Math.max(...values), metric.digits)})`;
+}
+
+function ratio(results: Results, metric: Metric, against: Library): number | undefined {
+  const ours = results.median(metric.id, "resque-ts");
+  const theirs = results.median(metric.id, against);
+  if (ours === undefined || theirs === undefined || theirs === 0) return undefined;
+  return ours / theirs;
+}
+
+function ratioText(results: Results, metric: Metric, against: Library): string {
+  const value = ratio(results, metric, against);
+  return value === undefined ? "–" : `${value.toFixed(2)}×`;
+}
+
+const opText = { ">=": "≥", "<=": "≤", "<": "<" } as const;
+
+function compare(op: Target["op"], value: number, bound: number): boolean {
+  return op === ">=" ? value >= bound : op === "<=" ? value <= bound : value < bound;
+}
+
+/** Whether resque-ts meets the metric's target: true, false, or undefined when it cannot be told. */
+export function targetMet(results: Results, metric: Metric): boolean | undefined {
+  const target = metric.target;
+  if (!target) return undefined;
+  if (target.kind === "absolute") {
+    const ours = results.median(metric.id, "resque-ts");
+    return ours === undefined ? undefined : compare(target.op, ours, target.value);
+  }
+  const against: Library[] = target.against === "both" ? ["bullmq", "node-resque"] : ["bullmq"];
+  const ratios = against.map((library) => ratio(results, metric, library));
+  if (ratios.some((r) => r === undefined)) return undefined;
+  return ratios.every((r) => compare(target.op, r!, target.value));
+}
+
+function targetText(results: Results, metric: Metric): string {
+  const target = metric.target;
+  if (!target) return "";
+  const what =
+    target.kind === "absolute"
+      ? `${opText[target.op]} ${target.value} ${metric.unit}`
+      : `${opText[target.op]} ${target.value}× ${target.against === "both" ? "both" : "bullmq"}`;
+  const met = targetMet(results, metric);
+  return `${what} ${met === undefined ? "(not measured)" : met ? "✅" : "❌"}`;
+}
+
+export function renderTable(results: Results): string {
+  const libraries = results.libraries();
+  const others = libraries.filter((l) => l !== "resque-ts");
+  const header = [
+    "",
+    "metric",
+    ...libraries,
+    ...(libraries.includes("resque-ts") ? others.map((l) => `resque-ts ÷ ${l}`) : []),
+    ...(libraries.includes("resque-ts") ? ["target for resque-ts"] : []),
+  ];
+  const lines = [`| ${header.join(" | ")} |`, `|${header.map((_, i) => (i < 2 ? "---" : "---:")).join("|")}|`];
+  for (const metric of METRICS) {
+    if (!libraries.some((l) => results.cell(metric.id, l))) continue;
+    const row = [
+      metric.scenario,
+      `${metric.label} (${metric.unit}, ${metric.better} is better)`,
+      ...libraries.map((l) => cellText(results, metric, l)),
+      ...(libraries.includes("resque-ts") ? others.map((l) => ratioText(results, metric, l)) : []),
+      ...(libraries.includes("resque-ts") ? [targetText(results, metric)] : []),
+    ];
+    lines.push(`| ${row.join(" | ")} |`);
+  }
+  return lines.join("\n");
+}
+
+/** Reasons for "n/a" cells, one line each. */
+export function renderUnavailable(results: Results): string[] {
+  const seen = new Set<string>();
+  for (const metric of METRICS) {
+    for (const library of results.libraries()) {
+      const cell = results.cell(metric.id, library);
+      if (cell && "unavailable" in cell) seen.add(`${metric.scenario} ${library}: ${cell.unavailable}`);
+      if (cell && "error" in cell) seen.add(`${metric.scenario} ${library} failed: ${cell.error}`);
+    }
+  }
+  return [...seen];
+}

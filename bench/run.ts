@@ -1,0 +1,99 @@
+/**
+ * npm run bench: resque-ts beside bullmq and node-resque on one private redis-server, the same
+ * scenarios for each, in one run. Writes bench/results.md and prints the table.
+ *
+ *   npm run bench                 full size (BENCH_JOBS=50000, BENCH_REPEATS=3)
+ *   npm run bench -- --quick      smoke run (2,000 jobs, one repeat) → bench/results-quick.md
+ *   BENCH_LIBS=resque-ts,bullmq BENCH_SCENARIOS=s2 npm run bench -- --quick
+ */
+import { writeFileSync } from "node:fs";
+import { RedisServer } from "../test/helpers/redis-server.js";
+import { loadAdapter, type Adapter, type Library } from "./adapters/adapter.js";
+import { readConfig, type BenchConfig } from "./config.js";
+import { format, type BenchContext } from "./context.js";
+import { RedisStats } from "./redis-stats.js";
+import { renderTable, renderUnavailable } from "./report.js";
+import { Results } from "./results.js";
+import { runS1 } from "./scenarios/s1-enqueue.js";
+import { runS2 } from "./scenarios/s2-drain.js";
+import { runS3 } from "./scenarios/s3-latency.js";
+import { runS4 } from "./scenarios/s4-delayed.js";
+import { machineDescription } from "./versions.js";
+
+const scenarios = { s1: runS1, s2: runS2, s3: runS3, s4: runS4 };
+
+function settings(config: BenchConfig): string {
+  return [
+    `- Jobs: S1 and S2 ${format(config.jobs)} per run; S3 ${config.latencyRate} jobs/s for ${config.latencySeconds} s after a ${config.latencyWarmupSeconds} s warm-up, worker concurrency ${config.latencyConcurrency}; S4 ${format(config.delayedJobs)} delayed jobs, worker concurrency ${config.delayedConcurrency}.`,
+    `- ${config.repeats} run(s) per cell, each on an emptied Redis (FLUSHALL, CONFIG RESETSTAT); cells show median (min–max); ratios compare medians of the same run.`,
+    "- Workers run in their own Node process per library (CPU and RSS are that process's); producers run in the benchmark process; one private redis-server (no persistence) on loopback.",
+    "- Commands per job count every command Redis executed (INFO commandstats: EVALSHA and the commands inside scripts), including idle polling, divided by the jobs.",
+  ].join("\n");
+}
+
+function libraryNotes(adapters: Map<Library, Adapter>): string {
+  const lines: string[] = [];
+  for (const [library, adapter] of adapters) {
+    const how = {
+      "resque-ts": "defaults (auto-pipelining, pub/sub wake-up, one work-cycle script per loop turn); bulk = enqueueBulk",
+      bullmq: "defaults, removeOnComplete {count: 0} (Resque keeps no finished jobs); bulk = addBulk; delayed = add with delay",
+      "node-resque": "one Worker per slot sharing one ioredis client; worker and scheduler poll every 50 ms (default 5 s); no bulk API (S2 prefills with RPUSH of its payload bytes); delayed = enqueueAt + Scheduler",
+    }[library];
+    lines.push(`- ${library} ${adapter.version()}: ${how}.`);
+  }
+  return lines.join("\n");
+}
+
+async function main(): Promise<void> {
+  const config = readConfig(process.argv.slice(2));
+  const began = performance.now();
+  const log = (message: string) => console.error(`[${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s] ${message}`);
+  const server = await RedisServer.start();
+  const redis = new RedisStats(server.url);
+  const adapters = new Map<Library, Adapter>();
+  for (const library of config.libraries) adapters.set(library, await loadAdapter(library));
+  const results = new Results();
+  const ctx: BenchContext = { config, redisUrl: server.url, redis, adapters, results, log };
+  const stop = async () => {
+    await redis.close().catch(() => {});
+    await server.close();
+  };
+  process.once("SIGINT", () => void stop().then(() => process.exit(130)));
+  try {
+    log(`redis-server on ${server.url}; ${config.quick ? "quick run" : "full run"}`);
+    for (const scenario of config.scenarios) await scenarios[scenario](ctx);
+  } finally {
+    await stop();
+  }
+  const minutes = ((performance.now() - began) / 60_000).toFixed(1);
+  const table = renderTable(results);
+  const unavailable = renderUnavailable(results);
+  const report = [
+    "# Benchmark: resque-ts, bullmq, node-resque",
+    "",
+    `Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC in ${minutes} min with \`npm run bench${config.quick ? " -- --quick" : ""}\`.`,
+    "",
+    `Machine: ${machineDescription()}.`,
+    "",
+    table,
+    "",
+    ...(unavailable.length ? ["Not measured:", "", ...unavailable.map((line) => `- ${line}`), ""] : []),
+    "How it was measured:",
+    "",
+    settings(config),
+    "",
+    "Libraries:",
+    "",
+    libraryNotes(adapters),
+    "",
+  ].join("\n");
+  writeFileSync(config.output, report);
+  console.log(`\n${table}\n`);
+  for (const line of unavailable) console.log(`n/a: ${line}`);
+  log(`wrote ${config.output} (${minutes} min)`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,93 @@
+/**
+ * A worker process for one library (node --import tsx bench/worker-process.ts): creates the
+ * library's worker when told to prepare, starts it on "start", measures what its mode asks for
+ * (see protocol.ts) and reports once `expected` jobs have completed. Running each library in its
+ * own process keeps CPU time and memory per library and the heaps apart.
+ */
+import { loadAdapter, NotAvailableError, type BenchWorker } from "./adapters/adapter.js";
+import { monotonicMicros, type ChildMessage, type ParentMessage, type PrepareMessage, type Report } from "./protocol.js";
+
+function send(message: ChildMessage): void {
+  process.send?.(message);
+}
+
+let worker: BenchWorker | undefined;
+let prepared: PrepareMessage | undefined;
+let completed = 0;
+let startedAt = 0;
+let cpuAtStart: NodeJS.CpuUsage | undefined;
+let rssBefore = 0;
+const latencyUs: number[] = [];
+const latenessMs: number[] = [];
+let lastDoneAt = 0;
+
+function perform(args: unknown[]): void {
+  if (!prepared) return;
+  if (prepared.mode === "latency") {
+    latencyUs[args[0] as number] = monotonicMicros() - (args[1] as number);
+  } else if (prepared.mode === "delayed") {
+    latenessMs[args[0] as number] = Date.now() - (args[1] as number);
+  }
+}
+
+function onCompleted(): void {
+  completed++;
+  if (prepared?.mode === "delayed") lastDoneAt = Date.now();
+  if (completed === prepared?.expected) void finish();
+}
+
+async function finish(): Promise<void> {
+  const job = prepared!;
+  let report: Report;
+  if (job.mode === "drain") {
+    await worker!.flushed();
+    const elapsedMs = performance.now() - startedAt;
+    const cpu = process.cpuUsage(cpuAtStart);
+    report = {
+      mode: "drain",
+      elapsedMs,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      rssBefore,
+      rssPeak: process.resourceUsage().maxRSS * 1024,
+    };
+  } else if (job.mode === "latency") {
+    report = { mode: "latency", latencyUs };
+  } else {
+    report = { mode: "delayed", latenessMs, lastDoneAt };
+  }
+  send({ type: "done", report });
+}
+
+async function handle(message: ParentMessage): Promise<void> {
+  switch (message.type) {
+    case "prepare": {
+      prepared = message;
+      const adapter = await loadAdapter(message.library);
+      worker = await adapter.worker(message.redisUrl, {
+        concurrency: message.concurrency,
+        perform,
+        completed: onCompleted,
+        scheduler: message.mode === "delayed",
+      });
+      rssBefore = process.memoryUsage.rss();
+      send({ type: "ready", rss: rssBefore });
+      return;
+    }
+    case "start":
+      startedAt = performance.now();
+      cpuAtStart = process.cpuUsage();
+      await worker!.start();
+      send({ type: "started" });
+      return;
+    case "stop":
+      await worker?.stop();
+      process.exit(0);
+  }
+}
+
+process.on("message", (message: ParentMessage) => {
+  handle(message).catch((error: unknown) => {
+    send({ type: "error", message: error instanceof Error ? error.message : String(error), notAvailable: error instanceof NotAvailableError });
+  });
+});
+process.on("disconnect", () => process.exit(0));
