@@ -6,7 +6,19 @@ import { runScript } from "../scripts/load.js";
 /** How many payloads go into one RPUSH; keeps single commands (and Redis' latency) small. */
 const PUSH_CHUNK = 1000;
 
+/** Writes collected during one tick, sent together when the tick ends. */
+interface PushBatch {
+  /** In call order; consecutive appends to the same queue share one entry. */
+  writes: { queue: string; front: boolean; payloads: string[] }[];
+  /** The entry later appends to a queue join, until a front push to it ends that run. */
+  open: Map<string, { payloads: string[] }>;
+  done: Promise<void>;
+  settle: (error?: unknown) => void;
+}
+
 export class QueueStore {
+  #batch: PushBatch | undefined;
+
   constructor(
     private readonly client: RedisClient,
     private readonly keys: Keys,
@@ -14,22 +26,57 @@ export class QueueStore {
 
   /**
    * Appends payloads to a queue (or puts them at its front) and wakes idle workers.
-   * Like Ruby Resque: SADD queues + RPUSH, pipelined (auto-pipelining sends them in one write).
+   * Like Ruby Resque: SADD queues + RPUSH. Pushes made during one tick are coalesced: each
+   * queue gets one SADD, one RPUSH per 1,000 payloads and one PUBLISH however many callers
+   * there were, which makes many concurrent enqueues cost a few commands instead of three each.
+   * Every queue keeps the order of the calls; the promise resolves once the payloads are in Redis.
    */
-  async push(queue: string, payloads: readonly string[], options: { front?: boolean } = {}): Promise<void> {
-    if (payloads.length === 0) return;
-    const key = this.keys.queue(queue);
-    const writes: Promise<unknown>[] = [this.client.sadd(this.keys.queues, queue)];
-    const chunks: string[][] = [];
-    for (let start = 0; start < payloads.length; start += PUSH_CHUNK) chunks.push(payloads.slice(start, start + PUSH_CHUNK));
-    if (options.front) {
-      // The given order ends up at the head: LPUSH the last chunk first, each chunk reversed.
-      for (const chunk of chunks.reverse()) writes.push(this.client.lpush(key, ...chunk.reverse()));
+  push(queue: string, payloads: readonly string[], options: { front?: boolean } = {}): Promise<void> {
+    if (payloads.length === 0) return Promise.resolve();
+    const batch = (this.#batch ??= this.#newBatch());
+    const front = options.front === true;
+    const open = front ? undefined : batch.open.get(queue);
+    if (open) {
+      for (const payload of payloads) open.payloads.push(payload);
     } else {
-      for (const chunk of chunks) writes.push(this.client.rpush(key, ...chunk));
+      const write = { queue, front, payloads: [...payloads] };
+      batch.writes.push(write);
+      if (front) batch.open.delete(queue);
+      else batch.open.set(queue, write);
     }
-    writes.push(this.client.publish(this.keys.wakeupChannel, queue));
-    await Promise.all(writes);
+    return batch.done;
+  }
+
+  #newBatch(): PushBatch {
+    let settle!: (error?: unknown) => void;
+    const done = new Promise<void>((resolve, reject) => (settle = (error) => (error === undefined ? resolve() : reject(error))));
+    const batch: PushBatch = { writes: [], open: new Map(), done, settle };
+    // After the current tick's microtasks: callers resumed by the same reply all join one batch.
+    process.nextTick(() => {
+      this.#batch = undefined;
+      this.#send(batch.writes).then(() => batch.settle(), (error: unknown) => batch.settle(error ?? new Error("push failed")));
+    });
+    return batch;
+  }
+
+  async #send(writes: PushBatch["writes"]): Promise<void> {
+    const queues = [...new Set(writes.map((w) => w.queue))];
+    const sent: Promise<unknown>[] = [this.client.sadd(this.keys.queues, ...queues)];
+    for (const { queue, front, payloads } of writes) {
+      const key = this.keys.queue(queue);
+      if (front) {
+        // The given order ends up at the head: LPUSH the last chunk first, each chunk reversed.
+        for (let end = payloads.length; end > 0; end -= PUSH_CHUNK) {
+          sent.push(this.client.lpush(key, ...payloads.slice(Math.max(0, end - PUSH_CHUNK), end).reverse()));
+        }
+      } else {
+        for (let start = 0; start < payloads.length; start += PUSH_CHUNK) {
+          sent.push(this.client.rpush(key, ...payloads.slice(start, start + PUSH_CHUNK)));
+        }
+      }
+    }
+    for (const queue of queues) sent.push(this.client.publish(this.keys.wakeupChannel, queue));
+    await Promise.all(sent);
   }
 
   size(queue: string): Promise<number> {

@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { Job } from "../../src/index.js";
+import { useRedis } from "../helpers/resque.js";
+
+class Mail extends Job<[number]> {
+  static override queue = "mail";
+  perform(_n: number) {}
+}
+
+async function calls(client: { info(section: string): Promise<string> }, command: string): Promise<number> {
+  const match = new RegExp(`^cmdstat_${command}:calls=(\\d+)`, "m").exec(await client.info("commandstats"));
+  return match ? Number(match[1]) : 0;
+}
+
+describe("enqueues made at the same time", () => {
+  const redis = useRedis();
+
+  it("share one RPUSH and keep the order of the calls", async () => {
+    const resque = redis.make({ jobs: [Mail] });
+    const client = redis.server().client();
+    await client.config("RESETSTAT");
+    await Promise.all(Array.from({ length: 500 }, (_, i) => resque.enqueue(Mail, i)));
+    expect(await calls(client, "rpush")).toBe(1);
+    expect(await calls(client, "publish")).toBe(1);
+    const queued = await client.lrange("resque:queue:mail", 0, -1);
+    expect(queued).toEqual(Array.from({ length: 500 }, (_, i) => `{"class":"Mail","args":[${i}]}`));
+    expect(await client.smembers("resque:queues")).toEqual(["mail"]);
+    await client.quit();
+  });
+
+  it("put front and back pushes where one-at-a-time calls would", async () => {
+    const resque = redis.make({ jobs: [Mail] });
+    await Promise.all([
+      resque.enqueue(Mail, 1),
+      resque.enqueueFront(Mail, 2),
+      resque.enqueue(Mail, 3),
+      resque.enqueueFront(Mail, 4),
+      resque.enqueueBulk(Mail, [[5], [6]]),
+    ]);
+    const args = (await resque.peek("mail", 0, 10)).map((job) => job.args[0]);
+    expect(args).toEqual([4, 2, 1, 3, 5, 6]);
+  });
+
+  it("all fail when Redis refuses the write, and later enqueues work", async () => {
+    const resque = redis.make({ jobs: [Mail] });
+    const client = redis.server().client();
+    await client.set("resque:queue:mail", "not a list");
+    const results = await Promise.allSettled([resque.enqueue(Mail, 1), resque.enqueue(Mail, 2)]);
+    expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+    await client.del("resque:queue:mail");
+    await resque.enqueue(Mail, 3);
+    expect(await resque.size("mail")).toBe(1);
+    await client.quit();
+  });
+});
