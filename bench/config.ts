@@ -14,7 +14,7 @@ export interface BenchConfig {
   inFlight: number;
   /** S1: jobs per bulk call. */
   bulkChunk: number;
-  /** S2 worker concurrencies. */
+  /** S2 worker concurrencies (BENCH_CONCURRENCIES, e.g. "1,50"). */
   concurrencies: number[];
   /** S3: jobs per second, measured seconds, and warm-up seconds not counted (BENCH_LATENCY_SECONDS). */
   latencyRate: number;
@@ -55,7 +55,7 @@ export function readConfig(argv: readonly string[]): BenchConfig {
     repeats: envNumber("BENCH_REPEATS", quick ? 1 : 3),
     inFlight: 100,
     bulkChunk: 1_000,
-    concurrencies: [1, 10, 50],
+    concurrencies: (process.env.BENCH_CONCURRENCIES ?? "1,10,50").split(",").map(Number),
     latencyRate: 500,
     latencySeconds: envNumber("BENCH_LATENCY_SECONDS", quick ? 2 : 10),
     latencyWarmupSeconds: quick ? 0.5 : 1,

@@ -57,9 +57,14 @@ export function createClient(option: RedisConnectionOption | undefined): { clien
 /**
  * A second connection with the same settings, for blocking or subscribing (which would hold up
  * every other command on a shared connection).
+ *
+ * `resendAfterReconnect: false` is for a loop that sends one call and waits for its reply before
+ * the next (the work loop): it must learn when a reply was lost, and auto-pipelining has nothing
+ * to batch there, so it is off (it would cost a pipeline object and a deferred write per call).
  */
 export function duplicateClient(client: RedisClient, options: { resendAfterReconnect?: boolean } = {}): RedisClient {
-  const overrides: RedisOptions = options.resendAfterReconnect === false ? { autoResendUnfulfilledCommands: false } : {};
+  const overrides: RedisOptions =
+    options.resendAfterReconnect === false ? { autoResendUnfulfilledCommands: false, enableAutoPipelining: false } : {};
   if (client instanceof Cluster) return client.duplicate(undefined, { redisOptions: { ...client.options.redisOptions, ...overrides } });
   return client.duplicate(overrides);
 }
