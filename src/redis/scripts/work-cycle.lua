@@ -26,6 +26,9 @@
   the given token (otherwise the lost call applied it), and an idle slot whose worker key holds
   a job gets that job back instead of a new one (the lost call reserved it).
 
+  A finished slot's worker key is deleted, unless the same call reserves a new job for that slot:
+  then the new value overwrites it (one command instead of DEL + SET).
+
   Returns { status, id1, queue1, payload1, reservation1, id2, ... }; status is "ok" or "paused".
 ]]
 --!include call-chunked.lua
@@ -37,7 +40,7 @@ local i = 5
 
 local finished = tonumber(ARGV[i]); i = i + 1
 local processed, failedTotal = 0, 0
-local failures, workerKeys = {}, {}
+local failures, finishedKeys = {}, {}
 for _ = 1, finished do
   local id, outcome, queue, data, reservedWith = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
   i = i + 5
@@ -60,10 +63,14 @@ for _ = 1, finished do
       redis.call("SADD", KEYS[1], queue)
       redis.call("LPUSH", prefix .. "queue:" .. queue, data)
     end
-    workerKeys[#workerKeys + 1] = workerKey
+    finishedKeys[#finishedKeys + 1] = workerKey
   end
 end
-callChunked("DEL", nil, workerKeys)
+if recovering then
+  -- The idle-slot check below reads worker keys, so finished ones must be gone first.
+  callChunked("DEL", nil, finishedKeys)
+  finishedKeys = {}
+end
 if processed > 0 then redis.call("INCRBY", KEYS[2], processed) end
 if failedTotal > 0 then redis.call("INCRBY", KEYS[3], failedTotal) end
 callChunked("RPUSH", KEYS[4], failures)
@@ -101,12 +108,26 @@ if recovering and slotCount > 0 then
   slotCount = #free
 end
 
-if slotCount == 0 then return result end
+-- Deletes the finished slots' worker keys, except those `refilled` (key -> true) by this call.
+local function clearFinished(refilled)
+  if #finishedKeys == 0 then return end
+  local stale = {}
+  for _, key in ipairs(finishedKeys) do
+    if not refilled[key] then stale[#stale + 1] = key end
+  end
+  callChunked("DEL", nil, stale)
+end
+
+if slotCount == 0 then
+  clearFinished({})
+  return result
+end
 
 if honourPause then
   local pause = redis.call("GET", KEYS[5])
   if pause and string.lower(string.match(pause, "^%s*(.-)%s*$")) == "true" then
     result[1] = "paused"
+    clearFinished({})
     return result
   end
 end
@@ -150,7 +171,7 @@ local function workerValue(queue, raw)
 end
 
 local filled = 0
-local workerValues = {}
+local workerValues, refilled = {}, {}
 for _, queue in ipairs(queueList) do
   if filled >= slotCount then break end
   local items = redis.call("LPOP", prefix .. "queue:" .. queue, slotCount - filled)
@@ -158,7 +179,9 @@ for _, queue in ipairs(queueList) do
     for _, raw in ipairs(items) do
       filled = filled + 1
       local id = slots[filled]
-      workerValues[#workerValues + 1] = prefix .. "worker:" .. id
+      local workerKey = prefix .. "worker:" .. id
+      refilled[workerKey] = true
+      workerValues[#workerValues + 1] = workerKey
       workerValues[#workerValues + 1] = workerValue(queue, raw)
       result[#result + 1] = id
       result[#result + 1] = queue
@@ -168,4 +191,5 @@ for _, queue in ipairs(queueList) do
   end
 end
 callChunked("MSET", nil, workerValues)
+clearFinished(refilled)
 return result

@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import type { WorkCycleRequest } from "../../src/redis/stores/worker-store.js";
+import { useRedis } from "../helpers/resque.js";
+
+const ID = "host:1:mail";
+
+function request(overrides: Partial<WorkCycleRequest>): WorkCycleRequest {
+  return {
+    reservation: "t1",
+    recovering: false,
+    finished: [],
+    idleSlots: [ID],
+    selection: { kind: "literal", queues: ["mail"] },
+    runAt: "2026-11-25T15:00:00Z",
+    honourPause: true,
+    ...overrides,
+  };
+}
+
+async function calls(client: { info(section: string): Promise<string> }): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const match of (await client.info("commandstats")).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) counts[match[1]!] = Number(match[2]);
+  return counts;
+}
+
+describe("a work cycle that finishes a slot's job", () => {
+  const redis = useRedis();
+
+  it("overwrites the worker key with the slot's next job instead of deleting it first", async () => {
+    const resque = redis.make();
+    const client = redis.server().client();
+    await client.rpush("resque:queue:mail", '{"class":"A","args":[1]}', '{"class":"A","args":[2]}');
+    const connection = resque.store.workerConnection();
+    const first = await connection.workers.workCycle(request({}));
+    expect(first.reserved.map((r) => r.payload)).toEqual(['{"class":"A","args":[1]}']);
+    await client.config("RESETSTAT");
+    const second = await connection.workers.workCycle(
+      request({ reservation: "t2", finished: [{ workerId: ID, outcome: "done", reservation: "t1" }] }),
+    );
+    expect(second.reserved.map((r) => r.payload)).toEqual(['{"class":"A","args":[2]}']);
+    expect(JSON.parse((await client.get(`resque:worker:${ID}`))!)).toMatchObject({ queue: "mail", payload: { class: "A", args: [2] } });
+    expect(await client.get(`resque:stat:processed:${ID}`)).toBe("1");
+    expect((await calls(client)).del).toBeUndefined();
+    await connection.close();
+    await client.quit();
+  });
+
+  it("deletes the worker key when the queues have nothing for the slot", async () => {
+    const resque = redis.make();
+    const client = redis.server().client();
+    await client.rpush("resque:queue:mail", '{"class":"A","args":[1]}');
+    const connection = resque.store.workerConnection();
+    await connection.workers.workCycle(request({}));
+    const second = await connection.workers.workCycle(
+      request({ reservation: "t2", finished: [{ workerId: ID, outcome: "done", reservation: "t1" }] }),
+    );
+    expect(second.reserved).toEqual([]);
+    expect(await client.exists(`resque:worker:${ID}`)).toBe(0);
+    await connection.close();
+    await client.quit();
+  });
+
+  it("deletes the worker key when all workers are paused", async () => {
+    const resque = redis.make();
+    const client = redis.server().client();
+    await client.rpush("resque:queue:mail", '{"class":"A","args":[1]}', '{"class":"A","args":[2]}');
+    const connection = resque.store.workerConnection();
+    await connection.workers.workCycle(request({}));
+    await client.set("resque:pause-all-workers", "true");
+    const second = await connection.workers.workCycle(
+      request({ reservation: "t2", finished: [{ workerId: ID, outcome: "done", reservation: "t1" }] }),
+    );
+    expect(second).toEqual({ paused: true, reserved: [] });
+    expect(await client.exists(`resque:worker:${ID}`)).toBe(0);
+    await connection.close();
+    await client.quit();
+  });
+});
