@@ -21,8 +21,8 @@ export interface RunOptions {
 
 /** Every perform runs through this named function; backtraces are cut at its frame. */
 const runners = {
-  async [PERFORM_FRAME](perform: () => unknown): Promise<unknown> {
-    return await perform();
+  async [PERFORM_FRAME](job: { perform(...args: unknown[]): unknown }, args: readonly unknown[]): Promise<unknown> {
+    return await job.perform(...args);
   },
 };
 const runJob = runners[PERFORM_FRAME];
@@ -48,7 +48,7 @@ export class Processor {
         payload: reserved.payload,
       };
       job.context = context;
-      await runJob(() => job.perform(...args));
+      await runJob(job as { perform(...args: unknown[]): unknown }, args);
       return { kind: "done", jobName: className, args };
     } catch (error) {
       return this.#failure(reserved, className, args, error);
