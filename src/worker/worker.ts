@@ -70,6 +70,8 @@ export interface WorkerEvents {
 
 interface RunningJob {
   reserved: ReservedJob;
+  /** Reservation order; requeued jobs go back in this order. */
+  sequence: number;
   controller: AbortController;
   startedAt: number;
   jobName: string | undefined;
@@ -115,6 +117,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
   readonly #outcomes: FinishedSlot[] = [];
   readonly #tokenPrefix = randomBytes(4).toString("hex");
   #cycles = 0;
+  #reservations = 0;
+  /** Sequence of the job behind each pending requeue outcome. */
+  readonly #requeueOrder = new WeakMap<FinishedSlot, number>();
   #state: "new" | "running" | "stopping" | "stopped" = "new";
   #stopRequested = false;
   #paused = false;
@@ -261,7 +266,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     for (;;) {
       const idle = this.#stopRequested || this.#paused ? [] : this.#slots.filter((s) => !s.running).map((s) => s.id);
       if (this.#stopRequested && idle.length === 0 && this.#outcomes.length === 0 && this.running === 0) return;
-      const finished = this.#outcomes.splice(0);
+      const finished = this.#takeOutcomes();
       if (finished.length === 0 && idle.length === 0) {
         await this.#wakeup.wait(this.#intervalMs || 1000);
         continue;
@@ -335,6 +340,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const { jobName, args } = peekPayload(reserved.payload);
     const running: RunningJob = {
       reserved,
+      sequence: ++this.#reservations,
       controller: new AbortController(),
       startedAt: performance.now(),
       jobName,
@@ -377,8 +383,28 @@ export class Worker extends EventEmitter<WorkerEvents> {
     outcome: { outcome: "done" } | { outcome: "failed"; failureEntry: string } | { outcome: "requeue"; queue: string; payload: string },
   ): void {
     if (slot.running === running) slot.running = undefined;
-    this.#outcomes.push({ ...outcome, workerId: slot.id, reservation: running.reserved.reservation } as FinishedSlot);
+    const finished = { ...outcome, workerId: slot.id, reservation: running.reserved.reservation } as FinishedSlot;
+    if (outcome.outcome === "requeue") this.#requeueOrder.set(finished, running.sequence);
+    this.#outcomes.push(finished);
     this.#wakeup.poke();
+  }
+
+  /**
+   * The outcomes to report now. Requeues are pushed to the front of their queues one by one, so
+   * they are held until every interrupted job has settled and then sent together, the job
+   * reserved first pushed last, which keeps the queue's original order.
+   */
+  #takeOutcomes(): FinishedSlot[] {
+    const holdRequeues = this.#slots.some((s) => s.running?.interrupted);
+    const order = (f: FinishedSlot) => this.#requeueOrder.get(f) ?? 0;
+    const now = this.#outcomes.filter((f) => f.outcome !== "requeue");
+    const requeues = this.#outcomes.filter((f) => f.outcome === "requeue");
+    this.#outcomes.length = 0;
+    if (holdRequeues) {
+      this.#outcomes.push(...requeues);
+      return now;
+    }
+    return [...now, ...requeues.sort((a, b) => order(b) - order(a))];
   }
 
   #event(running: RunningJob): JobEvent {
