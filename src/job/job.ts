@@ -31,6 +31,9 @@ export abstract class Job<Args extends unknown[] = unknown[]> {
   /** Set by the worker before perform runs. */
   declare context: JobContext;
 
+  /** Type-only: carries Args so enqueue can check arguments even when perform omits them. */
+  declare readonly "~args"?: Args;
+
   abstract perform(...args: Args): unknown;
 }
 
@@ -41,8 +44,18 @@ export type JobClass<Args extends unknown[] = any[]> = (new () => Job<Args>) & {
   readonly name: string;
 };
 
-/** The perform arguments of a job class. */
-export type ArgsOf<J> = J extends new () => { perform(...args: infer A): unknown } ? A : never;
+type PerformArgs<I> = I extends { perform(...args: infer P): unknown } ? P : unknown[];
+
+/**
+ * The arguments of a job class: the `Args` of `Job<Args>` when given, else perform's parameters.
+ */
+export type ArgsOf<J> = J extends new () => infer I
+  ? I extends { readonly "~args"?: infer A }
+    ? unknown[] extends A
+      ? PerformArgs<I>
+      : A
+    : PerformArgs<I>
+  : never;
 
 /** The name written as "class" in a payload. */
 export function jobNameOf(job: JobClass): string {

@@ -5,13 +5,13 @@ import { useRedis } from "../helpers/resque.js";
 
 class EchoJob extends Job<unknown[]> {
   static override queue = "default";
-  perform() {}
+  perform(..._args: unknown[]) {}
 }
 
 class Deliver extends Job<[number]> {
   static override queue = "mail";
   static override jobName = "Mailer::Deliver";
-  perform() {}
+  perform(_id: number) {}
 }
 
 class NoQueue extends Job<[]> {

@@ -8,6 +8,8 @@ export interface TsProcess {
   line(pattern: RegExp): Promise<string>;
   /** Every stdout line so far. */
   lines: string[];
+  /** Everything written to stderr so far. */
+  stderr(): string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -46,6 +48,7 @@ export function runTs(file: string, env: Record<string, string>, args: string[] 
     child,
     lines,
     exited,
+    stderr: () => stderr,
     line(pattern) {
       const seen = lines.find((l) => pattern.test(l));
       if (seen) return Promise.resolve(seen);

@@ -31,8 +31,8 @@ describe("bad payloads on a queue", () => {
       const failure = collect(worker, "job:failure", 1);
       const success = collect(worker, "job:success", 1);
       await worker.start();
-      const [[failed]] = await failure;
-      const [[ok]] = await success; // the next job still runs
+      const [failed] = (await failure)[0]!;
+      const [ok] = (await success)[0]!; // the next job still runs
       expect(ok.args).toEqual([7]);
       expect((failed.error as Error).name).toBe(c.exception);
       await worker.stop();

@@ -96,7 +96,7 @@ describe("values a worker writes, in Ruby Resque's formats", () => {
     const worker = resque.worker({ queues: "default", interval: 30 });
     const failed = collect(worker, "job:failure", 1);
     await worker.start();
-    const [[event]] = await failed;
+    const [event] = (await failed)[0]!;
     expect(event.error).toBeInstanceOf(TypeError);
     await worker.stop();
     const client = redis.server().client();

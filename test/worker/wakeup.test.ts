@@ -33,7 +33,7 @@ describe("starting jobs promptly", () => {
     const client = redis.server().client();
     const succeeded = collect(worker, "job:success", 1);
     await client.rpush("resque:queue:ping", '{"class":"Ping","args":[1]}');
-    const [[event]] = await succeeded;
+    const [event] = (await succeeded)[0]!;
     expect(event.args).toEqual([1]);
     expect(event.jobName).toBe("Ping");
     await worker.stop();
