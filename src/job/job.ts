@@ -3,6 +3,7 @@
  * instance runs each job, with `this.context` describing the run.
  */
 import type { Logger } from "../logger.js";
+import type { PluginLike } from "../plugins/plugin.js";
 
 export interface JobContext {
   /** The class name written in the payload (static jobName, or the class name). */
@@ -27,6 +28,8 @@ export abstract class Job<Args extends unknown[] = unknown[]> {
   static queue?: string;
   /** The class name in the payload, when it differs from the JavaScript class name (e.g. "Mailer::Deliver"). */
   static jobName?: string;
+  /** Plugins for this job, run in this order after global and decorator-attached ones. */
+  static plugins?: PluginLike[];
 
   /** Set by the worker before perform runs. */
   declare context: JobContext;
@@ -41,6 +44,7 @@ export abstract class Job<Args extends unknown[] = unknown[]> {
 export type JobClass<Args extends unknown[] = any[]> = (new () => Job<Args>) & {
   queue?: string;
   jobName?: string;
+  plugins?: PluginLike[];
   readonly name: string;
 };
 

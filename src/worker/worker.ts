@@ -10,6 +10,8 @@ import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { ConfigurationError, ShutdownError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import { runHook, workerHooks } from "../plugins/hooks.js";
+import type { Plugin, WorkerHookContext, WorkerHookName } from "../plugins/plugin.js";
 import type { DataStore } from "../redis/store.js";
 import type { FinishedSlot, ReservedJob, WorkerStore } from "../redis/stores/worker-store.js";
 import { isoUtc, isoWithOffset, rubyTimeToS } from "../redis/time-formats.js";
@@ -41,6 +43,11 @@ export interface WorkerOptions {
   processTitle?: boolean;
   /** Host name used in worker ids (default os.hostname()). */
   host?: string;
+  /**
+   * Set by a worker pool in its child processes: the child runs afterFork hooks instead of
+   * beforeFirstFork (which the pool's master ran).
+   */
+  forkedChild?: number;
   logger?: Logger;
 }
 
@@ -55,7 +62,8 @@ export interface JobEvent {
 
 export interface WorkerEvents {
   "job:start": [JobEvent];
-  "job:success": [JobEvent & { durationMs: number }];
+  /** The job ran (skipped: a hook threw DontPerform, so perform did not run). */
+  "job:success": [JobEvent & { durationMs: number; skipped: boolean }];
   "job:failure": [JobEvent & { error: unknown; durationMs: number }];
   /** A job interrupted by an immediate stop went back to the front of its queue. */
   "job:requeued": [JobEvent];
@@ -135,7 +143,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
   /** Resolves once the worker has stopped and unregistered (after stop(), or an empty queue with interval 0). */
   readonly stopped: Promise<void> = new Promise((resolve) => (this.#resolveStopped = resolve));
 
-  constructor(store: DataStore, processor: Processor, options: WorkerOptions & { logger: Logger }) {
+  readonly #plugins: readonly Plugin[];
+  readonly #forkedChild: number | undefined;
+
+  constructor(store: DataStore, processor: Processor, options: WorkerOptions & { logger: Logger; plugins?: readonly Plugin[] }) {
     super();
     this.#store = store;
     this.#processor = processor;
@@ -151,6 +162,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.#shutdownMs = (options.shutdownTimeout ?? Number(process.env.RESQUE_TERM_TIMEOUT ?? 4)) * 1000;
     this.#processTitle = options.processTitle ?? true;
     this.#logger = options.logger;
+    this.#plugins = options.plugins ?? [];
+    this.#forkedChild = options.forkedChild;
     this.ids = slotIds({ host: options.host, queues: this.queues.entries, concurrency: this.concurrency });
     this.#slots = this.ids.map((id) => ({ id, running: undefined }));
   }
@@ -168,6 +181,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
   async start(): Promise<void> {
     if (this.#state !== "new") throw new ConfigurationError("A worker can be started once; create a new one to start again.");
     this.#state = "running";
+    try {
+      if (this.#forkedChild === undefined) await this.#runHooks("beforeFirstFork", { rethrow: true });
+      else await this.#runHooks("afterFork", { rethrow: true, extra: { child: this.#forkedChild } });
+    } catch (error) {
+      this.#state = "stopped";
+      this.#resolveStopped();
+      throw error;
+    }
     this.#connection = this.#store.workerConnection();
     const now = new Date(await this.#store.time());
     await this.#connection.workers.register(this.ids, rubyTimeToS(now), isoWithOffset(now));
@@ -203,7 +224,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   pause(): void {
     if (this.#paused) return;
     this.#paused = true;
-    if (!this.#pausedByRedis) this.emit("paused");
+    if (!this.#pausedByRedis) this.#announcePause(true);
     this.#title();
   }
 
@@ -211,7 +232,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   resume(): void {
     if (!this.#paused) return;
     this.#paused = false;
-    if (!this.#pausedByRedis) this.emit("resumed");
+    if (!this.#pausedByRedis) this.#announcePause(false);
     this.#wakeup.poke();
     this.#title();
   }
@@ -221,6 +242,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.#state = "stopping";
     this.#title();
     this.#wakeup.poke();
+    await this.#runHooks("shutdown");
     await this.#loop;
     clearInterval(this.#heartbeat);
     await this.#unsubscribe?.();
@@ -231,6 +253,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       this.#logger.error({ err: error }, "could not unregister worker");
     }
     await this.#connection?.close();
+    await this.#runHooks("workerExit");
     this.#state = "stopped";
     this.#logger.info({ workers: this.ids }, "worker stopped");
     this.emit("stopped");
@@ -310,6 +333,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         // The queues ran dry (or all workers are paused).
         if (this.running === 0 && this.#busy) {
           this.#busy = false;
+          void this.#runHooks("queueEmpty");
           this.emit("idle");
           this.#title();
         }
@@ -327,7 +351,25 @@ export class Worker extends EventEmitter<WorkerEvents> {
   #notePause(pausedByRedis: boolean): void {
     if (pausedByRedis === this.#pausedByRedis) return;
     this.#pausedByRedis = pausedByRedis;
-    if (!this.#paused) this.emit(pausedByRedis ? "paused" : "resumed");
+    if (!this.#paused) this.#announcePause(pausedByRedis);
+  }
+
+  #announcePause(paused: boolean): void {
+    void this.#runHooks(paused ? "beforePause" : "afterPause");
+    this.emit(paused ? "paused" : "resumed");
+  }
+
+  /** Worker hooks: errors are logged (the worker keeps running) unless rethrow is asked for. */
+  async #runHooks(name: WorkerHookName, options: { rethrow?: boolean; extra?: Record<string, unknown> } = {}): Promise<void> {
+    const context: WorkerHookContext = { workerIds: this.ids, queues: this.queues.entries, logger: this.#logger, ...options.extra };
+    for (const hook of workerHooks(this.#plugins, name)) {
+      try {
+        await runHook(hook, [context]);
+      } catch (error) {
+        if (options.rethrow) throw error;
+        this.#logger.error({ err: error, hook: hook.label }, "worker hook failed");
+      }
+    }
   }
 
   #begin(reserved: ReservedJob): void {
@@ -360,7 +402,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         const durationMs = performance.now() - running.startedAt;
         if (result.kind === "done") {
           this.#finish(slot, running, { outcome: "done" });
-          this.emit("job:success", { ...this.#event(running), durationMs });
+          this.emit("job:success", { ...this.#event(running), durationMs, skipped: result.skipped });
         } else if (running.interrupted) {
           this.#finish(slot, running, { outcome: "requeue", queue: reserved.queue, payload: reserved.payload });
           this.emit("job:requeued", this.#event(running));
