@@ -169,7 +169,7 @@ export class Resque {
 
   /** A worker for this instance's jobs; call start() on it. */
   worker(options: WorkerOptions): Worker {
-    return new Worker(this.store, new Processor(this.registry, this.plugins), {
+    return new Worker(this.store, new Processor(this.registry, this.plugins, options.timeout), {
       ...options,
       logger: options.logger ?? this.logger,
       plugins: this.plugins,

@@ -30,6 +30,11 @@ export abstract class Job<Args extends unknown[] = unknown[]> {
   static jobName?: string;
   /** Plugins for this job, run in this order after global and decorator-attached ones. */
   static plugins?: PluginLike[];
+  /**
+   * Seconds a run may take; then its signal fires and, if it has not stopped after the
+   * worker's grace period, it fails with JobTimeout. Overrides the worker's `timeout`.
+   */
+  static timeout?: number;
 
   /** Set by the worker before perform runs. */
   declare context: JobContext;
@@ -45,6 +50,7 @@ export type JobClass<Args extends unknown[] = any[]> = (new () => Job<Args>) & {
   queue?: string;
   jobName?: string;
   plugins?: PluginLike[];
+  timeout?: number;
   readonly name: string;
 };
 

@@ -8,7 +8,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { ConfigurationError, ShutdownError } from "../errors.js";
+import { ConfigurationError, JobKilled, ShutdownError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { runHook, workerHooks } from "../plugins/hooks.js";
 import type { Plugin, WorkerHookContext, WorkerHookName } from "../plugins/plugin.js";
@@ -19,7 +19,8 @@ import { VERSION } from "../version.js";
 import type { Processor } from "./processor.js";
 import { parseQueues, type ParsedQueues } from "./queue-selection.js";
 import { Wakeup } from "./wakeup.js";
-import { slotIds } from "./worker-id.js";
+import { pruneDeadWorkers } from "./prune.js";
+import { slotIds, workerHost } from "./worker-id.js";
 
 export interface WorkerOptions {
   /** Queues in priority order; "*" for all, globs like "mail_*", "!name" to exclude. */
@@ -32,13 +33,23 @@ export interface WorkerOptions {
    * 0 makes the worker stop as soon as its queues are empty.
    */
   interval?: number;
-  /** Seconds between heartbeats (default 10). */
+  /**
+   * Seconds between heartbeats (default 5). Each heartbeat also prunes dead workers; a worker of
+   * ours is dead after 4 missed intervals.
+   */
   heartbeatInterval?: number;
+  /** A job interrupted by dead workers this many times is failed as DirtyExit, not requeued (default 3). */
+  dirtyExitLimit?: number;
   /**
    * Seconds an immediate stop waits for aborted jobs before requeueing them
    * (default RESQUE_TERM_TIMEOUT or 4).
    */
   shutdownTimeout?: number;
+  /**
+   * Default seconds a job may run before its signal fires (a job class's static timeout wins).
+   * A job that has not stopped shutdownTimeout seconds later fails with JobTimeout.
+   */
+  timeout?: number;
   /** Set process.title to "resque-<version>: ..." as Ruby Resque does (default true). */
   processTitle?: boolean;
   /** Host name used in worker ids (default os.hostname()). */
@@ -61,7 +72,8 @@ export interface JobEvent {
 }
 
 export interface WorkerEvents {
-  "job:start": [JobEvent];
+  /** A job begins; timeoutMs is its time limit, when it has one. */
+  "job:start": [JobEvent & { reservation: string; timeoutMs: number | undefined }];
   /** The job ran (skipped: a hook threw DontPerform, so perform did not run). */
   "job:success": [JobEvent & { durationMs: number; skipped: boolean }];
   "job:failure": [JobEvent & { error: unknown; durationMs: number }];
@@ -78,6 +90,8 @@ export interface WorkerEvents {
 
 interface RunningJob {
   reserved: ReservedJob;
+  /** Aborted by killJobs(): the run ends at once as failed. */
+  kill: AbortController;
   /** Reservation order; requeued jobs go back in this order. */
   sequence: number;
   controller: AbortController;
@@ -119,6 +133,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   readonly #logger: Logger;
   readonly #intervalMs: number;
   readonly #heartbeatMs: number;
+  readonly #dirtyExitLimit: number;
+  readonly #host: string;
   readonly #shutdownMs: number;
   readonly #processTitle: boolean;
   readonly #wakeup = new Wakeup();
@@ -158,7 +174,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const interval = options.interval ?? 5;
     if (!(interval >= 0)) throw new ConfigurationError(`interval must be 0 or more seconds, got ${options.interval}.`);
     this.#intervalMs = interval * 1000;
-    this.#heartbeatMs = (options.heartbeatInterval ?? 10) * 1000;
+    this.#heartbeatMs = (options.heartbeatInterval ?? 5) * 1000;
+    this.#dirtyExitLimit = options.dirtyExitLimit ?? 3;
+    this.#host = workerHost(options.host);
     this.#shutdownMs = (options.shutdownTimeout ?? Number(process.env.RESQUE_TERM_TIMEOUT ?? 4)) * 1000;
     this.#processTitle = options.processTitle ?? true;
     this.#logger = options.logger;
@@ -191,7 +209,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
     }
     this.#connection = this.#store.workerConnection();
     const now = new Date(await this.#store.time());
-    await this.#connection.workers.register(this.ids, rubyTimeToS(now), isoWithOffset(now));
+    await this.#connection.workers.register(this.ids, rubyTimeToS(now), isoWithOffset(now), this.#heartbeatMs / 1000);
+    await this.#prune();
     this.#unsubscribe = await this.#store.subscribeWakeups((queue) => {
       if (this.queues.matches(queue) && !this.paused && this.#slots.some((s) => !s.running)) this.#wakeup.poke();
     });
@@ -218,6 +237,19 @@ export class Worker extends EventEmitter<WorkerEvents> {
     if (options.immediate) this.#interruptAll();
     this.#stopping ??= this.#shutdown();
     return this.#stopping;
+  }
+
+  /**
+   * Kills the running jobs (Resque's USR1): each fails at once with JobKilled (onFailure hooks
+   * run, so a retry plugin may retry it); the worker keeps taking jobs.
+   */
+  killJobs(): void {
+    for (const slot of this.#slots) {
+      const running = slot.running;
+      if (!running || running.interrupted) continue;
+      running.controller.abort(new JobKilled("The job was killed."));
+      running.kill.abort(new JobKilled(`${running.jobName ?? "The job"} was killed on request (USR1 or remote control).`));
+    }
   }
 
   /** Stops taking new jobs until resume() (Resque's USR2). Running jobs continue. */
@@ -248,7 +280,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     await this.#unsubscribe?.();
     try {
       // Anything still recorded (a cycle that could not be flushed) goes back to its queue.
-      await this.#connection?.workers.unregister(this.ids, "requeue");
+      await this.#connection?.workers.unregister(this.ids);
     } catch (error) {
       this.#logger.error({ err: error }, "could not unregister worker");
     }
@@ -383,6 +415,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const running: RunningJob = {
       reserved,
       sequence: ++this.#reservations,
+      kill: new AbortController(),
       controller: new AbortController(),
       startedAt: performance.now(),
       jobName,
@@ -395,8 +428,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
       this.#busy = true;
       this.#title();
     }
-    this.emit("job:start", this.#event(running));
-    this.#processor.run(reserved, { signal: running.controller.signal, logger: this.#logger }).then(
+    const timeoutMs = this.#processor.timeoutFor(jobName);
+    this.emit("job:start", { ...this.#event(running), reservation: reserved.reservation, timeoutMs });
+    const options = { signal: running.controller.signal, kill: running.kill.signal, timeoutMs, graceMs: this.#shutdownMs, logger: this.#logger };
+    this.#processor.run(reserved, options).then(
       (result) => {
         if (running.abandoned) return;
         const durationMs = performance.now() - running.startedAt;
@@ -460,6 +495,23 @@ export class Worker extends EventEmitter<WorkerEvents> {
       await this.#store.workers.heartbeat(this.ids, isoWithOffset(now));
     } catch (error) {
       this.#logger.debug({ err: error }, "heartbeat failed");
+    }
+    await this.#prune();
+  }
+
+  /** Requeues the jobs of dead workers (see prune.ts); failures only log, the next beat retries. */
+  async #prune(): Promise<void> {
+    try {
+      await pruneDeadWorkers({
+        store: this.#store.workers,
+        host: this.#host,
+        ownIds: this.ids,
+        logger: this.#logger,
+        dirtyExitLimit: this.#dirtyExitLimit,
+        lockSeconds: Math.max(5, Math.ceil((this.#heartbeatMs * 2) / 1000)),
+      });
+    } catch (error) {
+      this.#logger.debug({ err: error }, "pruning dead workers failed");
     }
   }
 

@@ -87,7 +87,7 @@ describe("work-cycle script", () => {
     expect(value.payload).toEqual({ class: "(invalid payload)", args: [] });
     expect(value.raw_payload).toBe("not json");
     // Unregistering with requeue puts the exact bytes back.
-    await resque.store.workers.unregister(["h:1:q"], "requeue");
+    await resque.store.workers.unregister(["h:1:q"]);
     expect(await client.lrange("resque:queue:q", 0, -1)).toEqual(["not json"]);
     await client.quit();
   });
@@ -98,7 +98,7 @@ describe("work-cycle script", () => {
     const ruby = '{"queue":"default","run_at":"2026-11-25T14:53:31Z","payload":{"class":"SleepJob","args":[3.0,"sleeping"]}}';
     await client.set("resque:worker:vm:8715:*", ruby);
     await client.sadd("resque:workers", "vm:8715:*");
-    expect(await resque.store.workers.unregister(["vm:8715:*"], "requeue")).toBe(1);
+    expect(await resque.store.workers.unregister(["vm:8715:*"])).toBe(1);
     expect(await client.lrange("resque:queue:default", 0, -1)).toEqual(['{"class":"SleepJob","args":[3.0,"sleeping"]}']);
     expect(await client.smembers("resque:workers")).toEqual([]);
     await client.quit();
