@@ -27,5 +27,8 @@ export {
   InvalidPayloadError,
   ConfigurationError,
   ShutdownError,
+  JobTimeout,
+  JobKilled,
+  DirtyExit,
 } from "./errors.js";
 export { VERSION } from "./version.js";
