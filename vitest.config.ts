@@ -22,6 +22,8 @@ function lowerDecorators(): Plugin {
 
 export default defineConfig({
   plugins: [lowerDecorators()],
+  // Examples import the package by name, as users do; point it at the source.
+  resolve: { alias: { "resque-ts": new URL("./src/index.ts", import.meta.url).pathname } },
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 30_000,

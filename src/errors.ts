@@ -40,3 +40,21 @@ export class ConfigurationError extends ResqueError {
 export class ShutdownError extends ResqueError {
   override name = "ShutdownError";
 }
+
+/** A job ran past its timeout (static timeout, or the worker's --timeout). Retryable. */
+export class JobTimeout extends ResqueError {
+  override name = "JobTimeout";
+}
+
+/** A running job was killed on request (USR1, or remote control). */
+export class JobKilled extends ResqueError {
+  override name = "JobKilled";
+}
+
+/**
+ * A job's worker died while running it (Resque::DirtyExit): recorded when a job has been
+ * interrupted by dead workers too many times to requeue it again.
+ */
+export class DirtyExit extends ResqueError {
+  override name = "DirtyExit";
+}

@@ -3,6 +3,18 @@ export { Resque, type ResqueOptions, type QueuedJob } from "./resque.js";
 export { Job, defineJob, type JobClass, type JobContext, type ArgsOf } from "./job/job.js";
 export { Worker, type WorkerOptions, type WorkerEvents, type JobEvent, type StopOptions } from "./worker/worker.js";
 export { FailedJobs, FailedEntryChangedError } from "./failure/failed-jobs.js";
+export { plugin } from "./plugins/decorator.js";
+export {
+  DontPerform,
+  type Plugin,
+  type PluginLike,
+  type JobPlugin,
+  type WorkerPlugin,
+  type EnqueueContext,
+  type PerformContext,
+  type WorkerHookContext,
+  type ForkContext,
+} from "./plugins/plugin.js";
 export type { FailedJob } from "./failure/failure-entry.js";
 export type { RedisConnectionOption, ClusterConnection } from "./redis/connection.js";
 export type { Logger } from "./logger.js";
@@ -15,5 +27,8 @@ export {
   InvalidPayloadError,
   ConfigurationError,
   ShutdownError,
+  JobTimeout,
+  JobKilled,
+  DirtyExit,
 } from "./errors.js";
 export { VERSION } from "./version.js";

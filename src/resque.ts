@@ -8,6 +8,8 @@ import { isJobClass, jobNameOf, type ArgsOf, type JobClass } from "./job/job.js"
 import { decodePayload, encodePayload } from "./job/payload.js";
 import { JobRegistry } from "./job/registry.js";
 import { createLogger, type Logger } from "./logger.js";
+import { jobHooks, runAll } from "./plugins/hooks.js";
+import { toPlugin, type EnqueueContext, type Plugin, type PluginLike } from "./plugins/plugin.js";
 import { DataStore, type DataStoreOptions } from "./redis/store.js";
 import { Processor } from "./worker/processor.js";
 import { Worker, type WorkerOptions } from "./worker/worker.js";
@@ -15,6 +17,8 @@ import { Worker, type WorkerOptions } from "./worker/worker.js";
 export interface ResqueOptions extends DataStoreOptions {
   /** Job classes this instance can enqueue by name and perform. */
   jobs?: JobClass[];
+  /** Plugins applied to every job (and worker hooks for every worker), before each job's own. */
+  plugins?: PluginLike[];
   logger?: Logger;
 }
 
@@ -30,15 +34,23 @@ export interface QueuedJob {
 
 type JobRef = JobClass | string;
 
+interface Target {
+  name: string;
+  queue: string;
+  job: JobClass | undefined;
+}
+
 export class Resque {
   readonly store: DataStore;
   readonly registry = new JobRegistry();
   readonly failed: FailedJobs;
   readonly logger: Logger;
+  readonly plugins: readonly Plugin[];
 
   constructor(options: ResqueOptions = {}) {
     this.store = new DataStore(options);
     this.logger = options.logger ?? createLogger();
+    this.plugins = (options.plugins ?? []).map(toPlugin);
     this.failed = new FailedJobs(this.store.failures);
     if (options.jobs) this.registry.register(...options.jobs);
   }
@@ -49,41 +61,55 @@ export class Resque {
     return this;
   }
 
-  /** Enqueues a job on its class's queue (Resque.enqueue). */
-  enqueue<J extends JobClass>(job: J, ...args: ArgsOf<J>): Promise<void>;
-  enqueue(job: string, ...args: unknown[]): Promise<void>;
-  async enqueue(job: JobRef, ...args: unknown[]): Promise<void> {
-    const { name, queue } = this.#target(job);
-    await this.store.queues.push(queue, [encodePayload(name, args)]);
+  /**
+   * Enqueues a job on its class's queue (Resque.enqueue). Resolves to false when a beforeEnqueue
+   * hook cancelled it.
+   */
+  enqueue<J extends JobClass>(job: J, ...args: ArgsOf<J>): Promise<boolean>;
+  enqueue(job: string, ...args: unknown[]): Promise<boolean>;
+  async enqueue(job: JobRef, ...args: unknown[]): Promise<boolean> {
+    return this.#push(this.#target(job), [args]).then((n) => n === 1);
   }
 
   /** Enqueues a job on a given queue (Resque.enqueue_to). A name need not be registered here. */
-  enqueueTo<J extends JobClass>(queue: string, job: J, ...args: ArgsOf<J>): Promise<void>;
-  enqueueTo(queue: string, job: string, ...args: unknown[]): Promise<void>;
-  async enqueueTo(queue: string, job: JobRef, ...args: unknown[]): Promise<void> {
-    const name = this.#target(job, queue).name;
-    await this.store.queues.push(this.#checkQueue(queue), [encodePayload(name, args)]);
+  enqueueTo<J extends JobClass>(queue: string, job: J, ...args: ArgsOf<J>): Promise<boolean>;
+  enqueueTo(queue: string, job: string, ...args: unknown[]): Promise<boolean>;
+  async enqueueTo(queue: string, job: JobRef, ...args: unknown[]): Promise<boolean> {
+    return this.#push(this.#target(job, this.#checkQueue(queue)), [args]).then((n) => n === 1);
   }
 
   /** Puts a job at the front of its queue, to run next (Resque's enqueue_front). */
-  enqueueFront<J extends JobClass>(job: J, ...args: ArgsOf<J>): Promise<void>;
-  enqueueFront(job: string, ...args: unknown[]): Promise<void>;
-  async enqueueFront(job: JobRef, ...args: unknown[]): Promise<void> {
-    const { name, queue } = this.#target(job);
-    await this.store.queues.push(queue, [encodePayload(name, args)], { front: true });
+  enqueueFront<J extends JobClass>(job: J, ...args: ArgsOf<J>): Promise<boolean>;
+  enqueueFront(job: string, ...args: unknown[]): Promise<boolean>;
+  async enqueueFront(job: JobRef, ...args: unknown[]): Promise<boolean> {
+    return this.#push(this.#target(job), [args], { front: true }).then((n) => n === 1);
   }
 
   /**
    * Enqueues many jobs of one class in a few round trips. Every argument list is validated
-   * before anything is written. Returns the number enqueued.
+   * before anything is written. Returns the number enqueued (beforeEnqueue hooks may drop some).
    */
   enqueueBulk<J extends JobClass>(job: J, argsList: readonly ArgsOf<J>[], options?: { queue?: string }): Promise<number>;
   enqueueBulk(job: string, argsList: readonly unknown[][], options?: { queue?: string }): Promise<number>;
   async enqueueBulk(job: JobRef, argsList: readonly unknown[][], options: { queue?: string } = {}): Promise<number> {
-    const { name, queue } = this.#target(job, options.queue);
-    const payloads = argsList.map((args) => encodePayload(name, args));
-    await this.store.queues.push(queue, payloads);
-    return payloads.length;
+    return this.#push(this.#target(job, options.queue), argsList);
+  }
+
+  /**
+   * Validates every argument list, runs beforeEnqueue hooks (a false result drops that job),
+   * pushes the rest in one go, then runs afterEnqueue hooks. Returns how many were pushed.
+   */
+  async #push(target: Target, argsList: readonly (readonly unknown[])[], options: { front?: boolean } = {}): Promise<number> {
+    const payloads = argsList.map((args) => encodePayload(target.name, args));
+    const hooks = jobHooks(target.job, this.plugins);
+    const contexts = argsList.map((args): EnqueueContext => ({ jobName: target.name, queue: target.queue, args, job: target.job, logger: this.logger }));
+    const accepted: number[] = [];
+    for (let i = 0; i < contexts.length; i++) {
+      if (hooks.beforeEnqueue.length === 0 || (await runAll(hooks.beforeEnqueue, contexts[i]))) accepted.push(i);
+    }
+    await this.store.queues.push(target.queue, accepted.map((i) => payloads[i]!), options);
+    if (hooks.afterEnqueue.length > 0) for (const i of accepted) await runAll(hooks.afterEnqueue, contexts[i]);
+    return accepted.length;
   }
 
   /** Number of jobs waiting on a queue. */
@@ -118,12 +144,22 @@ export class Resque {
   dequeue<J extends JobClass>(job: J, ...args: ArgsOf<J> | []): Promise<number>;
   dequeue(job: string, ...args: unknown[]): Promise<number>;
   async dequeue(job: JobRef, ...args: unknown[]): Promise<number> {
-    const { name, queue } = this.#target(job);
-    if (args.length === 0) return this.store.queues.removeJobs(queue, name);
-    // Byte matches as Ruby does, for our encoding and node-resque's (which adds "queue").
-    const ours = encodePayload(name, args);
-    const nodeResque = JSON.stringify({ class: name, queue, args });
-    return this.store.queues.removeJobs(queue, name, [ours, nodeResque]);
+    const target = this.#target(job);
+    const { name, queue } = target;
+    const hooks = jobHooks(target.job, this.plugins);
+    const context: EnqueueContext = { jobName: name, queue, args, job: target.job, logger: this.logger };
+    if (!(await runAll(hooks.beforeDequeue, context))) return 0;
+    let removed: number;
+    if (args.length === 0) {
+      removed = await this.store.queues.removeJobs(queue, name);
+    } else {
+      // Byte matches as Ruby does, for our encoding and node-resque's (which adds "queue").
+      const ours = encodePayload(name, args);
+      const nodeResque = JSON.stringify({ class: name, queue, args });
+      removed = await this.store.queues.removeJobs(queue, name, [ours, nodeResque]);
+    }
+    await runAll(hooks.afterDequeue, context);
+    return removed;
   }
 
   /** Processed and failed totals (stat:processed, stat:failed). */
@@ -133,7 +169,11 @@ export class Resque {
 
   /** A worker for this instance's jobs; call start() on it. */
   worker(options: WorkerOptions): Worker {
-    return new Worker(this.store, new Processor(this.registry), { ...options, logger: options.logger ?? this.logger });
+    return new Worker(this.store, new Processor(this.registry, this.plugins, options.timeout), {
+      ...options,
+      logger: options.logger ?? this.logger,
+      plugins: this.plugins,
+    });
   }
 
   /** Closes the Redis connections this instance opened. */
@@ -141,8 +181,8 @@ export class Resque {
     return this.store.close();
   }
 
-  /** The payload name and queue for a job reference, with clear errors before anything is written. */
-  #target(job: JobRef, queue?: string): { name: string; queue: string } {
+  /** The payload name, queue and class for a job reference, with clear errors before anything is written. */
+  #target(job: JobRef, queue?: string): Target {
     if (typeof job === "string") {
       if (job === "") throw new UnknownJobError("A job name must not be empty.");
       const registered = this.registry.get(job);
@@ -153,7 +193,7 @@ export class Resque {
         }
         throw new NoQueueError(`Job "${job}" has no static queue; set one or use enqueueTo(queue, ...).`);
       }
-      return { name: job, queue: this.#checkQueue(target) };
+      return { name: job, queue: this.#checkQueue(target), job: registered };
     }
     if (!isJobClass(job)) {
       throw new UnknownJobError(`${String(job)} is not a job: pass a class extending Job, or a job name.`);
@@ -163,7 +203,7 @@ export class Resque {
     if (target === undefined || target === null) {
       throw new NoQueueError(`Job "${name}" has no static queue; set \`static queue = "name"\` or use enqueueTo(queue, ...).`);
     }
-    return { name, queue: this.#checkQueue(target) };
+    return { name, queue: this.#checkQueue(target), job };
   }
 
   #checkQueue(queue: unknown): string {

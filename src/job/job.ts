@@ -3,6 +3,7 @@
  * instance runs each job, with `this.context` describing the run.
  */
 import type { Logger } from "../logger.js";
+import type { PluginLike } from "../plugins/plugin.js";
 
 export interface JobContext {
   /** The class name written in the payload (static jobName, or the class name). */
@@ -27,9 +28,19 @@ export abstract class Job<Args extends unknown[] = unknown[]> {
   static queue?: string;
   /** The class name in the payload, when it differs from the JavaScript class name (e.g. "Mailer::Deliver"). */
   static jobName?: string;
+  /** Plugins for this job, run in this order after global and decorator-attached ones. */
+  static plugins?: PluginLike[];
+  /**
+   * Seconds a run may take; then its signal fires and, if it has not stopped after the
+   * worker's grace period, it fails with JobTimeout. Overrides the worker's `timeout`.
+   */
+  static timeout?: number;
 
   /** Set by the worker before perform runs. */
   declare context: JobContext;
+
+  /** Type-only: carries Args so enqueue can check arguments even when perform omits them. */
+  declare readonly "~args"?: Args;
 
   abstract perform(...args: Args): unknown;
 }
@@ -38,11 +49,23 @@ export abstract class Job<Args extends unknown[] = unknown[]> {
 export type JobClass<Args extends unknown[] = any[]> = (new () => Job<Args>) & {
   queue?: string;
   jobName?: string;
+  plugins?: PluginLike[];
+  timeout?: number;
   readonly name: string;
 };
 
-/** The perform arguments of a job class. */
-export type ArgsOf<J> = J extends new () => { perform(...args: infer A): unknown } ? A : never;
+type PerformArgs<I> = I extends { perform(...args: infer P): unknown } ? P : unknown[];
+
+/**
+ * The arguments of a job class: the `Args` of `Job<Args>` when given, else perform's parameters.
+ */
+export type ArgsOf<J> = J extends new () => infer I
+  ? I extends { readonly "~args"?: infer A }
+    ? unknown[] extends A
+      ? PerformArgs<I>
+      : A
+    : PerformArgs<I>
+  : never;
 
 /** The name written as "class" in a payload. */
 export function jobNameOf(job: JobClass): string {

@@ -61,6 +61,10 @@ export class Keys {
   }
 
   // Our own keys (documented in docs/redis-layout.md)
+  /** Hash: worker id → heartbeat interval (s), for every worker run by resque-ts. */
+  get ourWorkers(): string {
+    return `${this.prefix}resque-ts:workers`;
+  }
   /** Pub/sub channel: our enqueue publishes the queue name so idle workers wake at once. */
   get wakeupChannel(): string {
     return `${this.prefix}wakeup`;

@@ -1,62 +1,200 @@
 /**
- * Runs one reserved job: decode the payload, find its class, perform it, and describe the
- * outcome. Nothing here talks to Redis; the worker reports outcomes in its next work cycle.
+ * Runs one reserved job through its hooks: decode the payload, find the class, then
+ * beforePerform → aroundPerform → perform → afterPerform, or onFailure on any error, and
+ * describe the outcome. A run can end early: at its timeout (after a grace period for the job to
+ * honour its aborted signal) or when killed. Nothing here talks to Redis; the worker reports
+ * outcomes in its next work cycle.
  */
+import { JobKilled, JobTimeout } from "../errors.js";
 import { PERFORM_FRAME } from "../failure/backtrace.js";
 import { buildFailureEntry } from "../failure/failure-entry.js";
-import type { JobContext } from "../job/job.js";
+import type { JobClass } from "../job/job.js";
 import { decodePayload } from "../job/payload.js";
 import type { JobRegistry } from "../job/registry.js";
 import type { Logger } from "../logger.js";
+import { HookError, jobHooks, runAll, runAround, runHook, type JobHooks } from "../plugins/hooks.js";
+import { DontPerform, type PerformContext, type Plugin } from "../plugins/plugin.js";
 import type { ReservedJob } from "../redis/stores/worker-store.js";
 
 export type JobResult =
-  | { kind: "done"; jobName: string; args: readonly unknown[] }
+  | { kind: "done"; jobName: string; args: readonly unknown[]; skipped: boolean }
   | { kind: "failed"; jobName: string | undefined; args: readonly unknown[]; error: unknown; failureEntry: string };
 
 export interface RunOptions {
+  /** Fires on an immediate shutdown; the job is expected to stop. */
   signal: AbortSignal;
+  /** Fires to kill the job: the run ends at once as failed with the signal's reason. */
+  kill?: AbortSignal;
+  /** Milliseconds the job may run (undefined: no limit). */
+  timeoutMs?: number;
+  /** Milliseconds a timed-out job gets to stop after its signal fired. */
+  graceMs?: number;
   logger: Logger;
 }
 
 /** Every perform runs through this named function; backtraces are cut at its frame. */
 const runners = {
-  async [PERFORM_FRAME](perform: () => unknown): Promise<unknown> {
-    return await perform();
+  async [PERFORM_FRAME](job: { perform(...args: unknown[]): unknown }, args: readonly unknown[]): Promise<unknown> {
+    return await job.perform(...args);
   },
 };
 const runJob = runners[PERFORM_FRAME];
 
+interface FailureState {
+  suppressed: boolean;
+  details: Record<string, unknown>;
+}
+
+/** Rejects with the signal's reason `delayMs` after it fires (never, if it does not). */
+function rejectAfter(signal: AbortSignal, delayMs: number, timers: NodeJS.Timeout[]): Promise<never> {
+  return new Promise((_, reject) => {
+    const fire = () => timers.push(setTimeout(() => reject(signal.reason), delayMs));
+    if (signal.aborted) fire();
+    else signal.addEventListener("abort", fire, { once: true });
+  });
+}
+
 export class Processor {
-  constructor(private readonly registry: JobRegistry) {}
+  constructor(
+    private readonly registry: JobRegistry,
+    private readonly plugins: readonly Plugin[] = [],
+    private readonly defaultTimeoutSeconds?: number,
+  ) {}
+
+  /** The timeout in ms for a job class name: its static timeout, else the worker's. */
+  timeoutFor(className: string | undefined): number | undefined {
+    const seconds = (className ? this.registry.get(className)?.timeout : undefined) ?? this.defaultTimeoutSeconds;
+    return seconds !== undefined && seconds > 0 ? seconds * 1000 : undefined;
+  }
 
   async run(reserved: ReservedJob, options: RunOptions): Promise<JobResult> {
     const decoded = decodePayload(reserved.payload);
     if (!decoded.ok) return this.#failure(reserved, decoded.className, [], decoded.error);
     const { className, args } = decoded;
+    let JobClass: JobClass;
     try {
-      const JobClass = this.registry.resolve(className, reserved.queue);
-      const job = new JobClass();
-      const context: JobContext = {
-        jobName: className,
-        queue: reserved.queue,
-        args,
-        workerId: reserved.workerId,
-        signal: options.signal,
-        logger: options.logger.child({ job: className, queue: reserved.queue }),
-        attempt: 0,
-        payload: reserved.payload,
-      };
-      job.context = context;
-      await runJob(() => job.perform(...args));
-      return { kind: "done", jobName: className, args };
+      JobClass = this.registry.resolve(className, reserved.queue);
     } catch (error) {
       return this.#failure(reserved, className, args, error);
     }
+    const timeout = new AbortController();
+    const signal = options.timeoutMs === undefined ? options.signal : AbortSignal.any([options.signal, timeout.signal]);
+    const state: FailureState = { suppressed: false, details: {} };
+    const context = this.#context(reserved, JobClass, args, signal, options.logger, state);
+    const hooks = jobHooks(JobClass, this.plugins);
+    const timers: NodeJS.Timeout[] = [];
+    if (options.timeoutMs !== undefined) {
+      const seconds = options.timeoutMs / 1000;
+      timers.push(setTimeout(() => timeout.abort(new JobTimeout(`${className} ran longer than its timeout of ${seconds} s`)), options.timeoutMs));
+    }
+    const progress: { stage: "before" | "perform" | "after" } = { stage: "before" };
+    const steps = (async () => {
+      const job = new JobClass();
+      job.context = context;
+      await runAll(hooks.beforePerform, context);
+      progress.stage = "perform";
+      await runAround(hooks.aroundPerform, context, () => runJob(job as { perform(...a: unknown[]): unknown }, args));
+      progress.stage = "after";
+      await runAll(hooks.afterPerform, context);
+    })();
+    const endings: Promise<unknown>[] = [steps, rejectAfter(timeout.signal, options.graceMs ?? 0, timers)];
+    if (options.kill) endings.push(rejectAfter(options.kill, 0, timers));
+    try {
+      await Promise.race(endings);
+      return { kind: "done", jobName: className, args, skipped: false };
+    } catch (thrown) {
+      const hook = thrown instanceof HookError ? thrown.hook : undefined;
+      let error = thrown instanceof HookError ? thrown.original : thrown;
+      if (error instanceof DontPerform && progress.stage !== "after") {
+        return { kind: "done", jobName: className, args, skipped: true };
+      }
+      // A job that fails after its timeout or a kill fired failed because of that.
+      const ended = options.kill?.aborted ? options.kill.reason : timeout.signal.aborted ? timeout.signal.reason : undefined;
+      if ((ended instanceof JobTimeout || ended instanceof JobKilled) && error !== ended) {
+        (ended as Error).cause = error;
+        error = ended;
+      }
+      return this.#failed(reserved, context, hooks, error, hook ? { hook } : {}, state, options.logger);
+    } finally {
+      for (const timer of timers) clearTimeout(timer);
+    }
   }
 
-  #failure(reserved: ReservedJob, jobName: string | undefined, args: readonly unknown[], error: unknown): JobResult {
-    const failureEntry = buildFailureEntry({ error, payload: reserved.payload, queue: reserved.queue, workerId: reserved.workerId });
+  /**
+   * Records the failure of a job whose run cannot finish here (its process is gone or stuck):
+   * runs its onFailure hooks (so the retry plugin can retry it) and returns the failure entry
+   * ("" when a hook suppressed it).
+   */
+  async failElsewhere(reserved: ReservedJob, error: unknown, logger: Logger): Promise<string> {
+    const decoded = decodePayload(reserved.payload);
+    const JobClass = decoded.ok ? this.registry.get(decoded.className) : undefined;
+    if (!decoded.ok || !JobClass) {
+      return buildFailureEntry({ error, payload: reserved.payload, queue: reserved.queue, workerId: reserved.workerId });
+    }
+    const state: FailureState = { suppressed: false, details: {} };
+    const context = this.#context(reserved, JobClass, decoded.args, AbortSignal.abort(error), logger, state);
+    const result = await this.#failed(reserved, context, jobHooks(JobClass, this.plugins), error, {}, state, logger);
+    return result.kind === "failed" ? result.failureEntry : "";
+  }
+
+  #context(
+    reserved: ReservedJob,
+    job: JobClass,
+    args: readonly unknown[],
+    signal: AbortSignal,
+    logger: Logger,
+    state: FailureState,
+  ): PerformContext {
+    const jobName = job.jobName ?? job.name;
+    return {
+      jobName,
+      queue: reserved.queue,
+      args,
+      workerId: reserved.workerId,
+      signal,
+      logger: logger.child({ job: jobName, queue: reserved.queue }),
+      attempt: 0,
+      payload: reserved.payload,
+      job,
+      failureDetails: state.details,
+      suppressFailureEntry: () => {
+        state.suppressed = true;
+      },
+    };
+  }
+
+  async #failed(
+    reserved: ReservedJob,
+    context: PerformContext,
+    hooks: JobHooks,
+    error: unknown,
+    extra: Record<string, unknown>,
+    state: FailureState,
+    logger: Logger,
+  ): Promise<JobResult> {
+    for (const onFailure of hooks.onFailure) {
+      try {
+        await runHook(onFailure, [error, context]);
+      } catch (hookError) {
+        // Like Resque, a failing failure hook does not hide the job's own error.
+        state.details.on_failure_error = `${onFailure.label}: ${hookError instanceof Error ? hookError.message : String(hookError)}`;
+        logger.error({ err: hookError, hook: onFailure.label }, "onFailure hook failed");
+      }
+    }
+    return this.#failure(reserved, context.jobName, context.args, error, { ...extra, ...state.details }, state.suppressed);
+  }
+
+  #failure(
+    reserved: ReservedJob,
+    jobName: string | undefined,
+    args: readonly unknown[],
+    error: unknown,
+    extra: Record<string, unknown> = {},
+    suppressed = false,
+  ): JobResult {
+    const failureEntry = suppressed
+      ? ""
+      : buildFailureEntry({ error, payload: reserved.payload, queue: reserved.queue, workerId: reserved.workerId, extra });
     return { kind: "failed", jobName, args, error, failureEntry };
   }
 }

@@ -8,8 +8,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { ConfigurationError, ShutdownError } from "../errors.js";
+import { ConfigurationError, JobKilled, ShutdownError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import { runHook, workerHooks } from "../plugins/hooks.js";
+import type { Plugin, WorkerHookContext, WorkerHookName } from "../plugins/plugin.js";
 import type { DataStore } from "../redis/store.js";
 import type { FinishedSlot, ReservedJob, WorkerStore } from "../redis/stores/worker-store.js";
 import { isoUtc, isoWithOffset, rubyTimeToS } from "../redis/time-formats.js";
@@ -17,7 +19,8 @@ import { VERSION } from "../version.js";
 import type { Processor } from "./processor.js";
 import { parseQueues, type ParsedQueues } from "./queue-selection.js";
 import { Wakeup } from "./wakeup.js";
-import { slotIds } from "./worker-id.js";
+import { pruneDeadWorkers } from "./prune.js";
+import { slotIds, workerHost } from "./worker-id.js";
 
 export interface WorkerOptions {
   /** Queues in priority order; "*" for all, globs like "mail_*", "!name" to exclude. */
@@ -30,17 +33,32 @@ export interface WorkerOptions {
    * 0 makes the worker stop as soon as its queues are empty.
    */
   interval?: number;
-  /** Seconds between heartbeats (default 10). */
+  /**
+   * Seconds between heartbeats (default 5). Each heartbeat also prunes dead workers; a worker of
+   * ours is dead after 4 missed intervals.
+   */
   heartbeatInterval?: number;
+  /** A job interrupted by dead workers this many times is failed as DirtyExit, not requeued (default 3). */
+  dirtyExitLimit?: number;
   /**
    * Seconds an immediate stop waits for aborted jobs before requeueing them
    * (default RESQUE_TERM_TIMEOUT or 4).
    */
   shutdownTimeout?: number;
+  /**
+   * Default seconds a job may run before its signal fires (a job class's static timeout wins).
+   * A job that has not stopped shutdownTimeout seconds later fails with JobTimeout.
+   */
+  timeout?: number;
   /** Set process.title to "resque-<version>: ..." as Ruby Resque does (default true). */
   processTitle?: boolean;
   /** Host name used in worker ids (default os.hostname()). */
   host?: string;
+  /**
+   * Set by a worker pool in its child processes: the child runs afterFork hooks instead of
+   * beforeFirstFork (which the pool's master ran).
+   */
+  forkedChild?: number;
   logger?: Logger;
 }
 
@@ -54,8 +72,10 @@ export interface JobEvent {
 }
 
 export interface WorkerEvents {
-  "job:start": [JobEvent];
-  "job:success": [JobEvent & { durationMs: number }];
+  /** A job begins; timeoutMs is its time limit, when it has one. */
+  "job:start": [JobEvent & { reservation: string; timeoutMs: number | undefined }];
+  /** The job ran (skipped: a hook threw DontPerform, so perform did not run). */
+  "job:success": [JobEvent & { durationMs: number; skipped: boolean }];
   "job:failure": [JobEvent & { error: unknown; durationMs: number }];
   /** A job interrupted by an immediate stop went back to the front of its queue. */
   "job:requeued": [JobEvent];
@@ -70,6 +90,10 @@ export interface WorkerEvents {
 
 interface RunningJob {
   reserved: ReservedJob;
+  /** Aborted by killJobs(): the run ends at once as failed. */
+  kill: AbortController;
+  /** Reservation order; requeued jobs go back in this order. */
+  sequence: number;
   controller: AbortController;
   startedAt: number;
   jobName: string | undefined;
@@ -109,12 +133,17 @@ export class Worker extends EventEmitter<WorkerEvents> {
   readonly #logger: Logger;
   readonly #intervalMs: number;
   readonly #heartbeatMs: number;
+  readonly #dirtyExitLimit: number;
+  readonly #host: string;
   readonly #shutdownMs: number;
   readonly #processTitle: boolean;
   readonly #wakeup = new Wakeup();
   readonly #outcomes: FinishedSlot[] = [];
   readonly #tokenPrefix = randomBytes(4).toString("hex");
   #cycles = 0;
+  #reservations = 0;
+  /** Sequence of the job behind each pending requeue outcome. */
+  readonly #requeueOrder = new WeakMap<FinishedSlot, number>();
   #state: "new" | "running" | "stopping" | "stopped" = "new";
   #stopRequested = false;
   #paused = false;
@@ -130,7 +159,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
   /** Resolves once the worker has stopped and unregistered (after stop(), or an empty queue with interval 0). */
   readonly stopped: Promise<void> = new Promise((resolve) => (this.#resolveStopped = resolve));
 
-  constructor(store: DataStore, processor: Processor, options: WorkerOptions & { logger: Logger }) {
+  readonly #plugins: readonly Plugin[];
+  readonly #forkedChild: number | undefined;
+
+  constructor(store: DataStore, processor: Processor, options: WorkerOptions & { logger: Logger; plugins?: readonly Plugin[] }) {
     super();
     this.#store = store;
     this.#processor = processor;
@@ -142,10 +174,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const interval = options.interval ?? 5;
     if (!(interval >= 0)) throw new ConfigurationError(`interval must be 0 or more seconds, got ${options.interval}.`);
     this.#intervalMs = interval * 1000;
-    this.#heartbeatMs = (options.heartbeatInterval ?? 10) * 1000;
+    this.#heartbeatMs = (options.heartbeatInterval ?? 5) * 1000;
+    this.#dirtyExitLimit = options.dirtyExitLimit ?? 3;
+    this.#host = workerHost(options.host);
     this.#shutdownMs = (options.shutdownTimeout ?? Number(process.env.RESQUE_TERM_TIMEOUT ?? 4)) * 1000;
     this.#processTitle = options.processTitle ?? true;
     this.#logger = options.logger;
+    this.#plugins = options.plugins ?? [];
+    this.#forkedChild = options.forkedChild;
     this.ids = slotIds({ host: options.host, queues: this.queues.entries, concurrency: this.concurrency });
     this.#slots = this.ids.map((id) => ({ id, running: undefined }));
   }
@@ -163,9 +199,18 @@ export class Worker extends EventEmitter<WorkerEvents> {
   async start(): Promise<void> {
     if (this.#state !== "new") throw new ConfigurationError("A worker can be started once; create a new one to start again.");
     this.#state = "running";
+    try {
+      if (this.#forkedChild === undefined) await this.#runHooks("beforeFirstFork", { rethrow: true });
+      else await this.#runHooks("afterFork", { rethrow: true, extra: { child: this.#forkedChild } });
+    } catch (error) {
+      this.#state = "stopped";
+      this.#resolveStopped();
+      throw error;
+    }
     this.#connection = this.#store.workerConnection();
     const now = new Date(await this.#store.time());
-    await this.#connection.workers.register(this.ids, rubyTimeToS(now), isoWithOffset(now));
+    await this.#connection.workers.register(this.ids, rubyTimeToS(now), isoWithOffset(now), this.#heartbeatMs / 1000);
+    await this.#prune();
     this.#unsubscribe = await this.#store.subscribeWakeups((queue) => {
       if (this.queues.matches(queue) && !this.paused && this.#slots.some((s) => !s.running)) this.#wakeup.poke();
     });
@@ -194,11 +239,24 @@ export class Worker extends EventEmitter<WorkerEvents> {
     return this.#stopping;
   }
 
+  /**
+   * Kills the running jobs (Resque's USR1): each fails at once with JobKilled (onFailure hooks
+   * run, so a retry plugin may retry it); the worker keeps taking jobs.
+   */
+  killJobs(): void {
+    for (const slot of this.#slots) {
+      const running = slot.running;
+      if (!running || running.interrupted) continue;
+      running.controller.abort(new JobKilled("The job was killed."));
+      running.kill.abort(new JobKilled(`${running.jobName ?? "The job"} was killed on request (USR1 or remote control).`));
+    }
+  }
+
   /** Stops taking new jobs until resume() (Resque's USR2). Running jobs continue. */
   pause(): void {
     if (this.#paused) return;
     this.#paused = true;
-    if (!this.#pausedByRedis) this.emit("paused");
+    if (!this.#pausedByRedis) this.#announcePause(true);
     this.#title();
   }
 
@@ -206,7 +264,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   resume(): void {
     if (!this.#paused) return;
     this.#paused = false;
-    if (!this.#pausedByRedis) this.emit("resumed");
+    if (!this.#pausedByRedis) this.#announcePause(false);
     this.#wakeup.poke();
     this.#title();
   }
@@ -216,16 +274,18 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.#state = "stopping";
     this.#title();
     this.#wakeup.poke();
+    await this.#runHooks("shutdown");
     await this.#loop;
     clearInterval(this.#heartbeat);
     await this.#unsubscribe?.();
     try {
       // Anything still recorded (a cycle that could not be flushed) goes back to its queue.
-      await this.#connection?.workers.unregister(this.ids, "requeue");
+      await this.#connection?.workers.unregister(this.ids);
     } catch (error) {
       this.#logger.error({ err: error }, "could not unregister worker");
     }
     await this.#connection?.close();
+    await this.#runHooks("workerExit");
     this.#state = "stopped";
     this.#logger.info({ workers: this.ids }, "worker stopped");
     this.emit("stopped");
@@ -261,7 +321,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     for (;;) {
       const idle = this.#stopRequested || this.#paused ? [] : this.#slots.filter((s) => !s.running).map((s) => s.id);
       if (this.#stopRequested && idle.length === 0 && this.#outcomes.length === 0 && this.running === 0) return;
-      const finished = this.#outcomes.splice(0);
+      const finished = this.#takeOutcomes();
       if (finished.length === 0 && idle.length === 0) {
         await this.#wakeup.wait(this.#intervalMs || 1000);
         continue;
@@ -305,6 +365,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         // The queues ran dry (or all workers are paused).
         if (this.running === 0 && this.#busy) {
           this.#busy = false;
+          void this.#runHooks("queueEmpty");
           this.emit("idle");
           this.#title();
         }
@@ -322,7 +383,25 @@ export class Worker extends EventEmitter<WorkerEvents> {
   #notePause(pausedByRedis: boolean): void {
     if (pausedByRedis === this.#pausedByRedis) return;
     this.#pausedByRedis = pausedByRedis;
-    if (!this.#paused) this.emit(pausedByRedis ? "paused" : "resumed");
+    if (!this.#paused) this.#announcePause(pausedByRedis);
+  }
+
+  #announcePause(paused: boolean): void {
+    void this.#runHooks(paused ? "beforePause" : "afterPause");
+    this.emit(paused ? "paused" : "resumed");
+  }
+
+  /** Worker hooks: errors are logged (the worker keeps running) unless rethrow is asked for. */
+  async #runHooks(name: WorkerHookName, options: { rethrow?: boolean; extra?: Record<string, unknown> } = {}): Promise<void> {
+    const context: WorkerHookContext = { workerIds: this.ids, queues: this.queues.entries, logger: this.#logger, ...options.extra };
+    for (const hook of workerHooks(this.#plugins, name)) {
+      try {
+        await runHook(hook, [context]);
+      } catch (error) {
+        if (options.rethrow) throw error;
+        this.#logger.error({ err: error, hook: hook.label }, "worker hook failed");
+      }
+    }
   }
 
   #begin(reserved: ReservedJob): void {
@@ -335,6 +414,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const { jobName, args } = peekPayload(reserved.payload);
     const running: RunningJob = {
       reserved,
+      sequence: ++this.#reservations,
+      kill: new AbortController(),
       controller: new AbortController(),
       startedAt: performance.now(),
       jobName,
@@ -347,14 +428,16 @@ export class Worker extends EventEmitter<WorkerEvents> {
       this.#busy = true;
       this.#title();
     }
-    this.emit("job:start", this.#event(running));
-    this.#processor.run(reserved, { signal: running.controller.signal, logger: this.#logger }).then(
+    const timeoutMs = this.#processor.timeoutFor(jobName);
+    this.emit("job:start", { ...this.#event(running), reservation: reserved.reservation, timeoutMs });
+    const options = { signal: running.controller.signal, kill: running.kill.signal, timeoutMs, graceMs: this.#shutdownMs, logger: this.#logger };
+    this.#processor.run(reserved, options).then(
       (result) => {
         if (running.abandoned) return;
         const durationMs = performance.now() - running.startedAt;
         if (result.kind === "done") {
           this.#finish(slot, running, { outcome: "done" });
-          this.emit("job:success", { ...this.#event(running), durationMs });
+          this.emit("job:success", { ...this.#event(running), durationMs, skipped: result.skipped });
         } else if (running.interrupted) {
           this.#finish(slot, running, { outcome: "requeue", queue: reserved.queue, payload: reserved.payload });
           this.emit("job:requeued", this.#event(running));
@@ -377,8 +460,28 @@ export class Worker extends EventEmitter<WorkerEvents> {
     outcome: { outcome: "done" } | { outcome: "failed"; failureEntry: string } | { outcome: "requeue"; queue: string; payload: string },
   ): void {
     if (slot.running === running) slot.running = undefined;
-    this.#outcomes.push({ ...outcome, workerId: slot.id, reservation: running.reserved.reservation } as FinishedSlot);
+    const finished = { ...outcome, workerId: slot.id, reservation: running.reserved.reservation } as FinishedSlot;
+    if (outcome.outcome === "requeue") this.#requeueOrder.set(finished, running.sequence);
+    this.#outcomes.push(finished);
     this.#wakeup.poke();
+  }
+
+  /**
+   * The outcomes to report now. Requeues are pushed to the front of their queues one by one, so
+   * they are held until every interrupted job has settled and then sent together, the job
+   * reserved first pushed last, which keeps the queue's original order.
+   */
+  #takeOutcomes(): FinishedSlot[] {
+    const holdRequeues = this.#slots.some((s) => s.running?.interrupted);
+    const order = (f: FinishedSlot) => this.#requeueOrder.get(f) ?? 0;
+    const now = this.#outcomes.filter((f) => f.outcome !== "requeue");
+    const requeues = this.#outcomes.filter((f) => f.outcome === "requeue");
+    this.#outcomes.length = 0;
+    if (holdRequeues) {
+      this.#outcomes.push(...requeues);
+      return now;
+    }
+    return [...now, ...requeues.sort((a, b) => order(b) - order(a))];
   }
 
   #event(running: RunningJob): JobEvent {
@@ -392,6 +495,23 @@ export class Worker extends EventEmitter<WorkerEvents> {
       await this.#store.workers.heartbeat(this.ids, isoWithOffset(now));
     } catch (error) {
       this.#logger.debug({ err: error }, "heartbeat failed");
+    }
+    await this.#prune();
+  }
+
+  /** Requeues the jobs of dead workers (see prune.ts); failures only log, the next beat retries. */
+  async #prune(): Promise<void> {
+    try {
+      await pruneDeadWorkers({
+        store: this.#store.workers,
+        host: this.#host,
+        ownIds: this.ids,
+        logger: this.#logger,
+        dirtyExitLimit: this.#dirtyExitLimit,
+        lockSeconds: Math.max(5, Math.ceil((this.#heartbeatMs * 2) / 1000)),
+      });
+    } catch (error) {
+      this.#logger.debug({ err: error }, "pruning dead workers failed");
     }
   }
 

@@ -50,6 +50,11 @@ export interface WorkCycleResult {
   reserved: ReservedJob[];
 }
 
+/** How release-workers settles a worker's recorded job (see release-workers.lua). */
+export type WorkerRelease =
+  | { workerId: string; action: "requeue" | "requeue-clean" | "keep" }
+  | { workerId: string; action: "fail"; reservation: string; failureEntry: string };
+
 export interface WorkerRecord {
   id: string;
   /** Raw `worker:<id>` value: the job it is running, or null when idle. */
@@ -99,18 +104,50 @@ export class WorkerStore {
     return { paused: reply[0] === "paused", reserved };
   }
 
-  async register(ids: readonly string[], started: string, heartbeat: string): Promise<void> {
+  async register(ids: readonly string[], started: string, heartbeat: string, heartbeatIntervalSeconds: number): Promise<void> {
     if (ids.length === 0) return;
-    await runScript(this.client, "registerWorkers", [this.keys.workers, this.keys.heartbeats], [this.keys.prefix, started, heartbeat, ...ids]);
+    const keys = [this.keys.workers, this.keys.heartbeats, this.keys.ourWorkers];
+    await runScript(this.client, "registerWorkers", keys, [this.keys.prefix, started, heartbeat, heartbeatIntervalSeconds, ...ids]);
   }
 
   /**
-   * Unregisters workers. With "requeue", a job still recorded for a worker goes back to the front
-   * of its queue; with "keep" the caller has already dealt with it. Returns the number requeued.
+   * Unregisters workers a process is stopping on purpose; a job still recorded for one goes back
+   * to the front of its queue. Returns the number requeued.
    */
-  async unregister(ids: readonly string[], inFlight: "requeue" | "keep"): Promise<number> {
-    if (ids.length === 0) return 0;
-    return (await runScript(this.client, "unregisterWorkers", [this.keys.workers, this.keys.heartbeats], [this.keys.prefix, inFlight, ...ids])) as number;
+  async unregister(ids: readonly string[]): Promise<number> {
+    return (await this.release(ids.map((workerId) => ({ workerId, action: "requeue-clean" as const })))).requeued;
+  }
+
+  /** Unregisters workers after settling their recorded jobs (see release-workers.lua). */
+  async release(workers: readonly WorkerRelease[], options: { failedAt?: string; dirtyExitLimit?: number; dirtyExitTtl?: number } = {}): Promise<{ requeued: number; failed: number }> {
+    if (workers.length === 0) return { requeued: 0, failed: 0 };
+    const keys = [this.keys.workers, this.keys.heartbeats, this.keys.failed, this.keys.failedCount, this.keys.processed, this.keys.ourWorkers];
+    const args: (string | number)[] = [this.keys.prefix, options.failedAt ?? "", options.dirtyExitLimit ?? 3, options.dirtyExitTtl ?? 86_400];
+    for (const w of workers) {
+      args.push(w.workerId, w.action, w.action === "fail" ? w.reservation : "", w.action === "fail" ? w.failureEntry : "");
+    }
+    const [requeued, failed] = (await runScript(this.client, "releaseWorkers", keys, args)) as [number, number];
+    return { requeued, failed };
+  }
+
+  /** What pruning needs to judge liveness: every worker, its heartbeat, and whether it is ours. */
+  async liveness(): Promise<{ ids: string[]; heartbeats: Record<string, string>; ours: Record<string, string>; now: number }> {
+    const [ids, heartbeats, ours, [seconds, micros]] = await Promise.all([
+      this.client.smembers(this.keys.workers),
+      this.client.hgetall(this.keys.heartbeats),
+      this.client.hgetall(this.keys.ourWorkers),
+      this.client.time(),
+    ]);
+    return { ids, heartbeats, ours, now: Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) };
+  }
+
+  /** Ruby's prune lock (SET NX EX); returns whether this pruner got it. */
+  async lockPruning(owner: string, ttlSeconds: number): Promise<boolean> {
+    return (await this.client.set(this.keys.pruneLock, owner, "EX", ttlSeconds, "NX")) === "OK";
+  }
+
+  async unlockPruning(owner: string): Promise<void> {
+    await runScript(this.client, "deleteIfOwner", [this.keys.pruneLock], [owner]);
   }
 
   async heartbeat(ids: readonly string[], time: string): Promise<void> {

@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+/** The `resque` command. */
+import { Command } from "commander";
+import { VERSION } from "../version.js";
+import { work } from "./work-command.js";
+
+const program = new Command("resque").version(VERSION).description("Resque-compatible background jobs for Node.js");
+
+program
+  .command("work")
+  .description("run a worker (QUEUE, INTERVAL, VERBOSE, VVERBOSE and REDIS_URL are read from the environment)")
+  .option("-q, --queues <list>", "queues in priority order, comma-separated; * for all (env QUEUE / QUEUES)")
+  .option("-c, --concurrency <n>", "jobs run at once in this process (env CONCURRENCY)")
+  .option("-i, --interval <seconds>", "poll interval when idle; 0 exits when the queues are empty (env INTERVAL)")
+  .option("-r, --require <module...>", "modules exporting job classes or a configured Resque instance")
+  .option("--redis <url>", "Redis URL (env REDIS_URL)")
+  .option("--namespace <ns>", "key namespace, default resque (env RESQUE_NAMESPACE)")
+  .option("-v, --verbose", "log every job (env VERBOSE)")
+  .option("--vverbose", "debug logging (env VVERBOSE)")
+  .action(async (options) => {
+    await work(options);
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  process.stderr.write(`resque: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);
+  process.exit(1);
+});

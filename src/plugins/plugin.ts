@@ -1,0 +1,125 @@
+/**
+ * The plugin contract: Resque's job and worker hooks, typed. A plugin is a plain object (or a
+ * class, instantiated once) implementing any subset of these methods. See docs/hooks.md for the
+ * order they run in and the effect of returning false or throwing.
+ */
+import { ResqueError } from "../errors.js";
+import type { JobClass, JobContext } from "../job/job.js";
+import type { Logger } from "../logger.js";
+
+/** What enqueue and dequeue hooks see. */
+export interface EnqueueContext {
+  readonly jobName: string;
+  readonly queue: string;
+  readonly args: readonly unknown[];
+  /** The job class, when it is known to this process. */
+  readonly job: JobClass | undefined;
+  readonly logger: Logger;
+}
+
+/** What perform hooks see: the job's own context, plus the class. */
+export interface PerformContext extends JobContext {
+  readonly job: JobClass;
+  /**
+   * Keep this failure out of the `failed` list (it is still counted in stat:failed), as
+   * resque-retry's retry suppression does while a job will be retried. For onFailure hooks.
+   */
+  suppressFailureEntry(): void;
+  /** Extra members for this job's failure entry (e.g. how many attempts were made). */
+  readonly failureDetails: Record<string, unknown>;
+}
+
+/** What worker hooks see. */
+export interface WorkerHookContext {
+  /** The worker ids of the process's slots. */
+  readonly workerIds: readonly string[];
+  readonly queues: readonly string[];
+  readonly logger: Logger;
+}
+
+/** Fork hooks run in pool mode, around the forking of a child process. */
+export interface ForkContext extends WorkerHookContext {
+  /** The child's number in the pool (1-based). */
+  readonly child: number;
+}
+
+type Awaitable<T> = T | Promise<T>;
+
+export interface JobPlugin {
+  /** A name for logs and failure entries; defaults to the constructor name. */
+  readonly name?: string;
+  /** Before a job is pushed; returning exactly false cancels the enqueue (nothing is written). */
+  beforeEnqueue?(context: EnqueueContext): Awaitable<boolean | void>;
+  afterEnqueue?(context: EnqueueContext): Awaitable<void>;
+  /** Before Resque.dequeue removes jobs; returning exactly false cancels it. */
+  beforeDequeue?(context: EnqueueContext): Awaitable<boolean | void>;
+  afterDequeue?(context: EnqueueContext): Awaitable<void>;
+  /** Throwing DontPerform skips the job without failing it; any other error fails it. */
+  beforePerform?(context: PerformContext): Awaitable<void>;
+  /** Wraps perform (and inner around hooks); not calling next() skips perform. */
+  aroundPerform?(context: PerformContext, next: () => Promise<void>): Awaitable<void>;
+  /** After a successful perform; throwing fails the job. */
+  afterPerform?(context: PerformContext): Awaitable<void>;
+  /** On any failure of the job, including a failed hook, before the failure is recorded. */
+  onFailure?(error: unknown, context: PerformContext): Awaitable<void>;
+}
+
+export interface WorkerPlugin {
+  readonly name?: string;
+  /** Once, before a worker (or a pool's master) starts taking jobs. Throwing aborts the start. */
+  beforeFirstFork?(context: WorkerHookContext): Awaitable<void>;
+  /** Pool mode: in the master, before each child process is forked. */
+  beforeFork?(context: ForkContext): Awaitable<void>;
+  /** Pool mode: in each child process, before it starts taking jobs. */
+  afterFork?(context: ForkContext): Awaitable<void>;
+  /** When the worker pauses (USR2, pause(), remote control, pause-all-workers). */
+  beforePause?(context: WorkerHookContext): Awaitable<void>;
+  /** When the worker resumes after a pause. */
+  afterPause?(context: WorkerHookContext): Awaitable<void>;
+  /** When the worker goes from working to having nothing to do. */
+  queueEmpty?(context: WorkerHookContext): Awaitable<void>;
+  /** When the worker begins shutting down. */
+  shutdown?(context: WorkerHookContext): Awaitable<void>;
+  /** After the worker has stopped and unregistered. */
+  workerExit?(context: WorkerHookContext): Awaitable<void>;
+}
+
+export type Plugin = JobPlugin & WorkerPlugin;
+
+/** A plugin object, or a plugin class instantiated with no arguments. */
+export type PluginLike = Plugin | (new () => Plugin);
+
+export const JOB_HOOKS = [
+  "beforeEnqueue",
+  "afterEnqueue",
+  "beforeDequeue",
+  "afterDequeue",
+  "beforePerform",
+  "aroundPerform",
+  "afterPerform",
+  "onFailure",
+] as const;
+export type JobHookName = (typeof JOB_HOOKS)[number];
+
+export const WORKER_HOOKS = ["beforeFirstFork", "beforeFork", "afterFork", "beforePause", "afterPause", "queueEmpty", "shutdown", "workerExit"] as const;
+export type WorkerHookName = (typeof WORKER_HOOKS)[number];
+
+/** Thrown by a beforePerform (or aroundPerform) hook to skip the job without failing it. */
+export class DontPerform extends ResqueError {
+  override name = "DontPerform";
+  constructor(message = "Job skipped by a hook") {
+    super(message);
+  }
+}
+
+/** Turns a PluginLike into a plugin object. */
+export function toPlugin(plugin: PluginLike): Plugin {
+  return typeof plugin === "function" ? new plugin() : plugin;
+}
+
+/** The label of a plugin in logs and failure entries. */
+export function pluginName(plugin: Plugin): string {
+  if (typeof plugin.name === "string" && plugin.name) return plugin.name;
+  const ctor = (plugin as object).constructor;
+  return ctor && ctor !== Object ? ctor.name : "plugin";
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { runTs } from "../helpers/processes.js";
+import { useRedis } from "../helpers/resque.js";
+
+const CLI = "src/cli/resque.ts";
+
+describe("resque work", () => {
+  const redis = useRedis();
+
+  it("performs jobs from --require'd modules, reading QUEUE and INTERVAL from the environment", async () => {
+    const client = redis.server().client();
+    await client.rpush("resque:queue:cli", '{"class":"Greet","args":["ruby"]}', '{"class":"Explode","args":[]}', '{"class":"Greet","args":["node"]}');
+    const proc = runTs(CLI, { REDIS_URL: redis.server().url, QUEUE: "cli", INTERVAL: "0", VERBOSE: "1" }, ["work", "--require", "./test/fixtures/cli-jobs.ts"]);
+    const exit = await proc.exited; // INTERVAL=0: exits when the queue is empty
+    expect(exit.code).toBe(0);
+    expect(proc.lines.filter((l) => l.startsWith("performed"))).toEqual(["performed Greet ruby", "performed Greet node"]);
+    expect(proc.lines.some((l) => l.includes('"msg":"job failed"') && l.includes("exploded"))).toBe(true);
+    expect(await client.get("resque:stat:processed")).toBe("3");
+    expect(await client.llen("resque:failed")).toBe(1);
+    await client.quit();
+  });
+
+  it("names job classes on its queues that no required module provides", async () => {
+    const client = redis.server().client();
+    await client.rpush("resque:queue:cli", '{"class":"Missing::Job","args":[]}');
+    const proc = runTs(CLI, { REDIS_URL: redis.server().url, INTERVAL: "0" }, ["work", "--queues", "cli", "--require", "./test/fixtures/cli-jobs.ts"]);
+    await proc.exited;
+    const warning = proc.lines.find((l) => l.includes("which no required module provides"));
+    expect(warning).toContain('queue \\"cli\\" holds jobs of class \\"Missing::Job\\"');
+    const [entry] = await client.lrange("resque:failed", 0, -1);
+    expect(JSON.parse(entry!).exception).toBe("UnknownJobError");
+    await client.quit();
+  });
+
+  it("exits with a clear message when no queue is given", async () => {
+    const proc = runTs(CLI, { REDIS_URL: redis.server().url, QUEUE: "", QUEUES: "" }, ["work"]);
+    const exit = await proc.exited;
+    expect(exit.code).toBe(1);
+    expect(proc.stderr()).toContain("ConfigurationError: Please give the worker at least one queue");
+  });
+
+  it("QUIT lets the running job finish, then exits", async () => {
+    const client = redis.server().client();
+    const proc = runTs(CLI, { REDIS_URL: redis.server().url, QUEUE: "cli", INTERVAL: "30" }, ["work", "--require", "./test/fixtures/cli-jobs.ts"]);
+    await proc.line(/worker started/);
+    proc.child.kill("SIGQUIT");
+    const exit = await proc.exited;
+    expect(exit.code).toBe(0);
+    expect(await client.smembers("resque:workers")).toEqual([]);
+    await client.quit();
+  });
+});

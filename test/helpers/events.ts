@@ -1,0 +1,42 @@
+/** Awaiting worker events instead of sleeping. */
+import type { Worker, WorkerEvents } from "../../src/index.js";
+
+/** Resolves with the first `count` payloads of `event` (listening starts now). */
+export function collect<E extends keyof WorkerEvents>(worker: Worker, event: E, count: number): Promise<WorkerEvents[E][]> {
+  return new Promise((resolve) => {
+    const seen: WorkerEvents[E][] = [];
+    if (count === 0) return resolve(seen);
+    const listener = (...payload: WorkerEvents[E]) => {
+      seen.push(payload);
+      if (seen.length === count) {
+        worker.off(event, listener as never);
+        resolve(seen);
+      }
+    };
+    worker.on(event, listener as never);
+  });
+}
+
+/** Resolves once `count` jobs have finished (success or failure). */
+export function finished(worker: Worker, count: number): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    if (count === 0) return resolve();
+    const done = () => {
+      if (++seen === count) {
+        worker.off("job:success", done);
+        worker.off("job:failure", done);
+        resolve();
+      }
+    };
+    worker.on("job:success", done);
+    worker.on("job:failure", done);
+  });
+}
+
+/** A promise with its resolve function, for jobs that wait on the test. */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import type { WorkCycleRequest } from "../../src/redis/stores/worker-store.js";
+import { useRedis } from "../helpers/resque.js";
+
+const base: Omit<WorkCycleRequest, "reservation" | "recovering" | "finished" | "idleSlots"> = {
+  selection: { kind: "literal", queues: ["q"] },
+  runAt: "2026-11-25T14:49:20Z",
+  honourPause: true,
+};
+
+describe("work-cycle script", () => {
+  const redis = useRedis();
+
+  it("after a lost reply, a recovering call neither double-counts nor loses the reserved job", async () => {
+    const resque = redis.make();
+    const { workers } = resque.store;
+    await resque.enqueueTo("q", "A");
+    await resque.enqueueTo("q", "B");
+    const first = await workers.workCycle({ ...base, reservation: "t1", recovering: false, finished: [], idleSlots: ["h:1:q"] });
+    expect(first.reserved).toEqual([{ workerId: "h:1:q", queue: "q", payload: '{"class":"A","args":[]}', reservation: "t1" }]);
+
+    // This call runs, but suppose its reply never arrives.
+    const lost = await workers.workCycle({
+      ...base,
+      reservation: "t2",
+      recovering: false,
+      finished: [{ workerId: "h:1:q", outcome: "done", reservation: "t1" }],
+      idleSlots: ["h:1:q"],
+    });
+    expect(lost.reserved.map((r) => r.payload)).toEqual(['{"class":"B","args":[]}']);
+
+    // The worker repeats it in recovery mode.
+    const recovered = await workers.workCycle({
+      ...base,
+      reservation: "t3",
+      recovering: true,
+      finished: [{ workerId: "h:1:q", outcome: "done", reservation: "t1" }],
+      idleSlots: ["h:1:q"],
+    });
+    expect(recovered.reserved).toEqual([{ workerId: "h:1:q", queue: "q", payload: '{"class":"B","args":[]}', reservation: "t2" }]);
+    expect(await resque.stats()).toEqual({ processed: 1, failed: 0 });
+    expect(await resque.size("q")).toBe(0);
+  });
+
+  it("a recovering call applies a finish the lost call never made", async () => {
+    const resque = redis.make();
+    const { workers } = resque.store;
+    await resque.enqueueTo("q", "A");
+    await workers.workCycle({ ...base, reservation: "t1", recovering: false, finished: [], idleSlots: ["h:1:q"] });
+    const entry = '{"failed_at":"2026/11/25 14:49:29 UTC","payload":{"class":"A","args":[]},"exception":"E","error":"x","backtrace":[],"worker":"h:1:q","queue":"q"}';
+    const result = await workers.workCycle({
+      ...base,
+      reservation: "t2",
+      recovering: true,
+      finished: [{ workerId: "h:1:q", outcome: "failed", failureEntry: entry, reservation: "t1" }],
+      idleSlots: ["h:1:q"],
+    });
+    expect(result.reserved).toEqual([]);
+    expect(await resque.stats()).toEqual({ processed: 1, failed: 1 });
+    expect(await resque.failed.count()).toBe(1);
+    const client = redis.server().client();
+    expect(await client.exists("resque:worker:h:1:q")).toBe(0);
+    await client.quit();
+  });
+
+  it("honours pause-all-workers (any case, surrounding space) but still records finishes", async () => {
+    const resque = redis.make();
+    const { workers } = resque.store;
+    await resque.enqueueTo("q", "A");
+    const client = redis.server().client();
+    await client.set("resque:pause-all-workers", " TRUE ");
+    const paused = await workers.workCycle({ ...base, reservation: "t1", recovering: false, finished: [], idleSlots: ["h:1:q"] });
+    expect(paused).toEqual({ paused: true, reserved: [] });
+    await client.set("resque:pause-all-workers", "false");
+    const resumed = await workers.workCycle({ ...base, reservation: "t2", recovering: false, finished: [], idleSlots: ["h:1:q"] });
+    expect(resumed.reserved).toHaveLength(1);
+    await client.quit();
+  });
+
+  it("embeds an invalid payload as a readable stand-in, keeping the bytes", async () => {
+    const resque = redis.make();
+    const client = redis.server().client();
+    await client.rpush("resque:queue:q", "not json");
+    const result = await resque.store.workers.workCycle({ ...base, reservation: "t1", recovering: false, finished: [], idleSlots: ["h:1:q"] });
+    expect(result.reserved[0]!.payload).toBe("not json");
+    const value = JSON.parse((await client.get("resque:worker:h:1:q"))!) as Record<string, unknown>;
+    expect(value.payload).toEqual({ class: "(invalid payload)", args: [] });
+    expect(value.raw_payload).toBe("not json");
+    // Unregistering with requeue puts the exact bytes back.
+    await resque.store.workers.unregister(["h:1:q"]);
+    expect(await client.lrange("resque:queue:q", 0, -1)).toEqual(["not json"]);
+    await client.quit();
+  });
+
+  it("unregister requeues a Ruby worker's recorded job with its exact bytes", async () => {
+    const resque = redis.make();
+    const client = redis.server().client();
+    const ruby = '{"queue":"default","run_at":"2026-11-25T14:53:31Z","payload":{"class":"SleepJob","args":[3.0,"sleeping"]}}';
+    await client.set("resque:worker:vm:8715:*", ruby);
+    await client.sadd("resque:workers", "vm:8715:*");
+    expect(await resque.store.workers.unregister(["vm:8715:*"])).toBe(1);
+    expect(await client.lrange("resque:queue:default", 0, -1)).toEqual(['{"class":"SleepJob","args":[3.0,"sleeping"]}']);
+    expect(await client.smembers("resque:workers")).toEqual([]);
+    await client.quit();
+  });
+});
