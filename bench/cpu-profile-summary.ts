@@ -1,6 +1,7 @@
 /**
  * Summarises a V8 .cpuprofile (from BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR"):
- * self time per function and per package or source folder, largest first.
+ * self time per function and per package or source folder, and inclusive time per function,
+ * largest first.
  *
  *   npx tsx bench/cpu-profile-summary.ts DIR/CPU.*.cpuprofile [top]
  */
@@ -47,6 +48,24 @@ for (const [id, us] of selfUs) {
   byPlace.set(where(url), (byPlace.get(where(url)) ?? 0) + us);
 }
 
+// Inclusive time: a node's self time plus its descendants', counted once per function per stack.
+const parent = new Map<number, number>();
+for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+const label = (id: number) => {
+  const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+  return `${functionName || "(anonymous)"} ${url ? `${url.split("/").slice(-2).join("/")}:${lineNumber + 1}` : ""}`;
+};
+const inclusive = new Map<string, number>();
+for (const [id, us] of selfUs) {
+  const seen = new Set<string>();
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    const name = label(at);
+    if (seen.has(name)) continue;
+    seen.add(name);
+    inclusive.set(name, (inclusive.get(name) ?? 0) + us);
+  }
+}
+
 const print = (title: string, map: Map<string, number>) => {
   console.log(`\n${title}`);
   for (const [name, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top)) {
@@ -56,3 +75,4 @@ const print = (title: string, map: Map<string, number>) => {
 console.log(`${file}: ${(total / 1000).toFixed(0)} ms sampled`);
 print("self time by package / folder", byPlace);
 print("self time by function", byFunction);
+print("inclusive time by function", inclusive);
