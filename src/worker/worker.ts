@@ -429,7 +429,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       this.#title();
     }
     const timeoutMs = this.#processor.timeoutFor(jobName);
-    this.emit("job:start", { ...this.#event(running), reservation: reserved.reservation, timeoutMs });
+    if (this.listenerCount("job:start") > 0) this.emit("job:start", { ...this.#event(running), reservation: reserved.reservation, timeoutMs });
     const options = { signal: running.controller.signal, kill: running.kill.signal, timeoutMs, graceMs: this.#shutdownMs, logger: this.#logger };
     this.#processor.run(reserved, options).then(
       (result) => {
@@ -472,6 +472,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
    * reserved first pushed last, which keeps the queue's original order.
    */
   #takeOutcomes(): FinishedSlot[] {
+    if (!this.#outcomes.some((f) => f.outcome === "requeue")) return this.#outcomes.splice(0);
     const holdRequeues = this.#slots.some((s) => s.running?.interrupted);
     const order = (f: FinishedSlot) => this.#requeueOrder.get(f) ?? 0;
     const now = this.#outcomes.filter((f) => f.outcome !== "requeue");
