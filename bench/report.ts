@@ -96,3 +96,38 @@ export function renderUnavailable(results: Results): string[] {
   }
   return [...seen];
 }
+
+/** The rows of the short table for the README: the metrics with targets, under short names. */
+const SUMMARY: [id: string, label: string][] = [
+  ["s1.single.rate", "enqueue, one call per job (jobs/s)"],
+  ["s1.bulk.rate", "enqueue, bulk (jobs/s)"],
+  ["s1.bytes", "Redis bytes per queued job"],
+  ["s2.c1.rate", "drain, concurrency 1 (jobs/s)"],
+  ["s2.c50.rate", "drain, concurrency 50 (jobs/s)"],
+  ["s2.c50.commands", "Redis commands per job, c=50"],
+  ["s3.p99", "latency p99 at 500 jobs/s (ms)"],
+  ["s4.lastDone", "20,000 delayed jobs: due → last done (ms)"],
+  ["s5.rssPeak", "worker peak RSS, c=50 (MB)"],
+];
+
+/** A compact table of medians for the README (the full one is in bench/results.md). */
+export function renderSummary(results: Results): string {
+  const libraries = results.libraries();
+  const header = ["", ...libraries, ...(libraries.includes("bullmq") && libraries.includes("resque-ts") ? ["resque-ts ÷ bullmq"] : [])];
+  const lines = [`| ${header.join(" | ")} |`, `|---|${header.slice(1).map(() => "---:").join("|")}|`];
+  for (const [id, label] of SUMMARY) {
+    const metric = METRICS.find((m) => m.id === id)!;
+    if (!libraries.some((l) => results.cell(id, l))) continue;
+    const cells = libraries.map((library) => {
+      const cell = results.cell(id, library);
+      if (!cell) return "–";
+      if ("unavailable" in cell) return "n/a";
+      if ("error" in cell) return "error";
+      return number(results.median(id, library)!, metric.digits);
+    });
+    const row = [label, ...cells];
+    if (header.length > libraries.length + 1) row.push(ratioText(results, metric, "bullmq"));
+    lines.push(`| ${row.join(" | ")} |`);
+  }
+  return lines.join("\n");
+}

@@ -9,10 +9,11 @@
 import { writeFileSync } from "node:fs";
 import { RedisServer } from "../test/helpers/redis-server.js";
 import { loadAdapter, type Adapter, type Library } from "./adapters/adapter.js";
+import { ensureBuilt, fromSource } from "./build.js";
 import { readConfig, type BenchConfig } from "./config.js";
 import { format, type BenchContext } from "./context.js";
 import { RedisStats } from "./redis-stats.js";
-import { renderTable, renderUnavailable } from "./report.js";
+import { renderSummary, renderTable, renderUnavailable } from "./report.js";
 import { Results } from "./results.js";
 import { runS1 } from "./scenarios/s1-enqueue.js";
 import { runS2 } from "./scenarios/s2-drain.js";
@@ -35,7 +36,7 @@ function libraryNotes(adapters: Map<Library, Adapter>): string {
   const lines: string[] = [];
   for (const [library, adapter] of adapters) {
     const how = {
-      "resque-ts": "defaults (auto-pipelining, pub/sub wake-up, one work-cycle script per loop turn); bulk = enqueueBulk",
+      "resque-ts": `${fromSource() ? "from src/ through tsx" : "the built package (dist/)"}, defaults (auto-pipelining, pub/sub wake-up, one work-cycle script per loop turn); bulk = enqueueBulk`,
       bullmq: "defaults, removeOnComplete {count: 0} (Resque keeps no finished jobs); bulk = addBulk; delayed = add with delay",
       "node-resque": "one Worker per slot sharing one ioredis client; worker and scheduler poll every 50 ms (default 5 s); no bulk API (S2 prefills with RPUSH of its payload bytes); delayed = enqueueAt + Scheduler",
     }[library];
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
   const config = readConfig(process.argv.slice(2));
   const began = performance.now();
   const log = (message: string) => console.error(`[${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s] ${message}`);
+  if (config.libraries.includes("resque-ts")) ensureBuilt(log);
   const server = await RedisServer.start();
   const redis = new RedisStats(server.url);
   const adapters = new Map<Library, Adapter>();
@@ -88,6 +90,24 @@ async function main(): Promise<void> {
     "",
   ].join("\n");
   writeFileSync(config.output, report);
+  if (config.readmeSection) {
+    const machine = machineDescription();
+    const section = [
+      "## Benchmarks",
+      "",
+      "`npm run bench` runs resque-ts beside bullmq and node-resque, the same scenarios on one private",
+      "redis-server that it starts itself, and writes [bench/results.md](bench/results.md): every scenario",
+      "with median (min–max) of the runs, ratios and targets. Latest run, " + `${new Date().toISOString().slice(0, 10)}, on ${machine}:`,
+      "",
+      renderSummary(results),
+      "",
+      `Medians of ${config.repeats} runs of ${format(config.jobs)} no-op jobs each (S3 ${config.latencyRate} jobs/s; S4 ${format(config.delayedJobs)} jobs); numbers from a shared`,
+      "2-core machine are noisy, the ratios within one run are what to compare. Profiling notes and",
+      "what is still short of target: [bench/NOTES.md](bench/NOTES.md).",
+      "",
+    ].join("\n");
+    writeFileSync(config.readmeSection, section);
+  }
   console.log(`\n${table}\n`);
   for (const line of unavailable) console.log(`n/a: ${line}`);
   log(`wrote ${config.output} (${minutes} min)`);

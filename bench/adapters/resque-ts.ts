@@ -1,11 +1,19 @@
 /**
- * resque-ts, used through its public API (src/index.ts) with default settings: one Resque
- * instance per process, ioredis auto-pipelining, pub/sub wake-up for idle workers.
+ * resque-ts through its public API with default settings: one Resque instance per process,
+ * ioredis auto-pipelining, pub/sub wake-up for idle workers. Loaded from the built package
+ * (dist/, see bench/build.ts), or from src/ with BENCH_RESQUE_TS=source.
  */
-import * as lib from "../../src/index.js";
-import { Job, Resque, VERSION, type Worker } from "../../src/index.js";
+import { pathToFileURL } from "node:url";
+import { DIST_ENTRY, fromSource } from "../build.js";
 import { inFlight } from "../in-flight.js";
 import { JOB_NAME, NotAvailableError, QUEUE, type Adapter, type BenchWorker, type Producer, type WorkerOptions } from "./adapter.js";
+
+type Library = typeof import("../../src/index.js");
+type Resque = InstanceType<Library["Resque"]>;
+type Worker = InstanceType<Library["Worker"]>;
+
+const lib = (await import(fromSource() ? "../../src/index.js" : pathToFileURL(DIST_ENTRY).href)) as Library;
+const { Job, Resque, VERSION } = lib;
 
 let perform: (args: unknown[]) => void = () => {};
 
@@ -37,7 +45,7 @@ function delayedApi(resque: Resque): DelayedJobApi | undefined {
 }
 
 function schedulerClass(): SchedulerClass | undefined {
-  const candidate = (lib as Record<string, unknown>)["Scheduler"];
+  const candidate = (lib as unknown as Record<string, unknown>)["Scheduler"];
   return typeof candidate === "function" ? (candidate as SchedulerClass) : undefined;
 }
 
