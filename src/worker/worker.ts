@@ -46,6 +46,11 @@ export interface WorkerOptions {
    */
   shutdownTimeout?: number;
   /**
+   * Seconds an immediate stop first waits for running jobs to finish on their own, before it
+   * aborts them (default RESQUE_PRE_SHUTDOWN_TIMEOUT or 0).
+   */
+  preShutdownTimeout?: number;
+  /**
    * Default seconds a job may run before its signal fires (a job class's static timeout wins).
    * A job that has not stopped shutdownTimeout seconds later fails with JobTimeout.
    */
@@ -136,6 +141,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   readonly #dirtyExitLimit: number;
   readonly #host: string;
   readonly #shutdownMs: number;
+  readonly #preShutdownMs: number;
   readonly #processTitle: boolean;
   readonly #wakeup = new Wakeup();
   readonly #outcomes: FinishedSlot[] = [];
@@ -178,6 +184,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.#dirtyExitLimit = options.dirtyExitLimit ?? 3;
     this.#host = workerHost(options.host);
     this.#shutdownMs = (options.shutdownTimeout ?? Number(process.env.RESQUE_TERM_TIMEOUT ?? 4)) * 1000;
+    this.#preShutdownMs = (options.preShutdownTimeout ?? Number(process.env.RESQUE_PRE_SHUTDOWN_TIMEOUT ?? 0)) * 1000;
     this.#processTitle = options.processTitle ?? true;
     this.#logger = options.logger;
     this.#plugins = options.plugins ?? [];
@@ -234,8 +241,16 @@ export class Worker extends EventEmitter<WorkerEvents> {
       this.#resolveStopped();
       return Promise.resolve();
     }
-    if (options.immediate) this.#interruptAll();
     this.#stopping ??= this.#shutdown();
+    if (options.immediate) {
+      if (this.#preShutdownMs > 0 && this.running > 0) {
+        const timer = setTimeout(() => this.#interruptAll(), this.#preShutdownMs);
+        timer.unref();
+        void this.#stopping.then(() => clearTimeout(timer));
+      } else {
+        this.#interruptAll();
+      }
+    }
     return this.#stopping;
   }
 
