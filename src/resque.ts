@@ -2,6 +2,7 @@
  * The Resque facade: configuration, the Redis connection, the job registry, and the entry
  * points applications use (enqueue*, queue inspection, failed jobs, workers).
  */
+import { WorkerControl } from "./admin/worker-control.js";
 import { ConfigurationError, NoQueueError, UnknownJobError } from "./errors.js";
 import { FailedJobs } from "./failure/failed-jobs.js";
 import { isJobClass, jobNameOf, type ArgsOf, type JobClass } from "./job/job.js";
@@ -44,6 +45,8 @@ export class Resque {
   readonly store: DataStore;
   readonly registry = new JobRegistry();
   readonly failed: FailedJobs;
+  /** Remote control of worker processes on any host (pause, resume, stop, kill). */
+  readonly control: WorkerControl;
   readonly logger: Logger;
   readonly plugins: readonly Plugin[];
 
@@ -52,6 +55,7 @@ export class Resque {
     this.logger = options.logger ?? createLogger();
     this.plugins = (options.plugins ?? []).map(toPlugin);
     this.failed = new FailedJobs(this.store.failures);
+    this.control = new WorkerControl(this.store.control);
     if (options.jobs) this.registry.register(...options.jobs);
   }
 

@@ -2,6 +2,7 @@
 /** The `resque` command. */
 import { Command } from "commander";
 import { VERSION } from "../version.js";
+import { control } from "./control-command.js";
 import { work } from "./work-command.js";
 
 const program = new Command("resque").version(VERSION).description("Resque-compatible background jobs for Node.js");
@@ -24,6 +25,26 @@ program
   .action(async (options) => {
     await work(options);
   });
+
+const descriptions = {
+  pause: "pause workers: running jobs finish, no new ones start (kept in Redis until resume)",
+  resume: "resume paused workers",
+  stop: "ask worker processes to finish their running jobs and exit (like QUIT)",
+  kill: "ask worker processes to stop now and requeue their running jobs (like TERM)",
+} as const;
+for (const action of ["pause", "resume", "stop", "kill"] as const) {
+  program
+    .command(action)
+    .description(descriptions[action])
+    .option("--all", "every worker (pause/resume --all use Ruby Resque's pause-all-workers switch)")
+    .option("--host <name>", "the workers on one host")
+    .option("--worker <id>", "the process owning this worker id")
+    .option("--redis <url>", "Redis URL (env REDIS_URL)")
+    .option("--namespace <ns>", "key namespace, default resque (env RESQUE_NAMESPACE)")
+    .action(async (options) => {
+      process.stdout.write(`${await control(action, options)}\n`);
+    });
+}
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`resque: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);

@@ -108,7 +108,7 @@ export async function work(options: WorkOptions, env: NodeJS.ProcessEnv = proces
     shutdownTimeout: s.termTimeout,
     preShutdownTimeout: s.preShutdown,
     logger: s.logger,
-    ...(s.poolChild === undefined ? {} : { forkedChild: s.poolChild }),
+    ...(s.poolChild === undefined ? {} : { forkedChild: s.poolChild, acceptRemoteStop: false }),
   });
   worker.on("job:failure", (e) => s.logger.warn({ worker: e.workerId, queue: e.queue, job: e.jobName, err: e.error }, "job failed"));
   if (s.verbose) worker.on("job:success", (e) => s.logger.info({ worker: e.workerId, queue: e.queue, job: e.jobName, ms: Math.round(e.durationMs) }, "job done"));

@@ -65,6 +65,14 @@ export class Keys {
   get ourWorkers(): string {
     return `${this.prefix}resque-ts:workers`;
   }
+  /** Pub/sub channel: remote-control commands for workers (JSON, see worker/control.ts). */
+  get controlChannel(): string {
+    return `${this.prefix}resque-ts:control`;
+  }
+  /** Hash: "host:<name>" or "worker:<id>" → "1" while that host or worker is paused by remote control. */
+  get pausedTargets(): string {
+    return `${this.prefix}resque-ts:paused`;
+  }
   /** Pub/sub channel: our enqueue publishes the queue name so idle workers wake at once. */
   get wakeupChannel(): string {
     return `${this.prefix}wakeup`;

@@ -5,6 +5,7 @@
 import { closeClient, createClient, duplicateClient, type RedisClient, type RedisConnectionOption } from "./connection.js";
 import { Keys, namespacePrefix } from "./keys.js";
 import { defineScripts } from "./scripts/load.js";
+import { ControlStore } from "./stores/control-store.js";
 import { FailureStore } from "./stores/failure-store.js";
 import { QueueStore } from "./stores/queue-store.js";
 import { StatsStore } from "./stores/stats-store.js";
@@ -22,6 +23,7 @@ export class DataStore {
   readonly workers: WorkerStore;
   readonly failures: FailureStore;
   readonly stats: StatsStore;
+  readonly control: ControlStore;
   readonly #client: RedisClient;
   readonly #owned: boolean;
   readonly #extra = new Set<RedisClient>();
@@ -36,6 +38,7 @@ export class DataStore {
     this.workers = new WorkerStore(client, this.keys);
     this.failures = new FailureStore(client, this.keys);
     this.stats = new StatsStore(client, this.keys);
+    this.control = new ControlStore(client, this.keys);
   }
 
   /** The underlying ioredis client, for applications that want to share it. */
@@ -48,11 +51,30 @@ export class DataStore {
    * Uses its own connection (a subscribed connection can do nothing else). Returns a stop function.
    */
   async subscribeWakeups(onQueue: (queue: string) => void): Promise<() => Promise<void>> {
+    return this.subscribe({ [this.keys.wakeupChannel]: onQueue });
+  }
+
+  /** What a worker process listens to: enqueue wake-ups and remote-control commands. */
+  async subscribeWorker(onQueue: (queue: string) => void, onControl: (command: string) => void): Promise<() => Promise<void>> {
+    return this.subscribe({ [this.keys.wakeupChannel]: onQueue, [this.keys.controlChannel]: onControl });
+  }
+
+  /** Remote-control commands only (a pool's master). */
+  async subscribeControl(onControl: (command: string) => void): Promise<() => Promise<void>> {
+    return this.subscribe({ [this.keys.controlChannel]: onControl });
+  }
+
+  /**
+   * Listens to pub/sub channels (full channel names → handler of the message) on a connection of
+   * its own (a subscribed connection can do nothing else); ioredis resubscribes after a reconnect.
+   * Returns a stop function.
+   */
+  async subscribe(handlers: Record<string, (message: string) => void>): Promise<() => Promise<void>> {
     const subscriber = duplicateClient(this.#client);
     this.#extra.add(subscriber);
     subscriber.on("error", () => {}); // reconnects on its own; the main connection reports errors
-    subscriber.on("message", (_channel: string, queue: string) => onQueue(queue));
-    await subscriber.subscribe(this.keys.wakeupChannel);
+    subscriber.on("message", (channel: string, message: string) => handlers[channel]?.(message));
+    await subscriber.subscribe(...Object.keys(handlers));
     return async () => {
       this.#extra.delete(subscriber);
       await closeClient(subscriber);

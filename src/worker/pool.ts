@@ -18,8 +18,10 @@ import type { DataStore } from "../redis/store.js";
 import type { WorkerRelease } from "../redis/stores/worker-store.js";
 import { failureTime } from "../redis/time-formats.js";
 import { VERSION } from "../version.js";
+import { parseCommand, targets } from "./control.js";
 import { isChildMessage, type ChildMessage } from "./pool-messages.js";
 import type { Processor } from "./processor.js";
+import { workerHost } from "./worker-id.js";
 
 export interface PoolOptions {
   count: number;
@@ -40,6 +42,8 @@ export interface PoolOptions {
   maxMemoryMb?: number;
   /** How often deadlines and memory are checked. */
   checkIntervalMs?: number;
+  /** Host name used in worker ids (default os.hostname()). */
+  host?: string;
 }
 
 interface RunningJob {
@@ -79,6 +83,7 @@ export class WorkerPool {
   #stopping: "graceful" | "immediate" | undefined;
   #timer: NodeJS.Timeout | undefined;
   #restarts = new Map<number, number>();
+  #unsubscribe: (() => Promise<void>) | undefined;
   #resolveStopped!: () => void;
   readonly stopped = new Promise<void>((resolve) => (this.#resolveStopped = resolve));
 
@@ -93,6 +98,16 @@ export class WorkerPool {
 
   async start(): Promise<void> {
     await this.#hooks("beforeFirstFork", undefined, true);
+    // Remote stop/kill addressed to this host or any child's worker stops the whole pool
+    // (children leave those commands to the master, which would otherwise restart them).
+    this.#unsubscribe = await this.#options.store.subscribeControl((message) => {
+      const command = parseCommand(message);
+      if (!command || (command.action !== "stop" && command.action !== "kill")) return;
+      const ids = [...this.#children.values()].flatMap((c) => c.ids);
+      if (!targets(command.target, workerHost(this.#options.host), ids)) return;
+      this.#options.logger.info({ command }, "remote control");
+      void this.stop({ immediate: command.action === "kill" });
+    });
     process.title = `resque-${VERSION}: pool master of ${this.#options.count} (${this.#options.queues.join(",")})`;
     for (let n = 1; n <= this.#options.count; n++) await this.#fork(n);
     this.#timer = setInterval(() => this.#check(), this.#options.checkIntervalMs ?? 250);
@@ -116,6 +131,7 @@ export class WorkerPool {
     if (first) {
       await Promise.all([...this.#children.values()].map((c) => c.exited));
       clearInterval(this.#timer);
+      await this.#unsubscribe?.();
       await this.#hooks("workerExit");
       this.#resolveStopped();
     }

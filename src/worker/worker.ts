@@ -19,6 +19,7 @@ import { VERSION } from "../version.js";
 import type { Processor } from "./processor.js";
 import { parseQueues, type ParsedQueues } from "./queue-selection.js";
 import { Wakeup } from "./wakeup.js";
+import { parseCommand, targets, type ControlCommand } from "./control.js";
 import { pruneDeadWorkers } from "./prune.js";
 import { slotIds, workerHost } from "./worker-id.js";
 
@@ -64,6 +65,11 @@ export interface WorkerOptions {
    * beforeFirstFork (which the pool's master ran).
    */
   forkedChild?: number;
+  /**
+   * Whether remote stop/kill commands stop this worker (default true). A pool's children leave
+   * them to their master, which would otherwise restart them.
+   */
+  acceptRemoteStop?: boolean;
   logger?: Logger;
 }
 
@@ -86,6 +92,8 @@ export interface WorkerEvents {
   "job:requeued": [JobEvent];
   /** The worker went from working to having nothing to do. */
   idle: [];
+  /** A remote-control command addressed to this worker arrived. */
+  control: [ControlCommand];
   paused: [];
   resumed: [];
   /** A Redis call failed; the worker keeps retrying with backoff. */
@@ -152,8 +160,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   readonly #requeueOrder = new WeakMap<FinishedSlot, number>();
   #state: "new" | "running" | "stopping" | "stopped" = "new";
   #stopRequested = false;
-  #paused = false;
-  #pausedByRedis = false;
+  /** Why the worker is paused: pause()/USR2, Ruby's pause-all-workers, or remote control. */
+  readonly #pausedBy = { local: false, all: false, control: false };
   #busy = false;
   #lastTitle = "";
   #connection: { workers: WorkerStore; close(): Promise<void> } | undefined;
@@ -167,6 +175,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   readonly #plugins: readonly Plugin[];
   readonly #forkedChild: number | undefined;
+  readonly #acceptRemoteStop: boolean;
 
   constructor(store: DataStore, processor: Processor, options: WorkerOptions & { logger: Logger; plugins?: readonly Plugin[] }) {
     super();
@@ -189,12 +198,13 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.#logger = options.logger;
     this.#plugins = options.plugins ?? [];
     this.#forkedChild = options.forkedChild;
+    this.#acceptRemoteStop = options.acceptRemoteStop ?? true;
     this.ids = slotIds({ host: options.host, queues: this.queues.entries, concurrency: this.concurrency });
     this.#slots = this.ids.map((id) => ({ id, running: undefined }));
   }
 
   get paused(): boolean {
-    return this.#paused || this.#pausedByRedis;
+    return this.#pausedBy.local || this.#pausedBy.all || this.#pausedBy.control;
   }
 
   /** Number of jobs running now. */
@@ -218,9 +228,13 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const now = new Date(await this.#store.time());
     await this.#connection.workers.register(this.ids, rubyTimeToS(now), isoWithOffset(now), this.#heartbeatMs / 1000);
     await this.#prune();
-    this.#unsubscribe = await this.#store.subscribeWakeups((queue) => {
-      if (this.queues.matches(queue) && !this.paused && this.#slots.some((s) => !s.running)) this.#wakeup.poke();
-    });
+    this.#unsubscribe = await this.#store.subscribeWorker(
+      (queue) => {
+        if (this.queues.matches(queue) && !this.paused && this.#slots.some((s) => !s.running)) this.#wakeup.poke();
+      },
+      (command) => this.#onControl(command),
+    );
+    await this.#refreshControlPause();
     this.#heartbeat = setInterval(() => void this.#beat(), this.#heartbeatMs);
     this.#heartbeat.unref();
     this.#title();
@@ -269,19 +283,12 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   /** Stops taking new jobs until resume() (Resque's USR2). Running jobs continue. */
   pause(): void {
-    if (this.#paused) return;
-    this.#paused = true;
-    if (!this.#pausedByRedis) this.#announcePause(true);
-    this.#title();
+    this.#setPaused("local", true);
   }
 
   /** Takes jobs again after pause() (Resque's CONT). */
   resume(): void {
-    if (!this.#paused) return;
-    this.#paused = false;
-    if (!this.#pausedByRedis) this.#announcePause(false);
-    this.#wakeup.poke();
-    this.#title();
+    this.#setPaused("local", false);
   }
 
   async #shutdown(): Promise<void> {
@@ -334,7 +341,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     let recovering = false;
     let failures = 0;
     for (;;) {
-      const idle = this.#stopRequested || this.#paused ? [] : this.#slots.filter((s) => !s.running).map((s) => s.id);
+      const idle = this.#stopRequested || this.#pausedBy.local || this.#pausedBy.control ? [] : this.#slots.filter((s) => !s.running).map((s) => s.id);
       if (this.#stopRequested && idle.length === 0 && this.#outcomes.length === 0 && this.running === 0) return;
       const finished = this.#takeOutcomes();
       if (finished.length === 0 && idle.length === 0) {
@@ -374,7 +381,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       if (failures > 0) this.#logger.warn("Redis reachable again; worker continues");
       failures = 0;
       recovering = false;
-      this.#notePause(result.paused);
+      this.#setPaused("all", result.paused);
       for (const reserved of result.reserved) this.#begin(reserved);
       if (idle.length > 0 && result.reserved.length < idle.length) {
         // The queues ran dry (or all workers are paused).
@@ -395,15 +402,41 @@ export class Worker extends EventEmitter<WorkerEvents> {
     }
   }
 
-  #notePause(pausedByRedis: boolean): void {
-    if (pausedByRedis === this.#pausedByRedis) return;
-    this.#pausedByRedis = pausedByRedis;
-    if (!this.#paused) this.#announcePause(pausedByRedis);
+  /** Records one reason to pause; hooks and events fire only when the overall state changes. */
+  #setPaused(source: "local" | "all" | "control", value: boolean): void {
+    const before = this.paused;
+    this.#pausedBy[source] = value;
+    const after = this.paused;
+    if (before === after) return;
+    void this.#runHooks(after ? "beforePause" : "afterPause");
+    this.emit(after ? "paused" : "resumed");
+    if (!after) this.#wakeup.poke();
+    this.#title();
   }
 
-  #announcePause(paused: boolean): void {
-    void this.#runHooks(paused ? "beforePause" : "afterPause");
-    this.emit(paused ? "paused" : "resumed");
+  /**
+   * Reads remote-control pauses for this host and these ids, and the pause-all switch (at start,
+   * each heartbeat, and on a command, so a pause takes effect without waiting for a poll).
+   */
+  async #refreshControlPause(): Promise<void> {
+    const [flags, all] = await Promise.all([
+      this.#store.control.paused([`host:${this.#host}`, ...this.ids.map((id) => `worker:${id}`)]),
+      this.#store.control.pauseAll(),
+    ]);
+    this.#setPaused("control", flags.some(Boolean));
+    this.#setPaused("all", all);
+  }
+
+  #onControl(message: string): void {
+    const command = parseCommand(message);
+    if (!command || !targets(command.target, this.#host, this.ids)) return;
+    this.#logger.info({ command }, "remote control");
+    this.emit("control", command);
+    if (command.action === "pause" || command.action === "resume") {
+      void this.#refreshControlPause().catch((error: unknown) => this.#logger.warn({ err: error }, "could not read pause state"));
+    } else if (this.#acceptRemoteStop) {
+      void this.stop({ immediate: command.action === "kill" });
+    }
   }
 
   /** Worker hooks: errors are logged (the worker keeps running) unless rethrow is asked for. */
@@ -512,6 +545,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       this.#logger.debug({ err: error }, "heartbeat failed");
     }
     await this.#prune();
+    await this.#refreshControlPause().catch(() => {});
   }
 
   /** Requeues the jobs of dead workers (see prune.ts); failures only log, the next beat retries. */
