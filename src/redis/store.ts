@@ -5,8 +5,11 @@
 import { closeClient, createClient, duplicateClient, type RedisClient, type RedisConnectionOption } from "./connection.js";
 import { Keys, namespacePrefix } from "./keys.js";
 import { defineScripts } from "./scripts/load.js";
+import { DelayedStore } from "./stores/delayed-store.js";
 import { FailureStore } from "./stores/failure-store.js";
 import { QueueStore } from "./stores/queue-store.js";
+import { ScheduleStore } from "./stores/schedule-store.js";
+import { SchedulerLockStore } from "./stores/scheduler-lock-store.js";
 import { StatsStore } from "./stores/stats-store.js";
 import { WorkerStore } from "./stores/worker-store.js";
 
@@ -22,6 +25,9 @@ export class DataStore {
   readonly workers: WorkerStore;
   readonly failures: FailureStore;
   readonly stats: StatsStore;
+  readonly delayed: DelayedStore;
+  readonly schedules: ScheduleStore;
+  readonly schedulerLock: SchedulerLockStore;
   readonly #client: RedisClient;
   readonly #owned: boolean;
   readonly #extra = new Set<RedisClient>();
@@ -36,6 +42,9 @@ export class DataStore {
     this.workers = new WorkerStore(client, this.keys);
     this.failures = new FailureStore(client, this.keys);
     this.stats = new StatsStore(client, this.keys);
+    this.delayed = new DelayedStore(client, this.keys);
+    this.schedules = new ScheduleStore(client, this.keys);
+    this.schedulerLock = new SchedulerLockStore(client, this.keys);
   }
 
   /** The underlying ioredis client, for applications that want to share it. */

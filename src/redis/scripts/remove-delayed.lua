@@ -1,0 +1,27 @@
+--[[
+  remove-delayed: remove every copy of some encoded delayed items, wherever they are scheduled
+  (resque-scheduler's remove_delayed, via the timestamps:<item> index).
+
+  KEYS[1] delayed_queue_schedule
+  KEYS[2..] timestamps:<item> for each item of ARGV[2..]
+  ARGV[1] key prefix
+  ARGV[2..] encoded items (byte matches; e.g. Ruby's and node-resque's encoding of one job)
+
+  Ruby leaves emptied lists for the scheduler to clean; here they go at once with their zset member.
+  Returns the number of items removed.
+]]
+local prefix = ARGV[1]
+local removed = 0
+for i = 2, #ARGV do
+  local index = KEYS[i]
+  for _, member in ipairs(redis.call("SMEMBERS", index)) do
+    local list = prefix .. member
+    removed = removed + redis.call("LREM", list, 0, ARGV[i])
+    redis.call("SREM", index, member)
+    if redis.call("LLEN", list) == 0 then
+      redis.call("DEL", list)
+      redis.call("ZREM", KEYS[1], string.sub(member, 9))
+    end
+  end
+end
+return removed

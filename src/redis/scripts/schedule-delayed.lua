@@ -1,0 +1,30 @@
+--[[
+  schedule-delayed: put encoded delayed items at one due time (resque-scheduler's delayed_push,
+  which Ruby does in three commands, done atomically).
+
+  KEYS[1] delayed_queue_schedule
+  KEYS[2] delayed:<ts>
+  KEYS[3..] timestamps:<item> for each item, in the order of ARGV[3..]
+  ARGV[1] ts (unix seconds)
+  ARGV[2] scheduler wake-up channel
+  ARGV[3..] encoded items {"class","args","queue"}
+
+  Publishes ts on the wake-up channel when it is earlier than every time already scheduled, so a
+  sleeping scheduler wakes for it. Returns the number of items added.
+]]
+--!include call-chunked.lua
+
+local ts = ARGV[1]
+local member = "delayed:" .. ts
+local items = {}
+for i = 3, #ARGV do
+  items[#items + 1] = ARGV[i]
+  redis.call("SADD", KEYS[i], member)
+end
+local earliest = redis.call("ZRANGE", KEYS[1], 0, 0, "WITHSCORES")
+callChunked("RPUSH", KEYS[2], items)
+redis.call("ZADD", KEYS[1], ts, ts)
+if #earliest == 0 or tonumber(earliest[2]) > tonumber(ts) then
+  redis.call("PUBLISH", ARGV[2], ts)
+end
+return #items
