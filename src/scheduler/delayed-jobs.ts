@@ -52,19 +52,19 @@ export class DelayedJobs {
   }
 
   /** Runs a job at `time` on its class's queue; a time not in the future enqueues it now. */
-  enqueueAt(time: DelayedTime, job: JobRef, args: unknown[]): Promise<void> {
+  async enqueueAt(time: DelayedTime, job: JobRef, args: unknown[]): Promise<void> {
     return this.#schedule(toMillis(time), job, undefined, args);
   }
 
-  enqueueAtWithQueue(queue: string, time: DelayedTime, job: JobRef, args: unknown[]): Promise<void> {
+  async enqueueAtWithQueue(queue: string, time: DelayedTime, job: JobRef, args: unknown[]): Promise<void> {
     return this.#schedule(toMillis(time), job, queue, args);
   }
 
-  enqueueIn(seconds: number, job: JobRef, args: unknown[]): Promise<void> {
+  async enqueueIn(seconds: number, job: JobRef, args: unknown[]): Promise<void> {
     return this.#schedule(this.#clock.now() + delayMillis(seconds), job, undefined, args);
   }
 
-  enqueueInWithQueue(queue: string, seconds: number, job: JobRef, args: unknown[]): Promise<void> {
+  async enqueueInWithQueue(queue: string, seconds: number, job: JobRef, args: unknown[]): Promise<void> {
     return this.#schedule(this.#clock.now() + delayMillis(seconds), job, queue, args);
   }
 
@@ -79,17 +79,17 @@ export class DelayedJobs {
   }
 
   /** Removes every delayed copy of this job with exactly these args (on its class's queue). Returns how many. */
-  removeDelayed(job: JobRef, args: unknown[]): Promise<number> {
+  async removeDelayed(job: JobRef, args: unknown[]): Promise<number> {
     return this.#store.remove(this.#encodings(job, undefined, args));
   }
 
   /** removeDelayed for a job delayed onto an explicit queue. */
-  removeDelayedInQueue(job: JobRef, queue: string, args: unknown[]): Promise<number> {
+  async removeDelayedInQueue(job: JobRef, queue: string, args: unknown[]): Promise<number> {
     return this.#store.remove(this.#encodings(job, queue, args));
   }
 
   /** Enqueues every delayed copy of this job now, taking it out of the schedule. Returns how many. */
-  enqueueDelayedNow(job: JobRef, args: unknown[]): Promise<number> {
+  async enqueueDelayedNow(job: JobRef, args: unknown[]): Promise<number> {
     return this.#store.enqueueNow(this.#encodings(job, undefined, args));
   }
 
@@ -97,7 +97,7 @@ export class DelayedJobs {
    * Moves every delayed copy of this job to `time` (not in the future: enqueues them now).
    * Returns how many moved; 0 when the job was not delayed.
    */
-  reschedule(time: DelayedTime, job: JobRef, args: unknown[]): Promise<number> {
+  async reschedule(time: DelayedTime, job: JobRef, args: unknown[]): Promise<number> {
     const ms = toMillis(time, "new time");
     const encodings = this.#encodings(job, undefined, args);
     if (ms <= this.#clock.now()) return this.#store.enqueueNow(encodings);
@@ -142,17 +142,17 @@ export class DelayedJobs {
   }
 
   /** Number of delayed jobs due at `time`. */
-  delayedTimestampSize(time: DelayedTime): Promise<number> {
+  async delayedTimestampSize(time: DelayedTime): Promise<number> {
     return this.#store.timestampSize(dueTimestamp(toMillis(time)));
   }
 
   /** Number of distinct due times (resque-scheduler's delayed_queue_schedule_size). */
-  delayedQueueScheduleSize(): Promise<number> {
+  async delayedQueueScheduleSize(): Promise<number> {
     return this.#store.scheduleSize();
   }
 
   /** Number of delayed jobs at all times. */
-  countDelayed(): Promise<number> {
+  async countDelayed(): Promise<number> {
     return this.#store.countAll();
   }
 
