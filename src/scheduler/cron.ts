@@ -24,7 +24,7 @@ export function splitCronExpression(expression: string): CronParts {
   const tokens = expression.trim().split(/\s+/);
   let zone: string | undefined;
   const last = tokens[tokens.length - 1] ?? "";
-  if (tokens.length > 1 && /[A-Za-z]/.test(last) && !/^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|sun|mon|tue|wed|thu|fri|sat|[LW?#\d,\-*/])+$/i.test(last)) {
+  if (tokens.length > 1 && /[A-Za-z]/.test(last) && !/^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|sun|mon|tue|wed|thu|fri|sat|[LWH?#\d,\-*/()])+$/i.test(last)) {
     if (!zoneNamed(last)) throw new Error(`"${last}" is not a known IANA time zone (e.g. Europe/Berlin, America/New_York, UTC)`);
     zone = last;
     tokens.pop();
