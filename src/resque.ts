@@ -13,6 +13,7 @@ import { DelayedJobs, type DelayedJob, type DelayedPredicate } from "./scheduler
 import type { DelayedTime } from "./scheduler/delayed-time.js";
 import { DynamicSchedules, type ScheduleRuns } from "./scheduler/dynamic-schedules.js";
 import type { ScheduleConfig } from "./scheduler/schedule.js";
+import { scheduleContext } from "./scheduler/schedule-config.js";
 import { Scheduler, type SchedulerOptions } from "./scheduler/scheduler.js";
 import { Processor } from "./worker/processor.js";
 import { Worker, type WorkerOptions } from "./worker/worker.js";
@@ -156,9 +157,7 @@ export class Resque {
 
   /** Dynamic schedules stored in Redis (resque-scheduler's set_schedule/remove_schedule). */
   get dynamicSchedules(): DynamicSchedules {
-    return (this.#dynamicSchedules ??= new DynamicSchedules(this.store.schedules, () => ({
-      queueOf: (name) => this.registry.get(name)?.queue ?? undefined,
-    })));
+    return (this.#dynamicSchedules ??= new DynamicSchedules(this.store.schedules, scheduleContext(this.registry)));
   }
 
   /**

@@ -9,6 +9,7 @@ import { CommanderError } from "commander";
 import { pino } from "pino";
 import { JobRegistry } from "../job/registry.js";
 import { Resque } from "../resque.js";
+import { scheduleContext } from "../scheduler/schedule-config.js";
 import { loadScheduleFile } from "../scheduler/schedule-file.js";
 import { VERSION } from "../version.js";
 import { parseSchedulerOptions, type SchedulerCliOptions } from "./scheduler/options.js";
@@ -37,13 +38,8 @@ async function main(): Promise<number> {
   if (options.check) {
     const registry = new JobRegistry();
     registry.register(...jobs);
-    const schedules = options.schedule
-      ? loadScheduleFile(options.schedule, {
-          queueOf: (name) => registry.get(name)?.queue ?? undefined,
-          ...(options.timezone ? { timezone: options.timezone } : {}),
-          ...(options.environment ? { env: options.environment } : {}),
-        })
-      : [];
+    const context = scheduleContext(registry, { timezone: options.timezone, env: options.environment });
+    const schedules = options.schedule ? loadScheduleFile(options.schedule, context) : [];
     process.stdout.write(`${options.schedule ?? "no schedule file"}: ${schedules.length} schedule(s) valid\n`);
     return 0;
   }
@@ -61,8 +57,8 @@ async function main(): Promise<number> {
       lockTimeout: options.lockTimeout,
       lockPrefix: options.lockPrefix,
       batchSize: options.batchSize,
-      ...(options.timezone ? { timezone: options.timezone } : {}),
-      ...(options.environment ? { env: options.environment } : {}),
+      timezone: options.timezone,
+      env: options.environment,
     });
   } catch (error) {
     await resque.close();

@@ -22,7 +22,7 @@ export interface ScheduleRuns {
 export class DynamicSchedules {
   constructor(
     private readonly store: ScheduleStore,
-    private readonly context: () => ScheduleContext,
+    private readonly context: ScheduleContext,
   ) {}
 
   /**
@@ -30,7 +30,7 @@ export class DynamicSchedules {
    * stored as given, without `persist`, so Ruby's resque-scheduler reads it too.
    */
   async set(name: string, config: ScheduleConfig): Promise<void> {
-    parseSchedule(name, config, this.context());
+    parseSchedule(name, config, this.context);
     const { persist: _persist, ...stored } = config;
     await this.store.setPersistent(name, JSON.stringify(stored));
   }

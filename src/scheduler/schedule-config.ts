@@ -3,6 +3,7 @@
  * the entry and the field. Field names and meanings follow resque-scheduler.
  */
 import { encodePayload } from "../job/payload.js";
+import type { JobRegistry } from "../job/registry.js";
 import { CronTiming } from "./cron.js";
 import { ScheduleConfigError } from "./errors.js";
 import { EveryTiming, parseDuration } from "./every.js";
@@ -17,6 +18,15 @@ export interface ScheduleContext {
   timezone?: string;
   /** Current RAILS_ENV for `rails_env`/`env` filters (resque-scheduler's env). */
   env?: string;
+}
+
+/** The context of a job registry: unqueued schedules take their registered class's queue. */
+export function scheduleContext(registry: JobRegistry, options: { timezone?: string | undefined; env?: string | undefined } = {}): ScheduleContext {
+  return {
+    queueOf: (className) => registry.get(className)?.queue ?? undefined,
+    ...(options.timezone === undefined ? {} : { timezone: options.timezone }),
+    ...(options.env === undefined ? {} : { env: options.env }),
+  };
 }
 
 const FIELDS = ["class", "cron", "every", "queue", "args", "description", "enabled", "tz", "missed", "rails_env", "env", "persist"];

@@ -18,7 +18,7 @@ import { ScheduleFileError } from "./errors.js";
 import { defaultLockValue, LeaderLock } from "./leader-lock.js";
 import { RecurringJobs, type FiredSlot } from "./recurring-jobs.js";
 import type { Schedule, ScheduleConfig } from "./schedule.js";
-import type { ScheduleContext } from "./schedule-config.js";
+import { scheduleContext } from "./schedule-config.js";
 import { readScheduleFile, validateScheduleEntries } from "./schedule-file.js";
 
 export interface SchedulerOptions {
@@ -115,11 +115,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     const maxCatchUp = options.maxCatchUp ?? 100;
     this.#lock = new LeaderLock(store.schedulerLock, options.lockValue ?? defaultLockValue(), lockTimeout * 1000, options.lockPrefix);
 
-    const context: ScheduleContext = {
-      queueOf: (name) => registry.get(name)?.queue ?? undefined,
-      ...(options.timezone === undefined ? {} : { timezone: options.timezone }),
-      ...(options.env === undefined ? {} : { env: options.env }),
-    };
+    const context = scheduleContext(registry, options);
     const schedules: Schedule[] = [];
     if (options.scheduleFile !== undefined) {
       schedules.push(...validateScheduleEntries(`schedule file ${options.scheduleFile}`, readScheduleFile(options.scheduleFile), context));

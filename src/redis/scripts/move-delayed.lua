@@ -14,28 +14,21 @@
   Returns the number of items moved.
 ]]
 --!include delayed-item.lua
+--!include delayed-lists.lua
 
 local prefix, mode, target, channel = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local moved = 0
 local wokenQueues = {}
 for i = 5, #ARGV do
   local item, index = ARGV[i], KEYS[i - 2]
-  local count = 0
-  for _, member in ipairs(redis.call("SMEMBERS", index)) do
-    local list = prefix .. member
-    count = count + redis.call("LREM", list, 0, item)
-    redis.call("SREM", index, member)
-    if redis.call("LLEN", list) == 0 then
-      redis.call("DEL", list)
-      redis.call("ZREM", KEYS[1], string.sub(member, 9))
-    end
-  end
+  local count = removeCopies(prefix, KEYS[1], index, item)
   if count > 0 then
     if mode == "at" then
       local list = prefix .. "delayed:" .. target
       for _ = 1, count do redis.call("RPUSH", list, item) end
       redis.call("SADD", index, "delayed:" .. target)
     else
+      -- Items here are encoded by DelayedJobs from validated input, so they always carry a class and queue.
       local payload, queue = queuePayloadOf(item, {})
       if payload then
         for _ = 1, count do redis.call("RPUSH", prefix .. "queue:" .. queue, payload) end
@@ -46,10 +39,6 @@ for i = 5, #ARGV do
     moved = moved + count
   end
 end
-if moved > 0 and mode == "at" then
-  local earliest = redis.call("ZRANGE", KEYS[1], 0, 0, "WITHSCORES")
-  redis.call("ZADD", KEYS[1], target, target)
-  if #earliest == 0 or tonumber(earliest[2]) > tonumber(target) then redis.call("PUBLISH", channel, target) end
-end
+if moved > 0 and mode == "at" then addTime(KEYS[1], target, channel) end
 for queue in pairs(wokenQueues) do redis.call("PUBLISH", channel, queue) end
 return moved

@@ -18,6 +18,7 @@
 ]]
 --!include call-chunked.lua
 --!include delayed-item.lua
+--!include delayed-lists.lua
 
 local prefix, now, budget = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local wakeChannel, failedAt, workerId = ARGV[4], ARGV[5], ARGV[6]
@@ -71,10 +72,7 @@ for _, ts in ipairs(due) do
           "delayed item is not a job (a JSON object with a string \"class\"); its bytes are in raw_payload", raw)
       end
     end
-    if redis.call("LLEN", key) == 0 then
-      redis.call("DEL", key)
-      redis.call("ZREM", KEYS[1], ts)
-    end
+    dropIfEmpty(key, KEYS[1], ts)
   end
 end
 

@@ -8,6 +8,8 @@
   Every copy of the item in that list goes, with its timestamps:<item> entry for that time; an
   emptied list is deleted with its zset member. Returns the number of items removed.
 ]]
+--!include delayed-lists.lua
+
 local prefix = ARGV[1]
 local removed = 0
 for i = 2, #ARGV, 2 do
@@ -15,9 +17,6 @@ for i = 2, #ARGV, 2 do
   local list = prefix .. "delayed:" .. ts
   removed = removed + redis.call("LREM", list, 0, item)
   redis.call("SREM", prefix .. "timestamps:" .. item, "delayed:" .. ts)
-  if redis.call("LLEN", list) == 0 then
-    redis.call("DEL", list)
-    redis.call("ZREM", KEYS[1], ts)
-  end
+  dropIfEmpty(list, KEYS[1], ts)
 end
 return removed

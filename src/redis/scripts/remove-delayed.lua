@@ -10,18 +10,10 @@
   Ruby leaves emptied lists for the scheduler to clean; here they go at once with their zset member.
   Returns the number of items removed.
 ]]
-local prefix = ARGV[1]
+--!include delayed-lists.lua
+
 local removed = 0
 for i = 2, #ARGV do
-  local index = KEYS[i]
-  for _, member in ipairs(redis.call("SMEMBERS", index)) do
-    local list = prefix .. member
-    removed = removed + redis.call("LREM", list, 0, ARGV[i])
-    redis.call("SREM", index, member)
-    if redis.call("LLEN", list) == 0 then
-      redis.call("DEL", list)
-      redis.call("ZREM", KEYS[1], string.sub(member, 9))
-    end
-  end
+  removed = removed + removeCopies(ARGV[1], KEYS[1], KEYS[i], ARGV[i])
 end
 return removed

@@ -13,6 +13,7 @@
   sleeping scheduler wakes for it. Returns the number of items added.
 ]]
 --!include call-chunked.lua
+--!include delayed-lists.lua
 
 local ts = ARGV[1]
 local member = "delayed:" .. ts
@@ -21,10 +22,6 @@ for i = 3, #ARGV do
   items[#items + 1] = ARGV[i]
   redis.call("SADD", KEYS[i], member)
 end
-local earliest = redis.call("ZRANGE", KEYS[1], 0, 0, "WITHSCORES")
 callChunked("RPUSH", KEYS[2], items)
-redis.call("ZADD", KEYS[1], ts, ts)
-if #earliest == 0 or tonumber(earliest[2]) > tonumber(ts) then
-  redis.call("PUBLISH", ARGV[2], ts)
-end
+addTime(KEYS[1], ts, ARGV[2])
 return #items
