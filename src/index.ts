@@ -26,4 +26,5 @@ export type { MissedPolicy } from "./scheduler/missed-runs.js";
 export type { ScheduleRuns } from "./scheduler/dynamic-schedules.js";
 export type { Clock } from "./scheduler/clock.js";
 export { loadScheduleFile } from "./scheduler/schedule-file.js";
+export { scheduleContext, type ScheduleContext } from "./scheduler/schedule-config.js";
 export { ScheduleConfigError, ScheduleFileError, InvalidTimeError } from "./scheduler/errors.js";

@@ -106,7 +106,8 @@ describe("resque-scheduler options", () => {
       dynamic: true,
     });
     expect(parseSchedulerOptions(argv(), { DYNAMIC_SCHEDULE: "false" }).dynamic).toBe(false);
-    expect(() => parseSchedulerOptions(argv("--interval", "soon"), {})).toThrow(/--interval must be a positive number of seconds/);
+    const quiet = { writeErr: () => {}, writeOut: () => {} };
+    expect(() => parseSchedulerOptions(argv("--interval", "soon"), {}, quiet)).toThrow(/--interval must be a positive number of seconds/);
     expect(() => parseSchedulerOptions(argv(), { LOCK_TIMEOUT: "-3" })).toThrow(/LOCK_TIMEOUT must be a positive number of seconds/);
   });
 });

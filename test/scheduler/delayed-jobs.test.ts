@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InvalidArgumentsError, InvalidTimeError, Job } from "../../src/index.js";
+import { delayedItemFromPayload, InvalidArgumentsError, InvalidTimeError, Job } from "../../src/index.js";
 import { useRedis } from "../helpers/resque.js";
 
 class EchoJob extends Job<unknown[]> {
@@ -163,6 +163,17 @@ describe("delayed jobs", () => {
     await resque.enqueueAt(FAR * 1000, EchoJob, 1);
     expect(await resque.findDelayedSelection(() => true)).toHaveLength(1);
     expect(await resque.delayed.countDelayed()).toBe(1);
+    await client.quit();
+  });
+
+  it("delays an already-encoded payload byte for byte (the entry point for retries)", async () => {
+    const resque = make();
+    const item = delayedItemFromPayload('{"class":"EchoJob","args":[1.0,{"a":[]}]}', "retries");
+    expect(item).toBe('{"class":"EchoJob","args":[1.0,{"a":[]}],"queue":"retries"}');
+    await resque.store.delayed.push(FAR, [item]);
+    expect(await resque.delayedTimestampPeek(FAR * 1000)).toMatchObject([{ class: "EchoJob", args: [1, { a: [] }], queue: "retries", raw: item }]);
+    const client = redis.server().client();
+    expect(await client.smembers(`resque:timestamps:${item}`)).toEqual([`delayed:${FAR}`]);
     await client.quit();
   });
 });

@@ -3,7 +3,7 @@
  * resque-scheduler reads (RESQUE_SCHEDULER_INTERVAL, LOCK_TIMEOUT, DYNAMIC_SCHEDULE, VERBOSE,
  * QUIET, LOGFILE, ...), then defaults.
  */
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, InvalidArgumentError, Option, type OutputConfiguration } from "commander";
 import { VERSION } from "../../version.js";
 
 export interface SchedulerCliOptions {
@@ -65,9 +65,13 @@ export function schedulerCommand(): Command {
     .showHelpAfterError();
 }
 
-/** Parses argv (node, script, ...flags) with env fallbacks. Throws commander's errors for bad flags. */
-export function parseSchedulerOptions(argv: readonly string[], env: NodeJS.ProcessEnv): SchedulerCliOptions {
+/**
+ * Parses argv (node, script, ...flags) with env fallbacks. Throws commander's errors for bad
+ * flags, after printing them (to `output`, default stdout/stderr).
+ */
+export function parseSchedulerOptions(argv: readonly string[], env: NodeJS.ProcessEnv, output?: OutputConfiguration): SchedulerCliOptions {
   const command = schedulerCommand().exitOverride();
+  if (output) command.configureOutput(output);
   command.parse(argv as string[]);
   const flags = command.opts<Record<string, unknown>>();
   const fromEnv = <T>(name: string, parse: (value: string, what: string) => T): T | undefined => {
