@@ -61,9 +61,10 @@ describe("promoting due delayed jobs", () => {
     expect(await client.zcard("resque:delayed_queue_schedule")).toBe(0);
   });
 
-  it("treats args like resque-scheduler: a hash or scalar is one argument, none is []", async () => {
+  it("treats args like resque-scheduler (a hash or scalar is one argument, none is []) and keeps their bytes", async () => {
     const { clock, scheduler, client, put } = await setup();
-    await put(T, '{"class":"A","args":{"k":1},"queue":"q"}', '{"class":"B","queue":"q"}', '{"class":"C","args":"x","queue":"q"}', '{"class":"D","args":null,"queue":"q"}');
+    const tricky = String.raw`{"queue":"q","class":"E","args":["q\"uote ] }","back\\",{"args":[9],"queue":"x"}]}`;
+    await put(T, '{"class":"A","args":{"k":1},"queue":"q"}', '{"class":"B","queue":"q"}', '{"class":"C","args":"x","queue":"q"}', '{"class":"D","args":null,"queue":"q"}', tricky);
     clock.set(T * 1000);
     await scheduler.runPass();
     expect(await client.lrange("resque:queue:q", 0, -1)).toEqual([
@@ -71,6 +72,7 @@ describe("promoting due delayed jobs", () => {
       '{"class":"B","args":[]}',
       '{"class":"C","args":["x"]}',
       '{"class":"D","args":[]}',
+      String.raw`{"class":"E","args":["q\"uote ] }","back\\",{"args":[9],"queue":"x"}]}`,
     ]);
   });
 
