@@ -26,11 +26,11 @@ describe("10,000 delayed jobs due at once", () => {
     const due = Math.ceil(Date.now() / 1000) + 2; // unix seconds, at least a second of margin
     const items = Array.from({ length: COUNT }, (_, i) => `{"class":"Bulk","args":[${i}],"queue":"bulk"}`);
     await resque.store.delayed.push(due, items);
+    expect(await resque.size("bulk")).toBe(0); // nothing moved early...
     const client = redis.server().client();
     const [seconds] = await client.time();
     await client.quit();
-    expect(Number(seconds)).toBeLessThan(due); // checked before the due second, by Redis' clock:
-    expect(await resque.size("bulk")).toBe(0); // nothing moved early
+    expect(Number(seconds)).toBeLessThan(due); // ...as seen before the due second, by Redis' clock
 
     const promotions: { at: number; moved: number }[] = [];
     let moved = 0;
