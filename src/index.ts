@@ -32,3 +32,14 @@ export {
   DirtyExit,
 } from "./errors.js";
 export { VERSION } from "./version.js";
+export { Scheduler, type SchedulerOptions, type SchedulerEvents } from "./scheduler/scheduler.js";
+export { DelayedJobs, type DelayedJob, type DelayedPredicate } from "./scheduler/delayed-jobs.js";
+export type { DelayedTime } from "./scheduler/delayed-time.js";
+export { delayedItemFromPayload } from "./scheduler/delayed-item.js";
+export type { ScheduleConfig, IntervalOptions, Schedule } from "./scheduler/schedule.js";
+export type { MissedPolicy } from "./scheduler/missed-runs.js";
+export type { ScheduleRuns } from "./scheduler/dynamic-schedules.js";
+export type { Clock } from "./scheduler/clock.js";
+export { loadScheduleFile } from "./scheduler/schedule-file.js";
+export { scheduleContext, type ScheduleContext } from "./scheduler/schedule-config.js";
+export { ScheduleConfigError, ScheduleFileError, InvalidTimeError } from "./scheduler/errors.js";

@@ -60,6 +60,44 @@ export class Keys {
     return `${this.prefix}pause-all-workers`;
   }
 
+  // resque-scheduler (docs/redis-layout.md, "Delayed jobs and schedules")
+  /** zset of due times of non-empty delayed:<ts> lists; member = score = unix seconds. */
+  get delayedSchedule(): string {
+    return `${this.prefix}delayed_queue_schedule`;
+  }
+  /** List of `{"class","args","queue"}` items due at unix second `timestamp`. */
+  delayed(timestamp: number | string): string {
+    return `${this.prefix}delayed:${timestamp}`;
+  }
+  /** The unprefixed `delayed:<ts>` name stored as a member of timestamps:* sets. */
+  delayedMember(timestamp: number | string): string {
+    return `delayed:${timestamp}`;
+  }
+  /** Set of the `delayed:<ts>` members holding exactly this encoded item (fast removal). */
+  timestamps(encodedItem: string): string {
+    return `${this.prefix}timestamps:${encodedItem}`;
+  }
+  /** Hash schedule name → last fire time (Ruby Time#to_s). Matches `delayed:*` but is no timestamp list. */
+  get lastEnqueuedAt(): string {
+    return `${this.prefix}delayed:last_enqueued_at`;
+  }
+  /** Hash schedule name → config JSON of dynamic schedules (resque-scheduler ≥ 4.2). */
+  get persistentSchedules(): string {
+    return `${this.prefix}persistent_schedules`;
+  }
+  /** Set of schedule names changed since the leading scheduler last reloaded them. */
+  get schedulesChanged(): string {
+    return `${this.prefix}schedules_changed`;
+  }
+  /**
+   * The scheduler leader lock. resque-scheduler builds "<namespace>:<lock prefix>resque_scheduler_master_lock"
+   * and sends it through the namespaced client, so the physical key carries the namespace twice
+   * (resque:resque:resque_scheduler_master_lock); sharing it keeps Ruby and us from leading together.
+   */
+  schedulerMasterLock(lockPrefix = ""): string {
+    return `${this.prefix}${this.prefix}${lockPrefix ? `${lockPrefix}:` : ""}resque_scheduler_master_lock`;
+  }
+
   // Our own keys (documented in docs/redis-layout.md)
   /** Hash: worker id → heartbeat interval (s), for every worker run by resque-ts. */
   get ourWorkers(): string {
@@ -76,5 +114,21 @@ export class Keys {
   /** Pub/sub channel: our enqueue publishes the queue name so idle workers wake at once. */
   get wakeupChannel(): string {
     return `${this.prefix}wakeup`;
+  }
+  /** Pub/sub channel: a delayed time earlier than any known, or a dynamic schedule change, wakes the scheduler. */
+  get schedulerWakeupChannel(): string {
+    return `${this.prefix}scheduler:wakeup`;
+  }
+  /** String with a TTL: set once when schedule `name` fires for due slot `slot` (unix seconds). */
+  scheduleFired(name: string, slot: number): string {
+    return `${this.prefix}scheduler:fired:${name}:${slot}`;
+  }
+  /** Hash schedule name → unix seconds of the last slot fired. */
+  get scheduleLastRun(): string {
+    return `${this.prefix}scheduler:last_run`;
+  }
+  /** Hash schedule name → unix seconds of the next slot the leader expects to fire. */
+  get scheduleNextRun(): string {
+    return `${this.prefix}scheduler:next_run`;
   }
 }

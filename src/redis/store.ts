@@ -6,8 +6,11 @@ import { closeClient, createClient, duplicateClient, type RedisClient, type Redi
 import { Keys, namespacePrefix } from "./keys.js";
 import { defineScripts } from "./scripts/load.js";
 import { ControlStore } from "./stores/control-store.js";
+import { DelayedStore } from "./stores/delayed-store.js";
 import { FailureStore } from "./stores/failure-store.js";
 import { QueueStore } from "./stores/queue-store.js";
+import { ScheduleStore } from "./stores/schedule-store.js";
+import { SchedulerLockStore } from "./stores/scheduler-lock-store.js";
 import { StatsStore } from "./stores/stats-store.js";
 import { WorkerStore } from "./stores/worker-store.js";
 
@@ -24,6 +27,9 @@ export class DataStore {
   readonly failures: FailureStore;
   readonly stats: StatsStore;
   readonly control: ControlStore;
+  readonly delayed: DelayedStore;
+  readonly schedules: ScheduleStore;
+  readonly schedulerLock: SchedulerLockStore;
   readonly #client: RedisClient;
   readonly #owned: boolean;
   readonly #extra = new Set<RedisClient>();
@@ -39,6 +45,9 @@ export class DataStore {
     this.failures = new FailureStore(client, this.keys);
     this.stats = new StatsStore(client, this.keys);
     this.control = new ControlStore(client, this.keys);
+    this.delayed = new DelayedStore(client, this.keys);
+    this.schedules = new ScheduleStore(client, this.keys);
+    this.schedulerLock = new SchedulerLockStore(client, this.keys);
   }
 
   /** The underlying ioredis client, for applications that want to share it. */
