@@ -112,7 +112,7 @@ export class Resque {
   async #push(target: Target, argsList: readonly (readonly unknown[])[], options: { front?: boolean } = {}): Promise<number> {
     const payloads = argsList.map((args) => encodePayload(target.name, args));
     const hooks = jobHooks(target.job, this.plugins);
-    const contexts = argsList.map((args): EnqueueContext => ({ jobName: target.name, queue: target.queue, args, job: target.job, logger: this.logger }));
+    const contexts = argsList.map((args): EnqueueContext => ({ jobName: target.name, queue: target.queue, args, job: target.job, logger: this.logger, resque: this }));
     const accepted: number[] = [];
     for (let i = 0; i < contexts.length; i++) {
       if (hooks.beforeEnqueue.length === 0 || (await runAll(hooks.beforeEnqueue, contexts[i]))) accepted.push(i);
@@ -157,7 +157,7 @@ export class Resque {
     const target = this.#target(job);
     const { name, queue } = target;
     const hooks = jobHooks(target.job, this.plugins);
-    const context: EnqueueContext = { jobName: name, queue, args, job: target.job, logger: this.logger };
+    const context: EnqueueContext = { jobName: name, queue, args, job: target.job, logger: this.logger, resque: this };
     if (!(await runAll(hooks.beforeDequeue, context))) return 0;
     let removed: number;
     if (args.length === 0) {
@@ -179,7 +179,7 @@ export class Resque {
 
   /** A worker for this instance's jobs; call start() on it. */
   worker(options: WorkerOptions): Worker {
-    return new Worker(this.store, new Processor(this.registry, this.plugins, options.timeout), {
+    return new Worker(this.store, new Processor(this, options.timeout), {
       ...options,
       logger: options.logger ?? this.logger,
       plugins: this.plugins,

@@ -147,7 +147,7 @@ async function runPool(resque: Resque, s: Settings): Promise<void> {
     childArgs: process.argv.slice(2),
     queues: s.queues.entries,
     store: resque.store,
-    processor: new Processor(resque.registry, resque.plugins, s.timeout),
+    processor: new Processor(resque, s.timeout),
     plugins: resque.plugins,
     logger: s.logger,
     termTimeoutMs: s.termTimeout * 1000,

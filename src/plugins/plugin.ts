@@ -6,6 +6,7 @@
 import { ResqueError } from "../errors.js";
 import type { JobClass, JobContext } from "../job/job.js";
 import type { Logger } from "../logger.js";
+import type { Resque } from "../resque.js";
 
 /** What enqueue and dequeue hooks see. */
 export interface EnqueueContext {
@@ -15,11 +16,15 @@ export interface EnqueueContext {
   /** The job class, when it is known to this process. */
   readonly job: JobClass | undefined;
   readonly logger: Logger;
+  /** The Resque instance doing the enqueue (to enqueue other jobs, read queues, ...). */
+  readonly resque: Resque;
 }
 
 /** What perform hooks see: the job's own context, plus the class. */
 export interface PerformContext extends JobContext {
   readonly job: JobClass;
+  /** The Resque instance running the job (to enqueue follow-up jobs, schedule retries, ...). */
+  readonly resque: Resque;
   /**
    * Keep this failure out of the `failed` list (it is still counted in stat:failed), as
    * resque-retry's retry suppression does while a job will be retried. For onFailure hooks.

@@ -15,6 +15,7 @@ import type { Logger } from "../logger.js";
 import { HookError, jobHooks, runAll, runAround, runHook, type JobHooks } from "../plugins/hooks.js";
 import { DontPerform, type PerformContext, type Plugin } from "../plugins/plugin.js";
 import type { ReservedJob } from "../redis/stores/worker-store.js";
+import type { Resque } from "../resque.js";
 
 export type JobResult =
   | { kind: "done"; jobName: string; args: readonly unknown[]; skipped: boolean }
@@ -55,11 +56,16 @@ function rejectAfter(signal: AbortSignal, delayMs: number, timers: NodeJS.Timeou
 }
 
 export class Processor {
+  private readonly registry: JobRegistry;
+  private readonly plugins: readonly Plugin[];
+
   constructor(
-    private readonly registry: JobRegistry,
-    private readonly plugins: readonly Plugin[] = [],
+    private readonly resque: Resque,
     private readonly defaultTimeoutSeconds?: number,
-  ) {}
+  ) {
+    this.registry = resque.registry;
+    this.plugins = resque.plugins;
+  }
 
   /** The timeout in ms for a job class name: its static timeout, else the worker's. */
   timeoutFor(className: string | undefined): number | undefined {
@@ -156,6 +162,7 @@ export class Processor {
       attempt: 0,
       payload: reserved.payload,
       job,
+      resque: this.resque,
       failureDetails: state.details,
       suppressFailureEntry: () => {
         state.suppressed = true;
