@@ -57,8 +57,11 @@ export class Resque {
   readonly plugins: readonly Plugin[];
 
   constructor(options: ResqueOptions = {}) {
-    this.store = new DataStore(options);
     this.logger = options.logger ?? createLogger();
+    this.store = new DataStore(options, {
+      lost: (error) => this.logger.error({ err: error }, "lost the connection to Redis; reconnecting"),
+      restored: () => this.logger.warn("connection to Redis restored"),
+    });
     this.plugins = (options.plugins ?? []).map(toPlugin);
     this.failed = new FailedJobs(this.store.failures);
     this.control = new WorkerControl(this.store.control);

@@ -54,7 +54,9 @@ export class RedisServer {
 
   /** A plain client for assertions (no namespace, no auto-pipelining). */
   client(): Redis {
-    return new Redis(this.port, "127.0.0.1", { maxRetriesPerRequest: 1, lazyConnect: false });
+    const client = new Redis(this.port, "127.0.0.1", { maxRetriesPerRequest: 1, lazyConnect: false });
+    client.on("error", () => {}); // a test may stop the server under it
+    return client;
   }
 
   async #launch(): Promise<void> {

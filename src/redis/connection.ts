@@ -58,10 +58,8 @@ export function createClient(option: RedisConnectionOption | undefined): { clien
  * A second connection with the same settings, for blocking or subscribing (which would hold up
  * every other command on a shared connection).
  */
-export function duplicateClient(client: RedisClient, options: { resendAfterReconnect?: boolean } = {}): RedisClient {
-  const overrides: RedisOptions = options.resendAfterReconnect === false ? { autoResendUnfulfilledCommands: false } : {};
-  if (client instanceof Cluster) return client.duplicate(undefined, { redisOptions: { ...client.options.redisOptions, ...overrides } });
-  return client.duplicate(overrides);
+export function duplicateClient(client: RedisClient): RedisClient {
+  return client.duplicate();
 }
 
 export async function closeClient(client: RedisClient): Promise<void> {

@@ -103,6 +103,10 @@ export class Keys {
   get ourWorkers(): string {
     return `${this.prefix}resque-ts:workers`;
   }
+  /** String: the token of a worker process's last work-cycle call, to recognise a re-sent call. */
+  cycleMarker(processToken: string): string {
+    return `${this.prefix}resque-ts:cycle:${processToken}`;
+  }
   /** Pub/sub channel: remote-control commands for workers (JSON, see worker/control.ts). */
   get controlChannel(): string {
     return `${this.prefix}resque-ts:control`;

@@ -20,6 +20,34 @@ export interface DataStoreOptions {
   namespace?: string;
 }
 
+/** Told once when the connection to Redis is lost, and once when it is back. */
+export interface ConnectionEvents {
+  lost(error: Error): void;
+  restored(): void;
+}
+
+/**
+ * ioredis reconnects by itself, emitting an error per failed attempt; this reduces that to one
+ * "lost" and one "restored" per outage.
+ */
+function watchConnection(client: RedisClient, events: ConnectionEvents): void {
+  let down = false;
+  let lastError: Error | undefined;
+  client.on("error", (error: Error) => {
+    lastError = error;
+  });
+  client.on("reconnecting", () => {
+    if (down) return;
+    down = true;
+    events.lost(lastError ?? new Error("the connection to Redis closed"));
+  });
+  client.on("ready", () => {
+    if (!down) return;
+    down = false;
+    events.restored();
+  });
+}
+
 export class DataStore {
   readonly keys: Keys;
   readonly queues: QueueStore;
@@ -34,10 +62,11 @@ export class DataStore {
   readonly #owned: boolean;
   readonly #extra = new Set<RedisClient>();
 
-  constructor(options: DataStoreOptions = {}) {
+  constructor(options: DataStoreOptions = {}, events?: ConnectionEvents) {
     const { client, owned } = createClient(options.redis);
     this.#client = client;
     this.#owned = owned;
+    if (events) watchConnection(client, events);
     defineScripts(client);
     this.keys = new Keys(namespacePrefix(options.namespace));
     this.queues = new QueueStore(client, this.keys);
@@ -91,11 +120,12 @@ export class DataStore {
   }
 
   /**
-   * A WorkerStore on a connection of its own that never re-sends a command after a reconnect:
-   * the work cycle must know when a call's reply was lost (see work-cycle.lua, "recovering").
+   * A WorkerStore on a connection of its own, so work cycles never wait behind other commands.
+   * After a reconnect ioredis re-sends calls whose reply was lost; the work cycle recognises a
+   * replay by its token (see work-cycle.lua).
    */
   workerConnection(): { workers: WorkerStore; close(): Promise<void> } {
-    const client = duplicateClient(this.#client, { resendAfterReconnect: false });
+    const client = duplicateClient(this.#client);
     defineScripts(client);
     this.#extra.add(client);
     client.on("error", () => {}); // reconnects on its own; failed calls surface to the worker loop

@@ -153,7 +153,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   readonly #processTitle: boolean;
   readonly #wakeup = new Wakeup();
   readonly #outcomes: FinishedSlot[] = [];
-  readonly #tokenPrefix = randomBytes(4).toString("hex");
+  readonly #tokenPrefix = randomBytes(8).toString("hex");
   #cycles = 0;
   #reservations = 0;
   /** Sequence of the job behind each pending requeue outcome. */
@@ -303,6 +303,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     try {
       // Anything still recorded (a cycle that could not be flushed) goes back to its queue.
       await this.#connection?.workers.unregister(this.ids);
+      await this.#connection?.workers.forgetProcess(this.#tokenPrefix);
     } catch (error) {
       this.#logger.error({ err: error }, "could not unregister worker");
     }
@@ -354,6 +355,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       try {
         result = await this.#connection!.workers.workCycle({
           reservation: `${this.#tokenPrefix}-${++this.#cycles}`,
+          processToken: this.#tokenPrefix,
           recovering,
           finished,
           idleSlots: idle,
