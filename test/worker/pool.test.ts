@@ -43,6 +43,22 @@ describe("resque work --count (worker pool)", () => {
     await client.quit();
   });
 
+  it("runs beforeFirstFork once and beforeFork in the master, afterFork in each child", async () => {
+    const client = redis.server().client();
+    const master = runTs(CLI, { REDIS_URL: redis.server().url, QUEUE: "pool", INTERVAL: "30" }, ["work", "--count", "2", "--require", "./test/fixtures/pool-hooks.ts"]);
+    await until(() => client.llen("test:hooks"), (n) => n === 5);
+    const calls = await client.lrange("test:hooks", 0, -1);
+    const masterPid = master.child.pid;
+    expect(calls.filter((c) => c === `beforeFirstFork pid=${masterPid}`)).toHaveLength(1);
+    expect(calls.filter((c) => c.startsWith("beforeFork")).sort()).toEqual([`beforeFork child=1 pid=${masterPid}`, `beforeFork child=2 pid=${masterPid}`]);
+    const afterForks = calls.filter((c) => c.startsWith("afterFork")).sort();
+    expect(afterForks.map((c) => c.split(" pid=")[0])).toEqual(["afterFork child=1", "afterFork child=2"]);
+    expect(afterForks.every((c) => !c.endsWith(`pid=${masterPid}`))).toBe(true);
+    master.child.kill("SIGQUIT");
+    await master.exited;
+    await client.quit();
+  });
+
   it("recycles a child after JOBS_PER_FORK jobs", async () => {
     const client = redis.server().client();
     await enqueue(client, Array.from({ length: 30 }, (_, i) => `{"class":"Count","args":[${i}]}`));
