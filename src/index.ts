@@ -3,6 +3,9 @@ export { Resque, type ResqueOptions, type QueuedJob } from "./resque.js";
 export { Job, defineJob, type JobClass, type JobContext, type ArgsOf } from "./job/job.js";
 export { Worker, type WorkerOptions, type WorkerEvents, type JobEvent, type StopOptions } from "./worker/worker.js";
 export { FailedJobs, FailedEntryChangedError } from "./failure/failed-jobs.js";
+export type { WorkerInfo } from "./admin/workers.js";
+export { WorkerControl } from "./admin/worker-control.js";
+export type { ControlTarget, ControlCommand } from "./worker/control.js";
 export { plugin } from "./plugins/decorator.js";
 export {
   DontPerform,

@@ -3,6 +3,7 @@
  * points applications use (enqueue*, queue inspection, failed jobs, workers).
  */
 import { WorkerControl } from "./admin/worker-control.js";
+import { listWorkers, type WorkerInfo } from "./admin/workers.js";
 import { ConfigurationError, NoQueueError, UnknownJobError } from "./errors.js";
 import { FailedJobs } from "./failure/failed-jobs.js";
 import { isJobClass, jobNameOf, type ArgsOf, type JobClass } from "./job/job.js";
@@ -173,6 +174,16 @@ export class Resque {
     }
     await runAll(hooks.afterDequeue, context);
     return removed;
+  }
+
+  /** Every registered worker with the job it is running (Ruby's and node-resque's too). */
+  workers(): Promise<WorkerInfo[]> {
+    return listWorkers(this.store.workers);
+  }
+
+  /** The workers running a job now. */
+  async working(): Promise<WorkerInfo[]> {
+    return (await this.workers()).filter((w) => w.job !== null);
   }
 
   /** Processed and failed totals (stat:processed, stat:failed). */
