@@ -13,7 +13,7 @@ import { scheduleContext } from "../scheduler/schedule-config.js";
 import { loadScheduleFile } from "../scheduler/schedule-file.js";
 import { VERSION } from "../version.js";
 import { parseSchedulerOptions, type SchedulerCliOptions } from "./scheduler/options.js";
-import { requireJobModules } from "./scheduler/require-jobs.js";
+import { loadModules, resqueFor } from "./load-modules.js";
 
 function logger(options: SchedulerCliOptions) {
   const level = options.quiet ? "error" : options.verbose ? "debug" : "info";
@@ -34,10 +34,10 @@ async function main(): Promise<number> {
     throw error;
   }
   title("Starting");
-  const jobs = await requireJobModules(options.require);
+  const loaded = await loadModules(options.require);
   if (options.check) {
-    const registry = new JobRegistry();
-    registry.register(...jobs);
+    const registry = loaded.resque?.registry ?? new JobRegistry();
+    for (const job of loaded.jobs) if (!registry.get(job.jobName ?? job.name)) registry.register(job);
     const context = scheduleContext(registry, { timezone: options.timezone, env: options.environment });
     const schedules = options.schedule ? loadScheduleFile(options.schedule, context) : [];
     process.stdout.write(`${options.schedule ?? "no schedule file"}: ${schedules.length} schedule(s) valid\n`);
@@ -46,7 +46,7 @@ async function main(): Promise<number> {
 
   const log = logger(options);
   if (!options.schedule && !options.dynamic) log.warn("no --schedule file and no --dynamic: only delayed jobs will be moved");
-  const resque = new Resque({ redis: options.redis, namespace: options.namespace, jobs, logger: log });
+  const resque = resqueFor(loaded, () => new Resque({ redis: options.redis, namespace: options.namespace, logger: log }));
   let scheduler;
   try {
     // Validates the whole schedule file: a bad entry stops us here, before anything runs.

@@ -11,7 +11,7 @@ import { attachToMaster, announceReady } from "../worker/pool-child.js";
 import { WorkerPool } from "../worker/pool.js";
 import { Processor } from "../worker/processor.js";
 import { parseQueues, type ParsedQueues } from "../worker/queue-selection.js";
-import { loadModules } from "./load-modules.js";
+import { loadModules, resqueFor } from "./load-modules.js";
 import { findUnknownJobs } from "./unknown-jobs.js";
 
 export interface WorkOptions {
@@ -86,9 +86,7 @@ function settings(options: WorkOptions, env: NodeJS.ProcessEnv): Settings {
 export async function work(options: WorkOptions, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const s = settings(options, env);
   const loaded = await loadModules(options.require ?? []);
-  const resque =
-    loaded.resque ?? new Resque({ redis: options.redis ?? env.REDIS_URL, namespace: options.namespace ?? env.RESQUE_NAMESPACE, logger: s.logger });
-  for (const job of loaded.jobs) if (!resque.registry.get(job.jobName ?? job.name)) resque.register(job);
+  const resque = resqueFor(loaded, () => new Resque({ redis: options.redis ?? env.REDIS_URL, namespace: options.namespace ?? env.RESQUE_NAMESPACE, logger: s.logger }));
 
   if (s.count !== undefined && s.poolChild === undefined) return runPool(resque, s);
 
