@@ -1,20 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
+import { until } from "../helpers/events.js";
 import { runTs } from "../helpers/processes.js";
 import { RedisServer } from "../helpers/redis-server.js";
 import { useRedis } from "../helpers/resque.js";
 
 const CLI = "src/cli/resque.ts";
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting; last value ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function enqueueCounts(client: Redis, total: number, sleepMs: number): Promise<void> {
   const payloads = Array.from({ length: total }, (_, i) => `{"class":"Count","args":[${i},${sleepMs}]}`);
@@ -70,6 +61,7 @@ describe("fault tolerance: nothing is lost", () => {
     const account = await until(
       async () => ({ ...(await missing(client, total)), running: await running(client) }),
       (a) => a.queued === 0 && a.running === 0 && a.done + a.failed >= total,
+      120_000,
     );
     master.child.kill("SIGQUIT");
     await master.exited;

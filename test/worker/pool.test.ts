@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { until } from "../helpers/events.js";
 import { runTs, type TsProcess } from "../helpers/processes.js";
 import { useRedis } from "../helpers/resque.js";
 
@@ -14,14 +15,6 @@ describe("resque work --count (worker pool)", () => {
       "./test/fixtures/pool-jobs.ts",
       ...args,
     ]);
-  }
-
-  async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-    for (;;) {
-      const value = await read();
-      if (done(value)) return value;
-      await new Promise((r) => setTimeout(r, 50));
-    }
   }
 
   function enqueue(client: ReturnType<ReturnType<typeof redis.server>["client"]>, payloads: string[]) {
