@@ -68,7 +68,7 @@ describe("ways to give a job the retry plugin", () => {
     const worker = resque.worker({ queues: job.queue!, interval: 30 });
     const failed = collect(worker, "job:failure", 1);
     await worker.start();
-    const [[event]] = (await failed) as [[{ error: unknown }]];
+    const event = (await failed)[0]![0];
     await worker.stop();
     const name = job.jobName ?? job.name;
     return { resque, client, event, counter: await client.get(`resque:${resque.retries.key(name, 1)}`), times: await client.zrange("resque:delayed_queue_schedule", 0, -1) };
