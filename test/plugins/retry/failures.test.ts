@@ -87,6 +87,15 @@ class Expiring extends Job<[number]> {
   }
 }
 
+/** Jitter with a fixed random source: 100 s × 1.498 = 149.8 s, due at the next whole second. */
+@retry({ delay: 100, jitter: 0.5, random: () => 0.998, clock })
+class Jittery extends Job<[]> {
+  static override queue = "q";
+  perform() {
+    throw new Error("x");
+  }
+}
+
 function reset() {
   clock.set(T * 1000);
   gaveUp.length = 0;
@@ -98,7 +107,7 @@ describe("which failures retry, and how", () => {
   const newClient = useClient(redis);
 
   async function failOnce(job: string, args: unknown[], queues: string | string[] = "q", plugins: Plugin[] = []) {
-    const resque = redis.make({ jobs: [Picky, Strict, Elsewhere, AtOnce, Slow, Expiring], plugins });
+    const resque = redis.make({ jobs: [Picky, Strict, Elsewhere, AtOnce, Slow, Expiring, Jittery], plugins });
     const r = rig(resque, clock, queues);
     await resque.enqueueTo("q", job, ...args);
     const failed = r.next("job:failure");
@@ -116,6 +125,13 @@ describe("which failures retry, and how", () => {
     await plain.worker.stop();
     expect(await plain.client.zrange("resque:delayed_queue_schedule", 0, -1)).toEqual([String(T + 5), String(T + 30)]);
     expect(await plain.resque.failed.count()).toBe(0);
+  });
+
+  it("jitter scales the delay, and the due time rounds up to the next second", async () => {
+    reset();
+    const { worker, client } = await failOnce("Jittery", []);
+    await worker.stop();
+    expect(await client.zrange("resque:delayed_queue_schedule", 0, -1)).toEqual([String(T + 150)]);
   });
 
   it("an error retryOn does not name gives up at once and is recorded", async () => {
