@@ -43,6 +43,8 @@ type JobRef = JobClass | string;
 const BATCH = 100;
 
 export class RetryAdmin {
+  readonly #plugins = new WeakMap<JobClass, RetryPlugin | undefined>();
+
   constructor(
     private readonly store: DataStore,
     private readonly registry: JobRegistry,
@@ -122,14 +124,19 @@ export class RetryAdmin {
     return this.#identity(jobNameOf(job), args, JSON.stringify(args), job);
   }
 
+  /** The job's own retry plugin (classes and their plugins do not change, so it is looked up once). */
   #plugin(job: JobClass): RetryPlugin | undefined {
+    if (this.#plugins.has(job)) return this.#plugins.get(job);
+    let plugin: RetryPlugin | undefined;
     try {
       jobPlugins(job); // records the class's own retry plugin
+      const found = jobRetryPlugin(job);
+      plugin = found instanceof RetryPlugin ? found : undefined;
     } catch {
-      return undefined; // invalid plugins: the default identifier is the best guess
+      plugin = undefined; // invalid plugins: the default identifier is the best guess
     }
-    const plugin = jobRetryPlugin(job);
-    return plugin instanceof RetryPlugin ? plugin : undefined;
+    this.#plugins.set(job, plugin);
+    return plugin;
   }
 }
 

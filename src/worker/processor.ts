@@ -148,6 +148,7 @@ export class Processor {
     try {
       hooks = jobHooks(JobClass, this.plugins);
     } catch {
+      // Its plugins cannot be built (invalid `static retry` options): no hook can run.
       return buildFailureEntry({ error, payload: reserved.payload, queue: reserved.queue, workerId: reserved.workerId });
     }
     const state: FailureState = { suppressed: false, details: {} };
