@@ -46,3 +46,19 @@ export type { Clock } from "./scheduler/clock.js";
 export { loadScheduleFile } from "./scheduler/schedule-file.js";
 export { scheduleContext, type ScheduleContext } from "./scheduler/schedule-config.js";
 export { ScheduleConfigError, ScheduleFileError, InvalidTimeError } from "./scheduler/errors.js";
+export {
+  retry,
+  RetryPlugin,
+  defaultRetryIdentifier,
+  type RetryDecorator,
+  type RetryOptions,
+  type ExponentialBackoff,
+  type RetryDelays,
+  type RetryAttemptInfo,
+  type RetryScheduledInfo,
+  type GiveUpInfo,
+  type ErrorClass,
+  type ErrorMatcher,
+  type RetryIdentifierFunction,
+} from "./plugins/retry/index.js";
+export { RetryAdmin, type ScheduledRetry } from "./admin/retries.js";

@@ -2,6 +2,7 @@
  * The Resque facade: configuration, the Redis connection, the job registry, and the entry
  * points applications use (enqueue*, queue inspection, failed jobs, workers).
  */
+import { RetryAdmin } from "./admin/retries.js";
 import { WorkerControl } from "./admin/worker-control.js";
 import { listWorkers, type WorkerInfo } from "./admin/workers.js";
 import { ConfigurationError, NoQueueError, UnknownJobError } from "./errors.js";
@@ -328,6 +329,15 @@ export class Resque {
     return new Scheduler(this.store, this.registry, { ...options, logger: options.logger ?? this.logger });
   }
   // ── end of delayed jobs and schedules ────────────────────────────────────────────────────────
+
+  // ── Retries (src/plugins/retry/, src/admin/retries.ts) ───────────────────────────────────────
+  #retries: RetryAdmin | undefined;
+
+  /** Scheduled retries (what resque-web's Retry tab lists), their cancellation and attempt counters. */
+  get retries(): RetryAdmin {
+    return (this.#retries ??= new RetryAdmin(this.store, this.registry));
+  }
+  // ── end of retries ───────────────────────────────────────────────────────────────────────────
 
   /** Closes the Redis connections this instance opened. */
   close(): Promise<void> {

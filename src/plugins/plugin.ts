@@ -32,6 +32,11 @@ export interface PerformContext extends JobContext {
   suppressFailureEntry(): void;
   /** Extra members for this job's failure entry (e.g. how many attempts were made). */
   readonly failureDetails: Record<string, unknown>;
+  /**
+   * True when onFailure runs in another process than the one that ran the job (a pool's master
+   * failing a child's job that overran its timeout): the before hooks ran there, not here.
+   */
+  readonly performedElsewhere?: boolean;
 }
 
 /** What worker hooks see. */
@@ -117,9 +122,14 @@ export class DontPerform extends ResqueError {
   }
 }
 
-/** Turns a PluginLike into a plugin object. */
+/**
+ * Turns a PluginLike into a plugin object. A class is instantiated; a function without a
+ * prototype (an arrow function, such as the decorator `retry(...)` returns) is a plugin object
+ * that happens to be callable.
+ */
 export function toPlugin(plugin: PluginLike): Plugin {
-  return typeof plugin === "function" ? new plugin() : plugin;
+  if (typeof plugin === "function" && plugin.prototype !== undefined) return new plugin();
+  return plugin as Plugin;
 }
 
 /** The label of a plugin in logs and failure entries. */

@@ -98,6 +98,29 @@ export class Keys {
     return `${this.prefix}${this.prefix}${lockPrefix ? `${lockPrefix}:` : ""}resque_scheduler_master_lock`;
   }
 
+  // resque-retry (docs/redis-layout.md, "Retries")
+  /**
+   * resque-retry's name for a job identity, unprefixed: "resque-retry:<class>[:<identifier>]"
+   * (no identifier part when it is undefined, Ruby's nil). Ruby strips whitespace from the whole
+   * name (`gsub(/\s/, '')`), so we do too.
+   */
+  retryName(className: string, identifier: string | undefined): string {
+    const name = identifier === undefined ? `resque-retry:${className}` : `resque-retry:${className}:${identifier}`;
+    return name.replace(/[ \t\n\v\f\r]/g, "");
+  }
+  /** String: the attempt counter of a job identity (-1 before the first run, then 0, 1, ...). */
+  retryCounter(className: string, identifier: string | undefined): string {
+    return `${this.prefix}${this.retryName(className, identifier)}`;
+  }
+  /** String with a TTL: the last failure of a job that will be retried (resque-retry's suppression copy). */
+  retryFailureCopy(className: string, identifier: string | undefined): string {
+    return `${this.prefix}failure-${this.retryName(className, identifier)}`;
+  }
+  /** String with a TTL, ours: JSON describing the retry scheduled for a job identity (duplicate guard). */
+  retryPending(className: string, identifier: string | undefined): string {
+    return `${this.prefix}resque-ts:retry-pending:${this.retryName(className, identifier).slice("resque-retry:".length)}`;
+  }
+
   // Our own keys (documented in docs/redis-layout.md)
   /** Hash: worker id → heartbeat interval (s), for every worker run by resque-ts. */
   get ourWorkers(): string {

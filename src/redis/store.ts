@@ -9,6 +9,7 @@ import { ControlStore } from "./stores/control-store.js";
 import { DelayedStore } from "./stores/delayed-store.js";
 import { FailureStore } from "./stores/failure-store.js";
 import { QueueStore } from "./stores/queue-store.js";
+import { RetryStore } from "./stores/retry-store.js";
 import { ScheduleStore } from "./stores/schedule-store.js";
 import { SchedulerLockStore } from "./stores/scheduler-lock-store.js";
 import { StatsStore } from "./stores/stats-store.js";
@@ -58,6 +59,7 @@ export class DataStore {
   readonly delayed: DelayedStore;
   readonly schedules: ScheduleStore;
   readonly schedulerLock: SchedulerLockStore;
+  readonly retries: RetryStore;
   readonly #client: RedisClient;
   readonly #owned: boolean;
   readonly #extra = new Set<RedisClient>();
@@ -77,6 +79,7 @@ export class DataStore {
     this.delayed = new DelayedStore(client, this.keys);
     this.schedules = new ScheduleStore(client, this.keys);
     this.schedulerLock = new SchedulerLockStore(client, this.keys);
+    this.retries = new RetryStore(client, this.keys);
   }
 
   /** The underlying ioredis client, for applications that want to share it. */

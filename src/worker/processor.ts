@@ -83,11 +83,18 @@ export class Processor {
     } catch (error) {
       return this.#failure(reserved, className, args, error);
     }
+    let hooks: JobHooks;
+    try {
+      hooks = jobHooks(JobClass, this.plugins);
+    } catch (error) {
+      // The class's plugins cannot be built (e.g. invalid `static retry` options): fail the job
+      // with that error rather than crash the run.
+      return this.#failure(reserved, className, args, error);
+    }
     const timeout = new AbortController();
     const signal = options.timeoutMs === undefined ? options.signal : AbortSignal.any([options.signal, timeout.signal]);
     const state: FailureState = { suppressed: false, details: {} };
     const context = this.#context(reserved, JobClass, args, signal, options.logger, state);
-    const hooks = jobHooks(JobClass, this.plugins);
     const timers: NodeJS.Timeout[] = [];
     if (options.timeoutMs !== undefined) {
       const seconds = options.timeoutMs / 1000;
@@ -137,9 +144,16 @@ export class Processor {
     if (!decoded.ok || !JobClass) {
       return buildFailureEntry({ error, payload: reserved.payload, queue: reserved.queue, workerId: reserved.workerId });
     }
+    let hooks: JobHooks;
+    try {
+      hooks = jobHooks(JobClass, this.plugins);
+    } catch {
+      // Its plugins cannot be built (invalid `static retry` options): no hook can run.
+      return buildFailureEntry({ error, payload: reserved.payload, queue: reserved.queue, workerId: reserved.workerId });
+    }
     const state: FailureState = { suppressed: false, details: {} };
-    const context = this.#context(reserved, JobClass, decoded.args, AbortSignal.abort(error), logger, state);
-    const result = await this.#failed(reserved, context, jobHooks(JobClass, this.plugins), error, {}, state, logger);
+    const context = { ...this.#context(reserved, JobClass, decoded.args, AbortSignal.abort(error), logger, state), performedElsewhere: true };
+    const result = await this.#failed(reserved, context, hooks, error, {}, state, logger);
     return result.kind === "failed" ? result.failureEntry : "";
   }
 
