@@ -106,7 +106,12 @@ export class Processor {
       job.context = context;
       await runAll(hooks.beforePerform, context);
       progress.stage = "perform";
-      await runAround(hooks.aroundPerform, context, () => runJob(job as { perform(...a: unknown[]): unknown }, args));
+      await runAround(hooks.aroundPerform, context, () => {
+        // A stop or timeout that fired while hooks ran would never reach a perform that only
+        // starts listening to its signal now: do not start it at all.
+        signal.throwIfAborted();
+        return runJob(job as { perform(...a: unknown[]): unknown }, args);
+      });
       progress.stage = "after";
       await runAll(hooks.afterPerform, context);
     })();
