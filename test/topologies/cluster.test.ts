@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Resque } from "../../src/index.js";
 import { silentLogger } from "../helpers/resque.js";
 import { ClusterSetup } from "../helpers/redis-topologies.js";
-import { Greet, runScenario } from "./scenario.js";
+import { Greet, Retried, runScenario } from "./scenario.js";
 
 describe("Redis Cluster (3 masters)", () => {
   let setup: ClusterSetup;
@@ -15,7 +15,7 @@ describe("Redis Cluster (3 masters)", () => {
   });
 
   it("runs enqueue, perform, fail, retry and delayed promotion with a hash-tag namespace", async () => {
-    const resque = new Resque({ redis: { cluster: setup.addresses }, namespace: "{resque}", jobs: [Greet], logger: silentLogger });
+    const resque = new Resque({ redis: { cluster: setup.addresses }, namespace: "{resque}", jobs: [Greet, Retried], logger: silentLogger });
     try {
       await runScenario(resque);
       // Every key sits in the namespace's slot, on one node.

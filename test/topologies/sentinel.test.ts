@@ -3,7 +3,7 @@ import { Resque } from "../../src/index.js";
 import { collect } from "../helpers/events.js";
 import { silentLogger } from "../helpers/resque.js";
 import { SentinelSetup } from "../helpers/redis-topologies.js";
-import { Greet, performed, runScenario } from "./scenario.js";
+import { Greet, Retried, performed, runScenario } from "./scenario.js";
 
 describe("Redis Sentinel", () => {
   let setup: SentinelSetup;
@@ -15,7 +15,7 @@ describe("Redis Sentinel", () => {
   });
 
   const connect = () =>
-    new Resque({ redis: { sentinels: setup.sentinelAddresses, name: setup.name }, namespace: "{resque}", jobs: [Greet], logger: silentLogger });
+    new Resque({ redis: { sentinels: setup.sentinelAddresses, name: setup.name }, namespace: "{resque}", jobs: [Greet, Retried], logger: silentLogger });
 
   it("runs enqueue, perform, fail, retry and delayed promotion through the sentinels", async () => {
     const resque = connect();

@@ -101,6 +101,19 @@ describe("resque work --count (worker pool)", () => {
     await client.quit();
   });
 
+  it("a job whose child was killed at its timeout is retried by the retry plugin (hooks run in the master)", async () => {
+    const client = redis.server().client();
+    await enqueue(client, ['{"class":"StuckOnce","args":[]}']);
+    const master = pool(["--count", "1"]);
+    await until(() => client.lrange("test:stuck-once", 0, -1), (l) => l.length === 1);
+    expect(await client.lrange("test:stuck-once", 0, -1)).toEqual(["succeeded on attempt 1"]);
+    expect(await client.llen("resque:failed")).toBe(0);
+    expect(await client.get("resque:stat:failed")).toBe("1");
+    master.child.kill("SIGQUIT");
+    await master.exited;
+    await client.quit();
+  });
+
   it("recycles a child above --max-memory; a job that keeps doing it ends as DirtyExit", async () => {
     const client = redis.server().client();
     await enqueue(client, ['{"class":"Hog","args":[]}']);
