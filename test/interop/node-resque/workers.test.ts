@@ -81,7 +81,7 @@ describe("worker records shared with node-resque", () => {
     }
   });
 
-  it("a node-resque worker killed with SIGKILL on this host is pruned by ours, its job requeued", async () => {
+  it("a node-resque worker killed with SIGKILL on this host is pruned by ours: job requeued, records and ping removed", async () => {
     const peer = await NodeResquePeer.start(redis.server());
     const client = redis.server().client();
     const resque = redis.make({ jobs: [Hold] });
@@ -94,6 +94,9 @@ describe("worker records shared with node-resque", () => {
       await child.exited;
       const id = `${name}:faults`;
       expect(await client.sismember("resque:workers", id)).toBe(1);
+      // As if it died two hours ago: node-resque's stuck-worker check would now look at it.
+      const ping = JSON.parse((await client.get(`resque:worker:ping:${name}`))!) as { time: number };
+      await client.set(`resque:worker:ping:${name}`, JSON.stringify({ ...ping, time: ping.time - 7200 }));
 
       const worker = resque.worker({ queues: "mine", interval: 30 });
       await worker.start();
@@ -102,6 +105,13 @@ describe("worker records shared with node-resque", () => {
       expect(await client.sismember("resque:workers", id)).toBe(0);
       expect(await client.exists(`resque:worker:${id}`, `resque:worker:${id}:started`)).toBe(0);
       await worker.stop();
+
+      // Its worker:ping:<name> goes too: node-resque's scheduler would otherwise find the stale
+      // ping, fail to find the worker, emit an error and count a failure that never happened.
+      expect(await client.exists(`resque:worker:ping:${name}`)).toBe(0);
+      await nodeEvents(await peer.scheduler({ stuckWorkerTimeout: 1 }), "poll", 2);
+      expect(peer.errors).toEqual([]);
+      expect(await resque.stats()).toEqual({ processed: 0, failed: 0 });
     } finally {
       await client.quit();
       await peer.close();
