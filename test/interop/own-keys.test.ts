@@ -5,7 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { Job } from "../../src/index.js";
 import { collect, deferred } from "../helpers/events.js";
-import { useRedis } from "../helpers/resque.js";
+import { ManualClock } from "../helpers/manual-clock.js";
+import { silentLogger, useRedis } from "../helpers/resque.js";
 
 let release = deferred();
 class Hold extends Job<[]> {
@@ -76,5 +77,21 @@ describe("our keys beside Ruby's", () => {
     await resque.enqueueTo("mail", "Deliver", 1);
     expect(await woken).toBe("mail");
     await subscriber.quit();
+  });
+
+  it("a recurring slot leaves scheduler:fired:<name>:<slot> = \"1\" and unix seconds in scheduler:last_run / next_run", async () => {
+    const resque = redis.make();
+    const clock = new ManualClock(Date.parse("2026-06-01T09:59:59Z"));
+    const scheduler = resque.scheduler({ clock, logger: silentLogger, lockValue: "ours:1", schedule: { tick: { every: "1m", class: "Tick", queue: "ticks" } } });
+    await scheduler.runPass();
+    clock.set("2026-06-01T10:00:00Z");
+    await scheduler.runPass();
+    const slot = Date.parse("2026-06-01T10:00:00Z") / 1000;
+    const client = redis.server().client();
+    expect(await client.get(`resque:scheduler:fired:tick:${slot}`)).toBe("1");
+    expect(await client.ttl(`resque:scheduler:fired:tick:${slot}`)).toBeGreaterThanOrEqual(3600 - 5);
+    expect(await client.hgetall("resque:scheduler:last_run")).toEqual({ tick: String(slot) });
+    expect(await client.hgetall("resque:scheduler:next_run")).toEqual({ tick: String(slot + 60) });
+    await client.quit();
   });
 });
