@@ -26,7 +26,7 @@ describe("our keys beside Ruby's", () => {
     await resque.enqueue(Hold);
     const started = collect(worker, "job:start", 1);
     await worker.start();
-    const [[event]] = await started;
+    const [event] = (await started)[0]!;
     const client = redis.server().client();
     expect(await client.hgetall("resque:resque-ts:workers")).toEqual(Object.fromEntries(worker.ids.map((id) => [id, "7"])));
     // One marker per worker process, named by the token prefix of its reservations, kept a day.
