@@ -5,6 +5,7 @@ export default defineConfig({
   entry: {
     index: "src/index.ts",
     "cli/resque": "src/cli/resque.ts",
+    "cli/resque-scheduler": "src/cli/resque-scheduler.ts",
   },
   format: ["esm"],
   target: "node20",

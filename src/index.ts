@@ -3,6 +3,9 @@ export { Resque, type ResqueOptions, type QueuedJob } from "./resque.js";
 export { Job, defineJob, type JobClass, type JobContext, type ArgsOf } from "./job/job.js";
 export { Worker, type WorkerOptions, type WorkerEvents, type JobEvent, type StopOptions } from "./worker/worker.js";
 export { FailedJobs, FailedEntryChangedError } from "./failure/failed-jobs.js";
+export type { WorkerInfo } from "./admin/workers.js";
+export { WorkerControl } from "./admin/worker-control.js";
+export type { ControlTarget, ControlCommand } from "./worker/control.js";
 export { plugin } from "./plugins/decorator.js";
 export {
   DontPerform,
@@ -32,3 +35,30 @@ export {
   DirtyExit,
 } from "./errors.js";
 export { VERSION } from "./version.js";
+export { Scheduler, type SchedulerOptions, type SchedulerEvents } from "./scheduler/scheduler.js";
+export { DelayedJobs, type DelayedJob, type DelayedPredicate } from "./scheduler/delayed-jobs.js";
+export type { DelayedTime } from "./scheduler/delayed-time.js";
+export { delayedItemFromPayload } from "./scheduler/delayed-item.js";
+export type { ScheduleConfig, IntervalOptions, Schedule } from "./scheduler/schedule.js";
+export type { MissedPolicy } from "./scheduler/missed-runs.js";
+export type { ScheduleRuns } from "./scheduler/dynamic-schedules.js";
+export type { Clock } from "./scheduler/clock.js";
+export { loadScheduleFile } from "./scheduler/schedule-file.js";
+export { scheduleContext, type ScheduleContext } from "./scheduler/schedule-config.js";
+export { ScheduleConfigError, ScheduleFileError, InvalidTimeError } from "./scheduler/errors.js";
+export {
+  retry,
+  RetryPlugin,
+  defaultRetryIdentifier,
+  type RetryDecorator,
+  type RetryOptions,
+  type ExponentialBackoff,
+  type RetryDelays,
+  type RetryAttemptInfo,
+  type RetryScheduledInfo,
+  type GiveUpInfo,
+  type ErrorClass,
+  type ErrorMatcher,
+  type RetryIdentifierFunction,
+} from "./plugins/retry/index.js";
+export { RetryAdmin, type ScheduledRetry } from "./admin/retries.js";

@@ -12,6 +12,12 @@ import { Redis } from "ioredis";
 export interface RedisServerOptions {
   /** Extra redis-server arguments, e.g. ["--appendonly", "yes"]. */
   args?: string[];
+  /** Writes a config file into the server's directory and returns its path (passed first). */
+  config?: (dir: string) => string;
+  /** false for processes that reject persistence flags (sentinels). Default true. */
+  persistence?: boolean;
+  /** The log line that says the server is up (sentinels print no "Ready to accept connections"). */
+  readyLine?: RegExp;
 }
 
 async function freePort(): Promise<number> {
@@ -30,6 +36,7 @@ export class RedisServer {
   readonly dir: string;
   port = 0;
   #process: ChildProcess | undefined;
+  #configFile: string | undefined;
 
   private constructor(private readonly options: RedisServerOptions) {
     this.dir = mkdtempSync(join(tmpdir(), "resque-ts-redis-"));
@@ -54,15 +61,19 @@ export class RedisServer {
 
   /** A plain client for assertions (no namespace, no auto-pipelining). */
   client(): Redis {
-    return new Redis(this.port, "127.0.0.1", { maxRetriesPerRequest: 1, lazyConnect: false });
+    const client = new Redis(this.port, "127.0.0.1", { maxRetriesPerRequest: 1, lazyConnect: false });
+    client.on("error", () => {}); // a test may stop the server under it
+    return client;
   }
 
   async #launch(): Promise<void> {
+    const config = this.options.config ? [(this.#configFile ??= this.options.config(this.dir))] : [];
+    const persistence = this.options.persistence === false ? [] : ["--save", "", "--appendonly", "no"];
     const args = [
+      ...config,
       "--port", String(this.port),
       "--bind", "127.0.0.1",
-      "--save", "",
-      "--appendonly", "no",
+      ...persistence,
       "--dir", this.dir,
       "--daemonize", "no",
       "--logfile", "",
@@ -74,7 +85,7 @@ export class RedisServer {
       let output = "";
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
-        if (output.includes("Ready to accept connections")) {
+        if ((this.options.readyLine ?? /Ready to accept connections/).test(output)) {
           child.stdout?.off("data", onData);
           child.stdout?.resume();
           resolve();

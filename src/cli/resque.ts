@@ -2,6 +2,7 @@
 /** The `resque` command. */
 import { Command } from "commander";
 import { VERSION } from "../version.js";
+import { control } from "./control-command.js";
 import { work } from "./work-command.js";
 
 const program = new Command("resque").version(VERSION).description("Resque-compatible background jobs for Node.js");
@@ -10,7 +11,11 @@ program
   .command("work")
   .description("run a worker (QUEUE, INTERVAL, VERBOSE, VVERBOSE and REDIS_URL are read from the environment)")
   .option("-q, --queues <list>", "queues in priority order, comma-separated; * for all (env QUEUE / QUEUES)")
-  .option("-c, --concurrency <n>", "jobs run at once in this process (env CONCURRENCY)")
+  .option("-c, --concurrency <n>", "jobs run at once in each worker process (env THREAD_COUNT or CONCURRENCY)")
+  .option("-n, --count <n>", "run a pool: a master forking this many worker processes (env WORKER_COUNT)")
+  .option("--jobs-per-fork <n>", "pool: restart a child after this many jobs (env JOBS_PER_FORK)")
+  .option("--max-memory <mb>", "pool: restart a child whose RSS goes above this (env MAX_MEMORY)")
+  .option("-t, --timeout <seconds>", "default job timeout; a job class's static timeout wins (env JOB_TIMEOUT)")
   .option("-i, --interval <seconds>", "poll interval when idle; 0 exits when the queues are empty (env INTERVAL)")
   .option("-r, --require <module...>", "modules exporting job classes or a configured Resque instance")
   .option("--redis <url>", "Redis URL (env REDIS_URL)")
@@ -20,6 +25,26 @@ program
   .action(async (options) => {
     await work(options);
   });
+
+const descriptions = {
+  pause: "pause workers: running jobs finish, no new ones start (kept in Redis until resume)",
+  resume: "resume paused workers",
+  stop: "ask worker processes to finish their running jobs and exit (like QUIT)",
+  kill: "ask worker processes to stop now and requeue their running jobs (like TERM)",
+} as const;
+for (const action of ["pause", "resume", "stop", "kill"] as const) {
+  program
+    .command(action)
+    .description(descriptions[action])
+    .option("--all", "every worker (pause/resume --all use Ruby Resque's pause-all-workers switch)")
+    .option("--host <name>", "the workers on one host")
+    .option("--worker <id>", "the process owning this worker id")
+    .option("--redis <url>", "Redis URL (env REDIS_URL)")
+    .option("--namespace <ns>", "key namespace, default resque (env RESQUE_NAMESPACE)")
+    .action(async (options) => {
+      process.stdout.write(`${await control(action, options)}\n`);
+    });
+}
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`resque: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);

@@ -1,19 +1,27 @@
 /**
- * `resque work`: runs a worker process until QUIT/TERM/INT, with Resque's environment variables
- * (QUEUE/QUEUES, INTERVAL, VERBOSE/VVERBOSE, REDIS_URL) and signal semantics.
+ * `resque work`: runs a worker process — or, with --count, a pool master and its children — until
+ * QUIT/TERM/INT, with Resque's environment variables (QUEUE/QUEUES, INTERVAL, VERBOSE/VVERBOSE,
+ * REDIS_URL, WORKER_COUNT, THREAD_COUNT, JOBS_PER_FORK, RESQUE_TERM_TIMEOUT,
+ * RESQUE_PRE_SHUTDOWN_TIMEOUT, GRACEFUL_TERM) and signal semantics.
  */
-import { pino } from "pino";
+import { pino, type Logger } from "pino";
 import { ConfigurationError } from "../errors.js";
 import { Resque } from "../resque.js";
-import { parseQueues } from "../worker/queue-selection.js";
-import type { Worker } from "../worker/worker.js";
-import { loadModules } from "./load-modules.js";
+import { attachToMaster, announceReady } from "../worker/pool-child.js";
+import { WorkerPool } from "../worker/pool.js";
+import { Processor } from "../worker/processor.js";
+import { parseQueues, type ParsedQueues } from "../worker/queue-selection.js";
+import { loadModules, resqueFor } from "./load-modules.js";
 import { findUnknownJobs } from "./unknown-jobs.js";
 
 export interface WorkOptions {
   queues?: string;
   concurrency?: string;
+  count?: string;
   interval?: string;
+  timeout?: string;
+  jobsPerFork?: string;
+  maxMemory?: string;
   require?: string[];
   redis?: string;
   namespace?: string;
@@ -21,54 +29,137 @@ export interface WorkOptions {
   vverbose?: boolean;
 }
 
-function number(value: string | undefined, name: string, fallback: number): number {
+function number(value: string | undefined, name: string, fallback: number): number;
+function number(value: string | undefined, name: string, fallback?: number): number | undefined;
+function number(value: string | undefined, name: string, fallback?: number): number | undefined {
   if (value === undefined || value === "") return fallback;
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed < 0) throw new ConfigurationError(`${name} must be a non-negative number, got "${value}".`);
   return parsed;
 }
 
-export async function work(options: WorkOptions, env: NodeJS.ProcessEnv = process.env): Promise<Worker> {
+function whole(value: string | undefined, name: string): number | undefined {
+  const parsed = number(value, name);
+  if (parsed !== undefined && (!Number.isInteger(parsed) || parsed < 1)) throw new ConfigurationError(`${name} must be a whole number of at least 1, got "${value}".`);
+  return parsed;
+}
+
+interface Settings {
+  logger: Logger;
+  verbose: boolean;
+  queueList: string;
+  queues: ParsedQueues;
+  concurrency: number;
+  count: number | undefined;
+  interval: number;
+  timeout: number | undefined;
+  jobsPerFork: number | undefined;
+  maxMemoryMb: number | undefined;
+  termTimeout: number;
+  preShutdown: number;
+  gracefulTerm: boolean;
+  poolChild: number | undefined;
+}
+
+function settings(options: WorkOptions, env: NodeJS.ProcessEnv): Settings {
   const level = options.vverbose || env.VVERBOSE ? "debug" : options.verbose || env.VERBOSE ? "info" : (env.LOG_LEVEL ?? "info");
-  const verbose = level === "debug" || Boolean(options.verbose || env.VERBOSE);
-  const logger = pino({ level, base: { pid: process.pid } });
   const queueList = options.queues ?? env.QUEUES ?? env.QUEUE;
   if (!queueList) throw new ConfigurationError("Please give the worker at least one queue: QUEUE=name (or QUEUES=a,b, or --queues a,b; * for all).");
-  const queues = parseQueues(queueList);
-  const concurrency = number(options.concurrency ?? env.CONCURRENCY, "--concurrency", 1);
-  const interval = number(options.interval ?? env.INTERVAL, "INTERVAL", 5);
+  return {
+    logger: pino({ level, base: { pid: process.pid } }),
+    verbose: level === "debug" || Boolean(options.verbose || env.VERBOSE),
+    queueList,
+    queues: parseQueues(queueList),
+    concurrency: whole(options.concurrency ?? env.THREAD_COUNT ?? env.CONCURRENCY, "--concurrency") ?? 1,
+    count: whole(options.count ?? env.WORKER_COUNT, "--count"),
+    interval: number(options.interval ?? env.INTERVAL, "INTERVAL", 5),
+    timeout: number(options.timeout ?? env.JOB_TIMEOUT, "--timeout"),
+    jobsPerFork: whole(options.jobsPerFork ?? env.JOBS_PER_FORK, "JOBS_PER_FORK"),
+    maxMemoryMb: number(options.maxMemory ?? env.MAX_MEMORY, "--max-memory"),
+    termTimeout: number(env.RESQUE_TERM_TIMEOUT, "RESQUE_TERM_TIMEOUT", 4),
+    preShutdown: number(env.RESQUE_PRE_SHUTDOWN_TIMEOUT, "RESQUE_PRE_SHUTDOWN_TIMEOUT", 0),
+    gracefulTerm: Boolean(env.GRACEFUL_TERM),
+    poolChild: env.RESQUE_POOL_CHILD ? Number(env.RESQUE_POOL_CHILD) : undefined,
+  };
+}
 
+export async function work(options: WorkOptions, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const s = settings(options, env);
   const loaded = await loadModules(options.require ?? []);
-  const resque =
-    loaded.resque ??
-    new Resque({ redis: options.redis ?? env.REDIS_URL, namespace: options.namespace ?? env.RESQUE_NAMESPACE, logger });
-  for (const job of loaded.jobs) if (!resque.registry.get(job.jobName ?? job.name)) resque.register(job);
+  const resque = resqueFor(loaded, () => new Resque({ redis: options.redis ?? env.REDIS_URL, namespace: options.namespace ?? env.RESQUE_NAMESPACE, logger: s.logger }));
 
-  for (const [queue, names] of await findUnknownJobs(resque, queues)) {
-    logger.error(
-      `queue "${queue}" holds jobs of class ${names.map((n) => `"${n}"`).join(", ")}, which no required module provides; ` +
-        "they will fail with UnknownJobError. Load their module with --require.",
-    );
+  if (s.count !== undefined && s.poolChild === undefined) return runPool(resque, s);
+
+  if (s.poolChild === undefined) {
+    for (const [queue, names] of await findUnknownJobs(resque, s.queues)) {
+      s.logger.error(
+        `queue "${queue}" holds jobs of class ${names.map((n) => `"${n}"`).join(", ")}, which no required module provides; ` +
+          "they will fail with UnknownJobError. Load their module with --require.",
+      );
+    }
+  }
+  const worker = resque.worker({
+    queues: s.queueList,
+    concurrency: s.concurrency,
+    interval: s.interval,
+    timeout: s.timeout,
+    shutdownTimeout: s.termTimeout,
+    preShutdownTimeout: s.preShutdown,
+    logger: s.logger,
+    ...(s.poolChild === undefined ? {} : { forkedChild: s.poolChild, acceptRemoteStop: false }),
+  });
+  worker.on("job:failure", (e) => s.logger.warn({ worker: e.workerId, queue: e.queue, job: e.jobName, err: e.error }, "job failed"));
+  if (s.verbose) worker.on("job:success", (e) => s.logger.info({ worker: e.workerId, queue: e.queue, job: e.jobName, ms: Math.round(e.durationMs) }, "job done"));
+  worker.on("paused", () => s.logger.info("paused"));
+  worker.on("resumed", () => s.logger.info("resumed"));
+  if (s.poolChild !== undefined) {
+    attachToMaster(worker, { jobsPerFork: s.jobsPerFork, maxMemoryMb: s.maxMemoryMb, logger: s.logger });
+    announceReady(worker);
   }
 
-  const worker = resque.worker({ queues: queues.entries.length ? queueList : queueList, concurrency, interval, logger });
-  worker.on("job:failure", (e) => logger.warn({ worker: e.workerId, queue: e.queue, job: e.jobName, err: e.error }, "job failed"));
-  if (verbose) worker.on("job:success", (e) => logger.info({ worker: e.workerId, queue: e.queue, job: e.jobName, ms: Math.round(e.durationMs) }, "job done"));
-  worker.on("paused", () => logger.info("paused"));
-  worker.on("resumed", () => logger.info("resumed"));
-
   const stop = (immediate: boolean) => {
-    logger.info(immediate ? "stopping now (running jobs are requeued)" : "stopping after running jobs finish");
+    s.logger.info(immediate ? "stopping now (running jobs are requeued)" : "stopping after running jobs finish");
     void worker.stop({ immediate });
   };
   process.on("SIGQUIT", () => stop(false));
-  process.on("SIGTERM", () => stop(true));
+  process.on("SIGTERM", () => stop(!s.gracefulTerm));
   process.on("SIGINT", () => stop(true));
+  process.on("SIGUSR1", () => worker.killJobs());
   process.on("SIGUSR2", () => worker.pause());
   process.on("SIGCONT", () => worker.resume());
-  void worker.stopped.then(() => resque.close());
+  // Like Ruby's worker, the process ends when its worker does, even if job modules keep
+  // connections or timers open.
+  void worker.stopped.then(async () => {
+    await resque.close();
+    process.exit(0);
+  });
 
   await worker.start();
-  logger.info({ queues: queues.entries, concurrency, jobs: resque.registry.names() }, "worker started");
-  return worker;
+  s.logger.info({ queues: s.queues.entries, concurrency: s.concurrency, jobs: resque.registry.names() }, "worker started");
+}
+
+async function runPool(resque: Resque, s: Settings): Promise<void> {
+  const pool = new WorkerPool({
+    count: s.count!,
+    childModule: process.argv[1]!,
+    childArgs: process.argv.slice(2),
+    queues: s.queues.entries,
+    store: resque.store,
+    processor: new Processor(resque, s.timeout),
+    plugins: resque.plugins,
+    logger: s.logger,
+    termTimeoutMs: s.termTimeout * 1000,
+    preShutdownMs: s.preShutdown * 1000,
+    maxMemoryMb: s.maxMemoryMb,
+  });
+  process.on("SIGQUIT", () => void pool.stop());
+  process.on("SIGTERM", () => void pool.stop({ immediate: !s.gracefulTerm }));
+  process.on("SIGINT", () => void pool.stop({ immediate: true }));
+  for (const signal of ["SIGUSR1", "SIGUSR2", "SIGCONT"] as const) process.on(signal, () => pool.forward(signal));
+  void pool.stopped.then(async () => {
+    await resque.close();
+    process.exit(0);
+  });
+  await pool.start();
+  s.logger.info({ children: s.count, concurrency: s.concurrency, pids: pool.pids }, "pool started");
 }

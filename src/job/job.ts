@@ -4,6 +4,7 @@
  */
 import type { Logger } from "../logger.js";
 import type { PluginLike } from "../plugins/plugin.js";
+import type { RetryOptions } from "../plugins/retry/options.js";
 
 export interface JobContext {
   /** The class name written in the payload (static jobName, or the class name). */
@@ -35,6 +36,8 @@ export abstract class Job<Args extends unknown[] = unknown[]> {
    * worker's grace period, it fails with JobTimeout. Overrides the worker's `timeout`.
    */
   static timeout?: number;
+  /** Retry options (see docs/retry.md): the same as `@retry({...})`, for code without decorators. */
+  static retry?: RetryOptions;
 
   /** Set by the worker before perform runs. */
   declare context: JobContext;

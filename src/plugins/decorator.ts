@@ -3,8 +3,10 @@
  * does. Decorators apply bottom-up, so each one prepends: the plugins then run in the order the
  * decorators are written, top to bottom, before the class's `static plugins`.
  */
-import type { JobClass } from "../job/job.js";
+import { jobNameOf, type JobClass } from "../job/job.js";
 import { toPlugin, type Plugin, type PluginLike } from "./plugin.js";
+import { bindJobRetry } from "./retry/job-retry.js";
+import { staticRetryPlugin } from "./retry/static-retry.js";
 
 const DECORATED = Symbol.for("resque-ts.decorated-plugins");
 
@@ -30,9 +32,16 @@ export function addPlugins(job: JobClass, plugins: PluginLike[]): void {
   });
 }
 
-/** Every plugin of a job class: decorated ones first, then `static plugins`. */
+/**
+ * Every plugin of a job class: decorated ones first, then `static plugins`, then the retry
+ * plugin of `static retry` options. Throws ConfigurationError for invalid `static retry` options
+ * or more than one retry plugin.
+ */
 export function jobPlugins(job: JobClass): Plugin[] {
   const decorated = (job as unknown as WithDecorated)[DECORATED] ?? [];
   const declared = ((job as { plugins?: PluginLike[] }).plugins ?? []).map(toPlugin);
-  return [...decorated, ...declared];
+  const fromStatic = staticRetryPlugin(job);
+  const plugins: Plugin[] = [...decorated, ...declared, ...(fromStatic ? [fromStatic] : [])];
+  bindJobRetry(job, jobNameOf(job), plugins);
+  return plugins;
 }

@@ -6,6 +6,7 @@
 import { ResqueError } from "../errors.js";
 import type { JobClass, JobContext } from "../job/job.js";
 import type { Logger } from "../logger.js";
+import type { Resque } from "../resque.js";
 
 /** What enqueue and dequeue hooks see. */
 export interface EnqueueContext {
@@ -15,11 +16,15 @@ export interface EnqueueContext {
   /** The job class, when it is known to this process. */
   readonly job: JobClass | undefined;
   readonly logger: Logger;
+  /** The Resque instance doing the enqueue (to enqueue other jobs, read queues, ...). */
+  readonly resque: Resque;
 }
 
 /** What perform hooks see: the job's own context, plus the class. */
 export interface PerformContext extends JobContext {
   readonly job: JobClass;
+  /** The Resque instance running the job (to enqueue follow-up jobs, schedule retries, ...). */
+  readonly resque: Resque;
   /**
    * Keep this failure out of the `failed` list (it is still counted in stat:failed), as
    * resque-retry's retry suppression does while a job will be retried. For onFailure hooks.
@@ -27,6 +32,11 @@ export interface PerformContext extends JobContext {
   suppressFailureEntry(): void;
   /** Extra members for this job's failure entry (e.g. how many attempts were made). */
   readonly failureDetails: Record<string, unknown>;
+  /**
+   * True when onFailure runs in another process than the one that ran the job (a pool's master
+   * failing a child's job that overran its timeout): the before hooks ran there, not here.
+   */
+  readonly performedElsewhere?: boolean;
 }
 
 /** What worker hooks see. */
@@ -112,9 +122,14 @@ export class DontPerform extends ResqueError {
   }
 }
 
-/** Turns a PluginLike into a plugin object. */
+/**
+ * Turns a PluginLike into a plugin object. A class is instantiated; a function without a
+ * prototype (an arrow function, such as the decorator `retry(...)` returns) is a plugin object
+ * that happens to be callable.
+ */
 export function toPlugin(plugin: PluginLike): Plugin {
-  return typeof plugin === "function" ? new plugin() : plugin;
+  if (typeof plugin === "function" && plugin.prototype !== undefined) return new plugin();
+  return plugin as Plugin;
 }
 
 /** The label of a plugin in logs and failure entries. */

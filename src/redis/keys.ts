@@ -60,13 +60,102 @@ export class Keys {
     return `${this.prefix}pause-all-workers`;
   }
 
+  // resque-scheduler (docs/redis-layout.md, "Delayed jobs and schedules")
+  /** zset of due times of non-empty delayed:<ts> lists; member = score = unix seconds. */
+  get delayedSchedule(): string {
+    return `${this.prefix}delayed_queue_schedule`;
+  }
+  /** List of `{"class","args","queue"}` items due at unix second `timestamp`. */
+  delayed(timestamp: number | string): string {
+    return `${this.prefix}delayed:${timestamp}`;
+  }
+  /** The unprefixed `delayed:<ts>` name stored as a member of timestamps:* sets. */
+  delayedMember(timestamp: number | string): string {
+    return `delayed:${timestamp}`;
+  }
+  /** Set of the `delayed:<ts>` members holding exactly this encoded item (fast removal). */
+  timestamps(encodedItem: string): string {
+    return `${this.prefix}timestamps:${encodedItem}`;
+  }
+  /** Hash schedule name → last fire time (Ruby Time#to_s). Matches `delayed:*` but is no timestamp list. */
+  get lastEnqueuedAt(): string {
+    return `${this.prefix}delayed:last_enqueued_at`;
+  }
+  /** Hash schedule name → config JSON of dynamic schedules (resque-scheduler ≥ 4.2). */
+  get persistentSchedules(): string {
+    return `${this.prefix}persistent_schedules`;
+  }
+  /** Set of schedule names changed since the leading scheduler last reloaded them. */
+  get schedulesChanged(): string {
+    return `${this.prefix}schedules_changed`;
+  }
+  /**
+   * The scheduler leader lock. resque-scheduler builds "<namespace>:<lock prefix>resque_scheduler_master_lock"
+   * and sends it through the namespaced client, so the physical key carries the namespace twice
+   * (resque:resque:resque_scheduler_master_lock); sharing it keeps Ruby and us from leading together.
+   */
+  schedulerMasterLock(lockPrefix = ""): string {
+    return `${this.prefix}${this.prefix}${lockPrefix ? `${lockPrefix}:` : ""}resque_scheduler_master_lock`;
+  }
+
+  // resque-retry (docs/redis-layout.md, "Retries")
+  /**
+   * resque-retry's name for a job identity, unprefixed: "resque-retry:<class>[:<identifier>]"
+   * (no identifier part when it is undefined, Ruby's nil). Ruby strips whitespace from the whole
+   * name (`gsub(/\s/, '')`), so we do too.
+   */
+  retryName(className: string, identifier: string | undefined): string {
+    const name = identifier === undefined ? `resque-retry:${className}` : `resque-retry:${className}:${identifier}`;
+    return name.replace(/[ \t\n\v\f\r]/g, "");
+  }
+  /** String: the attempt counter of a job identity (-1 before the first run, then 0, 1, ...). */
+  retryCounter(className: string, identifier: string | undefined): string {
+    return `${this.prefix}${this.retryName(className, identifier)}`;
+  }
+  /** String with a TTL: the last failure of a job that will be retried (resque-retry's suppression copy). */
+  retryFailureCopy(className: string, identifier: string | undefined): string {
+    return `${this.prefix}failure-${this.retryName(className, identifier)}`;
+  }
+  /** String with a TTL, ours: JSON describing the retry scheduled for a job identity (duplicate guard). */
+  retryPending(className: string, identifier: string | undefined): string {
+    return `${this.prefix}resque-ts:retry-pending:${this.retryName(className, identifier).slice("resque-retry:".length)}`;
+  }
+
   // Our own keys (documented in docs/redis-layout.md)
   /** Hash: worker id → heartbeat interval (s), for every worker run by resque-ts. */
   get ourWorkers(): string {
     return `${this.prefix}resque-ts:workers`;
   }
+  /** String: the token of a worker process's last work-cycle call, to recognise a re-sent call. */
+  cycleMarker(processToken: string): string {
+    return `${this.prefix}resque-ts:cycle:${processToken}`;
+  }
+  /** Pub/sub channel: remote-control commands for workers (JSON, see worker/control.ts). */
+  get controlChannel(): string {
+    return `${this.prefix}resque-ts:control`;
+  }
+  /** Hash: "host:<name>" or "worker:<id>" → "1" while that host or worker is paused by remote control. */
+  get pausedTargets(): string {
+    return `${this.prefix}resque-ts:paused`;
+  }
   /** Pub/sub channel: our enqueue publishes the queue name so idle workers wake at once. */
   get wakeupChannel(): string {
     return `${this.prefix}wakeup`;
+  }
+  /** Pub/sub channel: a delayed time earlier than any known, or a dynamic schedule change, wakes the scheduler. */
+  get schedulerWakeupChannel(): string {
+    return `${this.prefix}scheduler:wakeup`;
+  }
+  /** String with a TTL: set once when schedule `name` fires for due slot `slot` (unix seconds). */
+  scheduleFired(name: string, slot: number): string {
+    return `${this.prefix}scheduler:fired:${name}:${slot}`;
+  }
+  /** Hash schedule name → unix seconds of the last slot fired. */
+  get scheduleLastRun(): string {
+    return `${this.prefix}scheduler:last_run`;
+  }
+  /** Hash schedule name → unix seconds of the next slot the leader expects to fire. */
+  get scheduleNextRun(): string {
+    return `${this.prefix}scheduler:next_run`;
   }
 }

@@ -5,8 +5,13 @@
 import { closeClient, createClient, duplicateClient, type RedisClient, type RedisConnectionOption } from "./connection.js";
 import { Keys, namespacePrefix } from "./keys.js";
 import { defineScripts } from "./scripts/load.js";
+import { ControlStore } from "./stores/control-store.js";
+import { DelayedStore } from "./stores/delayed-store.js";
 import { FailureStore } from "./stores/failure-store.js";
 import { QueueStore } from "./stores/queue-store.js";
+import { RetryStore } from "./stores/retry-store.js";
+import { ScheduleStore } from "./stores/schedule-store.js";
+import { SchedulerLockStore } from "./stores/scheduler-lock-store.js";
 import { StatsStore } from "./stores/stats-store.js";
 import { WorkerStore } from "./stores/worker-store.js";
 
@@ -16,26 +21,65 @@ export interface DataStoreOptions {
   namespace?: string;
 }
 
+/** Told once when the connection to Redis is lost, and once when it is back. */
+export interface ConnectionEvents {
+  lost(error: Error): void;
+  restored(): void;
+}
+
+/**
+ * ioredis reconnects by itself, emitting an error per failed attempt; this reduces that to one
+ * "lost" and one "restored" per outage.
+ */
+function watchConnection(client: RedisClient, events: ConnectionEvents): void {
+  let down = false;
+  let lastError: Error | undefined;
+  client.on("error", (error: Error) => {
+    lastError = error;
+  });
+  client.on("reconnecting", () => {
+    if (down) return;
+    down = true;
+    events.lost(lastError ?? new Error("the connection to Redis closed"));
+  });
+  client.on("ready", () => {
+    if (!down) return;
+    down = false;
+    events.restored();
+  });
+}
+
 export class DataStore {
   readonly keys: Keys;
   readonly queues: QueueStore;
   readonly workers: WorkerStore;
   readonly failures: FailureStore;
   readonly stats: StatsStore;
+  readonly control: ControlStore;
+  readonly delayed: DelayedStore;
+  readonly schedules: ScheduleStore;
+  readonly schedulerLock: SchedulerLockStore;
+  readonly retries: RetryStore;
   readonly #client: RedisClient;
   readonly #owned: boolean;
   readonly #extra = new Set<RedisClient>();
 
-  constructor(options: DataStoreOptions = {}) {
+  constructor(options: DataStoreOptions = {}, events?: ConnectionEvents) {
     const { client, owned } = createClient(options.redis);
     this.#client = client;
     this.#owned = owned;
+    if (events) watchConnection(client, events);
     defineScripts(client);
     this.keys = new Keys(namespacePrefix(options.namespace));
     this.queues = new QueueStore(client, this.keys);
     this.workers = new WorkerStore(client, this.keys);
     this.failures = new FailureStore(client, this.keys);
     this.stats = new StatsStore(client, this.keys);
+    this.control = new ControlStore(client, this.keys);
+    this.delayed = new DelayedStore(client, this.keys);
+    this.schedules = new ScheduleStore(client, this.keys);
+    this.schedulerLock = new SchedulerLockStore(client, this.keys);
+    this.retries = new RetryStore(client, this.keys);
   }
 
   /** The underlying ioredis client, for applications that want to share it. */
@@ -48,11 +92,30 @@ export class DataStore {
    * Uses its own connection (a subscribed connection can do nothing else). Returns a stop function.
    */
   async subscribeWakeups(onQueue: (queue: string) => void): Promise<() => Promise<void>> {
+    return this.subscribe({ [this.keys.wakeupChannel]: onQueue });
+  }
+
+  /** What a worker process listens to: enqueue wake-ups and remote-control commands. */
+  async subscribeWorker(onQueue: (queue: string) => void, onControl: (command: string) => void): Promise<() => Promise<void>> {
+    return this.subscribe({ [this.keys.wakeupChannel]: onQueue, [this.keys.controlChannel]: onControl });
+  }
+
+  /** Remote-control commands only (a pool's master). */
+  async subscribeControl(onControl: (command: string) => void): Promise<() => Promise<void>> {
+    return this.subscribe({ [this.keys.controlChannel]: onControl });
+  }
+
+  /**
+   * Listens to pub/sub channels (full channel names → handler of the message) on a connection of
+   * its own (a subscribed connection can do nothing else); ioredis resubscribes after a reconnect.
+   * Returns a stop function.
+   */
+  async subscribe(handlers: Record<string, (message: string) => void>): Promise<() => Promise<void>> {
     const subscriber = duplicateClient(this.#client);
     this.#extra.add(subscriber);
     subscriber.on("error", () => {}); // reconnects on its own; the main connection reports errors
-    subscriber.on("message", (_channel: string, queue: string) => onQueue(queue));
-    await subscriber.subscribe(this.keys.wakeupChannel);
+    subscriber.on("message", (channel: string, message: string) => handlers[channel]?.(message));
+    await subscriber.subscribe(...Object.keys(handlers));
     return async () => {
       this.#extra.delete(subscriber);
       await closeClient(subscriber);
@@ -60,11 +123,12 @@ export class DataStore {
   }
 
   /**
-   * A WorkerStore on a connection of its own that never re-sends a command after a reconnect:
-   * the work cycle must know when a call's reply was lost (see work-cycle.lua, "recovering").
+   * A WorkerStore on a connection of its own, so work cycles never wait behind other commands.
+   * After a reconnect ioredis re-sends calls whose reply was lost; the work cycle recognises a
+   * replay by its token (see work-cycle.lua).
    */
   workerConnection(): { workers: WorkerStore; close(): Promise<void> } {
-    const client = duplicateClient(this.#client, { resendAfterReconnect: false });
+    const client = duplicateClient(this.#client);
     defineScripts(client);
     this.#extra.add(client);
     client.on("error", () => {}); // reconnects on its own; failed calls surface to the worker loop

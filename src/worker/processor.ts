@@ -15,6 +15,7 @@ import type { Logger } from "../logger.js";
 import { HookError, jobHooks, runAll, runAround, runHook, type JobHooks } from "../plugins/hooks.js";
 import { DontPerform, type PerformContext, type Plugin } from "../plugins/plugin.js";
 import type { ReservedJob } from "../redis/stores/worker-store.js";
+import type { Resque } from "../resque.js";
 
 export type JobResult =
   | { kind: "done"; jobName: string; args: readonly unknown[]; skipped: boolean }
@@ -55,11 +56,16 @@ function rejectAfter(signal: AbortSignal, delayMs: number, timers: NodeJS.Timeou
 }
 
 export class Processor {
+  private readonly registry: JobRegistry;
+  private readonly plugins: readonly Plugin[];
+
   constructor(
-    private readonly registry: JobRegistry,
-    private readonly plugins: readonly Plugin[] = [],
+    private readonly resque: Resque,
     private readonly defaultTimeoutSeconds?: number,
-  ) {}
+  ) {
+    this.registry = resque.registry;
+    this.plugins = resque.plugins;
+  }
 
   /** The timeout in ms for a job class name: its static timeout, else the worker's. */
   timeoutFor(className: string | undefined): number | undefined {
@@ -77,11 +83,18 @@ export class Processor {
     } catch (error) {
       return this.#failure(reserved, className, args, error);
     }
+    let hooks: JobHooks;
+    try {
+      hooks = jobHooks(JobClass, this.plugins);
+    } catch (error) {
+      // The class's plugins cannot be built (e.g. invalid `static retry` options): fail the job
+      // with that error rather than crash the run.
+      return this.#failure(reserved, className, args, error);
+    }
     const timeout = new AbortController();
     const signal = options.timeoutMs === undefined ? options.signal : AbortSignal.any([options.signal, timeout.signal]);
     const state: FailureState = { suppressed: false, details: {} };
     const context = this.#context(reserved, JobClass, args, signal, options.logger, state);
-    const hooks = jobHooks(JobClass, this.plugins);
     const timers: NodeJS.Timeout[] = [];
     if (options.timeoutMs !== undefined) {
       const seconds = options.timeoutMs / 1000;
@@ -93,7 +106,12 @@ export class Processor {
       job.context = context;
       await runAll(hooks.beforePerform, context);
       progress.stage = "perform";
-      await runAround(hooks.aroundPerform, context, () => runJob(job as { perform(...a: unknown[]): unknown }, args));
+      await runAround(hooks.aroundPerform, context, () => {
+        // A stop or timeout that fired while hooks ran would never reach a perform that only
+        // starts listening to its signal now: do not start it at all.
+        signal.throwIfAborted();
+        return runJob(job as { perform(...a: unknown[]): unknown }, args);
+      });
       progress.stage = "after";
       await runAll(hooks.afterPerform, context);
     })();
@@ -131,9 +149,16 @@ export class Processor {
     if (!decoded.ok || !JobClass) {
       return buildFailureEntry({ error, payload: reserved.payload, queue: reserved.queue, workerId: reserved.workerId });
     }
+    let hooks: JobHooks;
+    try {
+      hooks = jobHooks(JobClass, this.plugins);
+    } catch {
+      // Its plugins cannot be built (invalid `static retry` options): no hook can run.
+      return buildFailureEntry({ error, payload: reserved.payload, queue: reserved.queue, workerId: reserved.workerId });
+    }
     const state: FailureState = { suppressed: false, details: {} };
-    const context = this.#context(reserved, JobClass, decoded.args, AbortSignal.abort(error), logger, state);
-    const result = await this.#failed(reserved, context, jobHooks(JobClass, this.plugins), error, {}, state, logger);
+    const context = { ...this.#context(reserved, JobClass, decoded.args, AbortSignal.abort(error), logger, state), performedElsewhere: true };
+    const result = await this.#failed(reserved, context, hooks, error, {}, state, logger);
     return result.kind === "failed" ? result.failureEntry : "";
   }
 
@@ -156,6 +181,7 @@ export class Processor {
       attempt: 0,
       payload: reserved.payload,
       job,
+      resque: this.resque,
       failureDetails: state.details,
       suppressFailureEntry: () => {
         state.suppressed = true;

@@ -19,6 +19,7 @@ import { VERSION } from "../version.js";
 import type { Processor } from "./processor.js";
 import { parseQueues, type ParsedQueues } from "./queue-selection.js";
 import { Wakeup } from "./wakeup.js";
+import { parseCommand, targets, type ControlCommand } from "./control.js";
 import { pruneDeadWorkers } from "./prune.js";
 import { slotIds, workerHost } from "./worker-id.js";
 
@@ -46,6 +47,11 @@ export interface WorkerOptions {
    */
   shutdownTimeout?: number;
   /**
+   * Seconds an immediate stop first waits for running jobs to finish on their own, before it
+   * aborts them (default RESQUE_PRE_SHUTDOWN_TIMEOUT or 0).
+   */
+  preShutdownTimeout?: number;
+  /**
    * Default seconds a job may run before its signal fires (a job class's static timeout wins).
    * A job that has not stopped shutdownTimeout seconds later fails with JobTimeout.
    */
@@ -59,6 +65,11 @@ export interface WorkerOptions {
    * beforeFirstFork (which the pool's master ran).
    */
   forkedChild?: number;
+  /**
+   * Whether remote stop/kill commands stop this worker (default true). A pool's children leave
+   * them to their master, which would otherwise restart them.
+   */
+  acceptRemoteStop?: boolean;
   logger?: Logger;
 }
 
@@ -81,6 +92,8 @@ export interface WorkerEvents {
   "job:requeued": [JobEvent];
   /** The worker went from working to having nothing to do. */
   idle: [];
+  /** A remote-control command addressed to this worker arrived. */
+  control: [ControlCommand];
   paused: [];
   resumed: [];
   /** A Redis call failed; the worker keeps retrying with backoff. */
@@ -136,18 +149,19 @@ export class Worker extends EventEmitter<WorkerEvents> {
   readonly #dirtyExitLimit: number;
   readonly #host: string;
   readonly #shutdownMs: number;
+  readonly #preShutdownMs: number;
   readonly #processTitle: boolean;
   readonly #wakeup = new Wakeup();
   readonly #outcomes: FinishedSlot[] = [];
-  readonly #tokenPrefix = randomBytes(4).toString("hex");
+  readonly #tokenPrefix = randomBytes(8).toString("hex");
   #cycles = 0;
   #reservations = 0;
   /** Sequence of the job behind each pending requeue outcome. */
   readonly #requeueOrder = new WeakMap<FinishedSlot, number>();
   #state: "new" | "running" | "stopping" | "stopped" = "new";
   #stopRequested = false;
-  #paused = false;
-  #pausedByRedis = false;
+  /** Why the worker is paused: pause()/USR2, Ruby's pause-all-workers, or remote control. */
+  readonly #pausedBy = { local: false, all: false, control: false };
   #busy = false;
   #lastTitle = "";
   #connection: { workers: WorkerStore; close(): Promise<void> } | undefined;
@@ -161,6 +175,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   readonly #plugins: readonly Plugin[];
   readonly #forkedChild: number | undefined;
+  readonly #acceptRemoteStop: boolean;
 
   constructor(store: DataStore, processor: Processor, options: WorkerOptions & { logger: Logger; plugins?: readonly Plugin[] }) {
     super();
@@ -178,16 +193,18 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.#dirtyExitLimit = options.dirtyExitLimit ?? 3;
     this.#host = workerHost(options.host);
     this.#shutdownMs = (options.shutdownTimeout ?? Number(process.env.RESQUE_TERM_TIMEOUT ?? 4)) * 1000;
+    this.#preShutdownMs = (options.preShutdownTimeout ?? Number(process.env.RESQUE_PRE_SHUTDOWN_TIMEOUT ?? 0)) * 1000;
     this.#processTitle = options.processTitle ?? true;
     this.#logger = options.logger;
     this.#plugins = options.plugins ?? [];
     this.#forkedChild = options.forkedChild;
+    this.#acceptRemoteStop = options.acceptRemoteStop ?? true;
     this.ids = slotIds({ host: options.host, queues: this.queues.entries, concurrency: this.concurrency });
     this.#slots = this.ids.map((id) => ({ id, running: undefined }));
   }
 
   get paused(): boolean {
-    return this.#paused || this.#pausedByRedis;
+    return this.#pausedBy.local || this.#pausedBy.all || this.#pausedBy.control;
   }
 
   /** Number of jobs running now. */
@@ -211,9 +228,13 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const now = new Date(await this.#store.time());
     await this.#connection.workers.register(this.ids, rubyTimeToS(now), isoWithOffset(now), this.#heartbeatMs / 1000);
     await this.#prune();
-    this.#unsubscribe = await this.#store.subscribeWakeups((queue) => {
-      if (this.queues.matches(queue) && !this.paused && this.#slots.some((s) => !s.running)) this.#wakeup.poke();
-    });
+    this.#unsubscribe = await this.#store.subscribeWorker(
+      (queue) => {
+        if (this.queues.matches(queue) && !this.paused && this.#slots.some((s) => !s.running)) this.#wakeup.poke();
+      },
+      (command) => this.#onControl(command),
+    );
+    await this.#refreshControlPause();
     this.#heartbeat = setInterval(() => void this.#beat(), this.#heartbeatMs);
     this.#heartbeat.unref();
     this.#title();
@@ -234,8 +255,16 @@ export class Worker extends EventEmitter<WorkerEvents> {
       this.#resolveStopped();
       return Promise.resolve();
     }
-    if (options.immediate) this.#interruptAll();
     this.#stopping ??= this.#shutdown();
+    if (options.immediate) {
+      if (this.#preShutdownMs > 0 && this.running > 0) {
+        const timer = setTimeout(() => this.#interruptAll(), this.#preShutdownMs);
+        timer.unref();
+        void this.#stopping.then(() => clearTimeout(timer));
+      } else {
+        this.#interruptAll();
+      }
+    }
     return this.#stopping;
   }
 
@@ -254,19 +283,12 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   /** Stops taking new jobs until resume() (Resque's USR2). Running jobs continue. */
   pause(): void {
-    if (this.#paused) return;
-    this.#paused = true;
-    if (!this.#pausedByRedis) this.#announcePause(true);
-    this.#title();
+    this.#setPaused("local", true);
   }
 
   /** Takes jobs again after pause() (Resque's CONT). */
   resume(): void {
-    if (!this.#paused) return;
-    this.#paused = false;
-    if (!this.#pausedByRedis) this.#announcePause(false);
-    this.#wakeup.poke();
-    this.#title();
+    this.#setPaused("local", false);
   }
 
   async #shutdown(): Promise<void> {
@@ -281,6 +303,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     try {
       // Anything still recorded (a cycle that could not be flushed) goes back to its queue.
       await this.#connection?.workers.unregister(this.ids);
+      await this.#connection?.workers.forgetProcess(this.#tokenPrefix);
     } catch (error) {
       this.#logger.error({ err: error }, "could not unregister worker");
     }
@@ -319,7 +342,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     let recovering = false;
     let failures = 0;
     for (;;) {
-      const idle = this.#stopRequested || this.#paused ? [] : this.#slots.filter((s) => !s.running).map((s) => s.id);
+      const idle = this.#stopRequested || this.#pausedBy.local || this.#pausedBy.control ? [] : this.#slots.filter((s) => !s.running).map((s) => s.id);
       if (this.#stopRequested && idle.length === 0 && this.#outcomes.length === 0 && this.running === 0) return;
       const finished = this.#takeOutcomes();
       if (finished.length === 0 && idle.length === 0) {
@@ -332,6 +355,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       try {
         result = await this.#connection!.workers.workCycle({
           reservation: `${this.#tokenPrefix}-${++this.#cycles}`,
+          processToken: this.#tokenPrefix,
           recovering,
           finished,
           idleSlots: idle,
@@ -359,7 +383,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       if (failures > 0) this.#logger.warn("Redis reachable again; worker continues");
       failures = 0;
       recovering = false;
-      this.#notePause(result.paused);
+      this.#setPaused("all", result.paused);
       for (const reserved of result.reserved) this.#begin(reserved);
       if (idle.length > 0 && result.reserved.length < idle.length) {
         // The queues ran dry (or all workers are paused).
@@ -380,15 +404,41 @@ export class Worker extends EventEmitter<WorkerEvents> {
     }
   }
 
-  #notePause(pausedByRedis: boolean): void {
-    if (pausedByRedis === this.#pausedByRedis) return;
-    this.#pausedByRedis = pausedByRedis;
-    if (!this.#paused) this.#announcePause(pausedByRedis);
+  /** Records one reason to pause; hooks and events fire only when the overall state changes. */
+  #setPaused(source: "local" | "all" | "control", value: boolean): void {
+    const before = this.paused;
+    this.#pausedBy[source] = value;
+    const after = this.paused;
+    if (before === after) return;
+    void this.#runHooks(after ? "beforePause" : "afterPause");
+    this.emit(after ? "paused" : "resumed");
+    if (!after) this.#wakeup.poke();
+    this.#title();
   }
 
-  #announcePause(paused: boolean): void {
-    void this.#runHooks(paused ? "beforePause" : "afterPause");
-    this.emit(paused ? "paused" : "resumed");
+  /**
+   * Reads remote-control pauses for this host and these ids, and the pause-all switch (at start,
+   * each heartbeat, and on a command, so a pause takes effect without waiting for a poll).
+   */
+  async #refreshControlPause(): Promise<void> {
+    const [flags, all] = await Promise.all([
+      this.#store.control.paused([`host:${this.#host}`, ...this.ids.map((id) => `worker:${id}`)]),
+      this.#store.control.pauseAll(),
+    ]);
+    this.#setPaused("control", flags.some(Boolean));
+    this.#setPaused("all", all);
+  }
+
+  #onControl(message: string): void {
+    const command = parseCommand(message);
+    if (!command || !targets(command.target, this.#host, this.ids)) return;
+    this.#logger.info({ command }, "remote control");
+    this.emit("control", command);
+    if (command.action === "pause" || command.action === "resume") {
+      void this.#refreshControlPause().catch((error: unknown) => this.#logger.warn({ err: error }, "could not read pause state"));
+    } else if (this.#acceptRemoteStop) {
+      void this.stop({ immediate: command.action === "kill" });
+    }
   }
 
   /** Worker hooks: errors are logged (the worker keeps running) unless rethrow is asked for. */
@@ -498,6 +548,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       this.#logger.debug({ err: error }, "heartbeat failed");
     }
     await this.#prune();
+    await this.#refreshControlPause().catch(() => {});
   }
 
   /** Requeues the jobs of dead workers (see prune.ts); failures only log, the next beat retries. */

@@ -15,12 +15,30 @@ export interface TsProcess {
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
+/** Processes started by runTs that may still run; killAll() ends them and their children. */
+const live = new Set<ChildProcess>();
+
+/** Kills every process group started by runTs that is still running (after a test). */
+export function killAll(): void {
+  for (const child of live) {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  live.clear();
+}
+
 export function runTs(file: string, env: Record<string, string>, args: string[] = []): TsProcess {
   const child = spawn(process.execPath, ["--import", "tsx", file, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: true, // its own process group, so killAll() also ends the processes it forks
   });
+  live.add(child);
+  child.on("exit", () => live.delete(child));
   const lines: string[] = [];
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
   let buffer = "";

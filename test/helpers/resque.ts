@@ -2,6 +2,7 @@
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { Resque, type ResqueOptions } from "../../src/index.js";
 import { pino } from "pino";
+import { killAll } from "./processes.js";
 import { RedisServer } from "./redis-server.js";
 
 export const silentLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
@@ -17,6 +18,7 @@ export function useRedis(): { server: () => RedisServer; make: (options?: Resque
     server = await RedisServer.start();
   });
   afterEach(async () => {
+    killAll();
     await Promise.all(open.splice(0).map((r) => r.close()));
     const client = server.client();
     await client.flushall();

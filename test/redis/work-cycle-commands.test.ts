@@ -7,6 +7,7 @@ const ID = "host:1:mail";
 function request(overrides: Partial<WorkCycleRequest>): WorkCycleRequest {
   return {
     reservation: "t1",
+    processToken: "p1",
     recovering: false,
     finished: [],
     idleSlots: [ID],

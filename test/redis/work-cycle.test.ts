@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { WorkCycleRequest } from "../../src/redis/stores/worker-store.js";
 import { useRedis } from "../helpers/resque.js";
 
-const base: Omit<WorkCycleRequest, "reservation" | "recovering" | "finished" | "idleSlots"> = {
+const base: Omit<WorkCycleRequest, "reservation" | "recovering" | "finished" | "idleSlots"> & { processToken: string } = {
   selection: { kind: "literal", queues: ["q"] },
   runAt: "2026-11-25T14:49:20Z",
   honourPause: true,
+  processToken: "p1",
 };
 
 describe("work-cycle script", () => {
@@ -40,6 +41,28 @@ describe("work-cycle script", () => {
     expect(recovered.reserved).toEqual([{ workerId: "h:1:q", queue: "q", payload: '{"class":"B","args":[]}', reservation: "t2" }]);
     expect(await resque.stats()).toEqual({ processed: 1, failed: 0 });
     expect(await resque.size("q")).toBe(0);
+  });
+
+  it("a call re-sent by the client after a reconnect (same token) is recognised as a replay", async () => {
+    const resque = redis.make();
+    const { workers } = resque.store;
+    await resque.enqueueTo("q", "A");
+    await resque.enqueueTo("q", "B");
+    await resque.enqueueTo("q", "C");
+    await workers.workCycle({ ...base, reservation: "t1", recovering: false, finished: [], idleSlots: ["h:1:q"] });
+    const call = {
+      ...base,
+      reservation: "t2",
+      recovering: false,
+      finished: [{ workerId: "h:1:q", outcome: "done" as const, reservation: "t1" }],
+      idleSlots: ["h:1:q"],
+    };
+    const first = await workers.workCycle(call);
+    const replay = await workers.workCycle(call);
+    expect(replay.reserved).toEqual(first.reserved);
+    expect(first.reserved.map((r) => r.payload)).toEqual(['{"class":"B","args":[]}']);
+    expect(await resque.stats()).toEqual({ processed: 1, failed: 0 });
+    expect(await resque.size("q")).toBe(1); // C is still queued: the replay popped nothing
   });
 
   it("a recovering call applies a finish the lost call never made", async () => {

@@ -119,3 +119,36 @@ describe("values a worker writes, in Ruby Resque's formats", () => {
     await client.quit();
   });
 });
+
+describe("listing workers", () => {
+  const redis = useRedis();
+
+  it("shows every slot, what it runs, and Ruby's workers too", async () => {
+    release = deferred();
+    const resque = redis.make({ jobs: [SleepJob] });
+    const client = redis.server().client();
+    // A Ruby worker from the golden dump, mid-job.
+    await client.sadd("resque:workers", "vm:8715:*");
+    await client.set("resque:worker:vm:8715:*", goldenKey("while-working.json", "resque:worker:vm:8715:*").value as string);
+    await client.set("resque:worker:vm:8715:*:started", "2026-11-25 14:53:31 +0000");
+    const beat = new Date(Math.floor(Date.now() / 1000) * 1000); // fresh, or our pruner would (rightly) prune it
+    await client.hset("resque:workers:heartbeat", "vm:8715:*", beat.toISOString().replace(".000Z", "+00:00"));
+    await resque.enqueue(SleepJob, 1, "ours");
+    const worker = resque.worker({ queues: "default", concurrency: 2, interval: 30, host: "box" });
+    const started = collect(worker, "job:start", 1);
+    await worker.start();
+    await started;
+    const workers = await resque.workers();
+    expect(workers.map((w) => w.id)).toEqual([`box+1:${process.pid}:default`, `box+2:${process.pid}:default`, "vm:8715:*"]);
+    const ruby = workers[2]!;
+    expect(ruby).toMatchObject({ host: "vm", pid: 8715, queues: ["*"], job: { queue: "default", class: "SleepJob", args: [3, "sleeping"] } });
+    expect(ruby.startedAt?.toISOString()).toBe("2026-11-25T14:53:31.000Z");
+    expect(ruby.heartbeatAt?.getTime()).toBe(beat.getTime());
+    const working = await resque.working();
+    expect(working.map((w) => w.job?.args)).toEqual([[1, "ours"], [3, "sleeping"]]);
+    expect(working[0]!.host).toBe("box");
+    release.resolve();
+    await worker.stop();
+    await client.quit();
+  });
+});

@@ -89,6 +89,32 @@ describe("stopping a worker", () => {
     await client.quit();
   });
 
+  it("a job whose hooks are still running when an immediate stop comes never starts perform", async () => {
+    const hookGate = deferred();
+    const inHook = deferred();
+    let performed = false;
+    class Hooked extends Job<[]> {
+      static override queue = "slow";
+      static async beforePerformWait() {
+        inHook.resolve();
+        await hookGate.promise;
+      }
+      async perform() {
+        performed = true;
+      }
+    }
+    const resque = redis.make({ jobs: [Hooked] });
+    await resque.enqueue(Hooked);
+    const worker = resque.worker({ queues: "slow", interval: 30, shutdownTimeout: 0.2 });
+    await worker.start();
+    await inHook.promise;
+    const stopping = worker.stop({ immediate: true });
+    hookGate.resolve();
+    await stopping;
+    expect(performed).toBe(false);
+    expect(await resque.size("slow")).toBe(1);
+  });
+
   it("the job's signal fires on immediate stop", async () => {
     gate = deferred();
     entered = deferred<AbortSignal>();

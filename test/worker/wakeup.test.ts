@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { Job } from "../../src/index.js";
 import { collect } from "../helpers/events.js";
@@ -30,14 +31,12 @@ describe("starting jobs promptly", () => {
     const resque = redis.make({ jobs: [Ping] });
     const worker = resque.worker({ queues: "ping", interval: 0.05 });
     await worker.start();
-    const client = redis.server().client();
     const succeeded = collect(worker, "job:success", 1);
-    await client.rpush("resque:queue:ping", '{"class":"Ping","args":[1]}');
+    execFileSync("redis-cli", ["-p", String(redis.server().port), "RPUSH", "resque:queue:ping", '{"class":"Ping","args":[1]}']);
     const [event] = (await succeeded)[0]!;
     expect(event.args).toEqual([1]);
     expect(event.jobName).toBe("Ping");
     await worker.stop();
-    await client.quit();
   });
 
   it("wake-ups for other queues do not disturb a worker", async () => {

@@ -9,7 +9,8 @@
   ARGV[4] seconds a job's dirty-exit count is remembered
   then quadruples: worker id, action, reservation token (or ""), data
     "requeue":      a dead worker: its job goes back to the front of its queue and its dirty-exit
-                    count goes up; at the limit it is failed as DirtyExit instead
+                    count goes up; at the limit it is failed as DirtyExit instead. A node-resque
+                    worker's worker:ping:<host:pid> goes too (see below)
     "requeue-clean": a worker stopping on purpose: its job goes back to the front, not counted
     "fail":         data = failure entry (or "" when suppressed) for the job reserved with the
                     token; counted in stat:processed/stat:failed. A different job found there is
@@ -80,6 +81,13 @@ for i = 5, #ARGV, 4 do
         requeueDirty(id, current, queue, raw)
       end
     end
+  end
+  if action == "requeue" then
+    -- node-resque registers "<name>:<queues>" and keeps worker:ping:<name>. Left behind, a stale
+    -- ping makes node-resque's scheduler clean a worker it cannot find: an error event and a
+    -- stat:failed count for no job. No other implementation writes this key.
+    local name = string.match(id, "^([^:]*:[^:]*)")
+    if name then redis.call("DEL", prefix .. "worker:ping:" .. name) end
   end
   redis.call("SREM", KEYS[1], id)
   redis.call("DEL", workerKey, workerKey .. ":started", prefix .. "stat:processed:" .. id,

@@ -4,10 +4,13 @@
 
   KEYS[1] queues set          KEYS[2] stat:processed     KEYS[3] stat:failed
   KEYS[4] failed list         KEYS[5] pause-all-workers
+  KEYS[6] this process's last-call marker (holds the token of its last call)
   ARGV[1] key prefix
   ARGV[2] run_at for newly reserved jobs (ISO-8601, ...Z)
   ARGV[3] reservation token of this call (unique per call; stored in each worker value it writes)
-  ARGV[4] "1" when recovering: an earlier call's reply was lost, so it may or may not have run
+  ARGV[4] "1" when recovering: an earlier call failed, so it may or may not have run. A call
+          whose token is already in the marker is a replay (the client re-sent it after a
+          reconnect) and recovers too.
   ARGV[5] F = number of finished slots, followed by F quintuples:
           worker id, outcome, queue, data, reservation token the job was reserved with
           done:    the job ran (successfully or skipped); counts as processed
@@ -35,7 +38,8 @@
 --!include payload-of.lua
 
 local prefix, runAt, token = ARGV[1], ARGV[2], ARGV[3]
-local recovering = ARGV[4] == "1"
+local replayed = redis.call("SET", KEYS[6], token, "GET", "EX", 86400) == token
+local recovering = ARGV[4] == "1" or replayed
 local i = 5
 
 local finished = tonumber(ARGV[i]); i = i + 1

@@ -25,6 +25,8 @@ export type QueueSelection =
 export interface WorkCycleRequest {
   /** Unique per call; written into each worker value so a retried call can tell what ran. */
   reservation: string;
+  /** Identifies the calling process (its last call's token is kept to detect replays). */
+  processToken: string;
   /** Set after a call whose reply was lost: it may or may not have been applied. */
   recovering: boolean;
   finished: readonly FinishedSlot[];
@@ -95,7 +97,7 @@ export class WorkerStore {
       for (const p of selection.patterns) args.push(p.include ? "+" : "-", p.luaPattern);
     }
     args.push(request.honourPause ? 1 : 0);
-    const keys = [this.keys.queues, this.keys.processed, this.keys.failedCount, this.keys.failed, this.keys.pauseAll];
+    const keys = [this.keys.queues, this.keys.processed, this.keys.failedCount, this.keys.failed, this.keys.pauseAll, this.keys.cycleMarker(request.processToken)];
     const reply = (await runScript(this.client, "workCycle", keys, args)) as string[];
     const reserved: ReservedJob[] = [];
     for (let i = 1; i < reply.length; i += 4) {
@@ -148,6 +150,11 @@ export class WorkerStore {
 
   async unlockPruning(owner: string): Promise<void> {
     await runScript(this.client, "deleteIfOwner", [this.keys.pruneLock], [owner]);
+  }
+
+  /** Drops a process's last-call marker when it stops. */
+  async forgetProcess(processToken: string): Promise<void> {
+    await this.client.del(this.keys.cycleMarker(processToken));
   }
 
   async heartbeat(ids: readonly string[], time: string): Promise<void> {

@@ -1,0 +1,13 @@
+/**
+ * The copy of a failure that resque-retry's MultipleWithRetrySuppression keeps while the job will
+ * be retried (`failure-resque-retry:<class>:<id>`): a failed-list entry whose failed_at has no
+ * zone ("2026/11/25 14:53:24"), as Ruby writes it there. resque-web's Retry tab shows it.
+ */
+import { buildFailureEntry, type FailureDetails } from "../../failure/failure-entry.js";
+import { withMember } from "../../job/json-span.js";
+import { failureTimeWithoutZone } from "../../redis/time-formats.js";
+
+export function buildFailureCopy(details: FailureDetails & { failedAt: Date }): string {
+  const entry = buildFailureEntry(details);
+  return withMember(entry, "failed_at", JSON.stringify(failureTimeWithoutZone(details.failedAt)));
+}

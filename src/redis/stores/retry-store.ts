@@ -1,0 +1,164 @@
+/**
+ * Retry state in resque-retry's layout: the attempt counter `resque-retry:<class>[:<id>]` and the
+ * suppressed failure copy `failure-resque-retry:<class>[:<id>]`, plus our pending-retry record
+ * (the duplicate guard). Retries themselves are ordinary delayed items or queue payloads.
+ */
+import type { RedisClient } from "../connection.js";
+import type { Keys } from "../keys.js";
+import { runScript } from "../scripts/load.js";
+
+/** A job identity as resque-retry names it: class name and identifier (undefined: none). */
+export interface RetryIdentity {
+  className: string;
+  identifier: string | undefined;
+}
+
+export interface RetryScheduleRequest {
+  identity: RetryIdentity;
+  /** Unix second the retry is due, or "now" to push it onto its queue at once. */
+  at: number | "now";
+  /** The delayed item `{"class","args","queue"}` (used when `at` is a time). */
+  item: string;
+  /** The queue payload (used when `at` is "now"). */
+  payload: string;
+  queue: string;
+  /** The failure copy to write (resque-retry's format), or undefined for none. */
+  failureCopy: string | undefined;
+  /** Seconds the failure copy lives. */
+  failureCopyTtl: number;
+  /** Seconds the pending-retry record lives. */
+  pendingTtl: number;
+  /** The attempt that failed, and the limit (undefined: unlimited), kept for the admin API. */
+  attempt: number;
+  limit: number | undefined;
+}
+
+/** What scheduling did: scheduled now, or found a retry of the identity already pending. */
+export interface RetryScheduleResult {
+  scheduled: boolean;
+  /** Unix second of the (new or pending) retry; 0 when it went onto its queue at once. */
+  at: number;
+}
+
+/** Everything stored about one identity, for the admin API. */
+export interface StoredRetryState {
+  /** The counter's value (the last attempt begun), undefined when there is no counter. */
+  counter: number | undefined;
+  /** The failure copy JSON, when present. */
+  failureCopy: string | null;
+  /** Our pending-retry record JSON, when present. */
+  pending: string | null;
+}
+
+export class RetryStore {
+  constructor(
+    private readonly client: RedisClient,
+    private readonly keys: Keys,
+  ) {}
+
+  /** resque-retry's counter key of an identity (with the namespace). */
+  counterKey(identity: RetryIdentity): string {
+    return this.keys.retryCounter(identity.className, identity.identifier);
+  }
+
+  /** resque-retry's failure copy key of an identity (with the namespace). */
+  failureCopyKey(identity: RetryIdentity): string {
+    return this.keys.retryFailureCopy(identity.className, identity.identifier);
+  }
+
+  /** Counts a run: SETNX -1 + INCR (+ EXPIRE). Returns the attempt number (0 on the first run). */
+  async beginAttempt(identity: RetryIdentity, expireSeconds: number | undefined): Promise<number> {
+    const keys = [this.counterKey(identity), this.#pendingKey(identity)];
+    return (await runScript(this.client, "retryBeginAttempt", keys, [expireSeconds === undefined ? "" : Math.ceil(expireSeconds)])) as number;
+  }
+
+  /** The counter's value, undefined when there is none (resque-retry's GET on a DirtyExit). */
+  async currentAttempt(identity: RetryIdentity): Promise<number | undefined> {
+    const value = await this.client.get(this.counterKey(identity));
+    if (value === null) return undefined;
+    const attempt = Number(value);
+    return Number.isInteger(attempt) ? attempt : undefined;
+  }
+
+  /** Schedules a retry unless one of this identity is pending; writes the failure copy either way. */
+  async schedule(request: RetryScheduleRequest): Promise<RetryScheduleResult> {
+    const { identity } = request;
+    const ts = request.at === "now" ? 0 : request.at;
+    const keys = [
+      this.counterKey(identity),
+      this.#pendingKey(identity),
+      this.failureCopyKey(identity),
+      this.keys.delayedSchedule,
+      this.keys.delayed(ts),
+      this.keys.timestamps(request.item),
+      this.keys.queues,
+      this.keys.queue(request.queue),
+    ];
+    const reply = (await runScript(this.client, "retrySchedule", keys, [
+      this.keys.prefix,
+      request.at === "now" ? "now" : "at",
+      ts,
+      request.item,
+      request.payload,
+      request.queue,
+      request.failureCopy ?? "",
+      Math.max(1, Math.ceil(request.failureCopyTtl)),
+      Math.max(1, Math.ceil(request.pendingTtl)),
+      this.keys.schedulerWakeupChannel,
+      this.keys.wakeupChannel,
+      request.attempt,
+      request.limit === undefined ? "" : request.limit,
+    ])) as [number, number];
+    return { scheduled: reply[0] === 1, at: reply[1] };
+  }
+
+  /** Forgets an identity: counter, failure copy and pending record (success or give-up). One DEL. */
+  async clear(identity: RetryIdentity): Promise<void> {
+    await this.client.del(this.counterKey(identity), this.failureCopyKey(identity), this.#pendingKey(identity));
+  }
+
+  /** What is stored for each identity, read in one pipeline. */
+  async states(identities: readonly RetryIdentity[]): Promise<StoredRetryState[]> {
+    if (identities.length === 0) return [];
+    const pipeline = this.client.pipeline();
+    for (const identity of identities) {
+      pipeline.get(this.counterKey(identity));
+      pipeline.get(this.failureCopyKey(identity));
+      pipeline.get(this.#pendingKey(identity));
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    const value = (i: number): string | null => {
+      const [error, result] = replies[i] ?? [null, null];
+      if (error) throw error;
+      return (result as string | null) ?? null;
+    };
+    return identities.map((_, i) => {
+      const counter = value(3 * i);
+      const parsed = counter === null ? undefined : Number(counter);
+      return {
+        counter: parsed !== undefined && Number.isInteger(parsed) ? parsed : undefined,
+        failureCopy: value(3 * i + 1),
+        pending: value(3 * i + 2),
+      };
+    });
+  }
+
+  /**
+   * Cancels a scheduled retry as resque-web does: removes every copy of the delayed item and
+   * deletes the identity's counter, failure copy and pending record. Returns the copies removed.
+   */
+  async cancel(identity: RetryIdentity, item: string): Promise<number> {
+    const keys = [
+      this.keys.delayedSchedule,
+      this.keys.timestamps(item),
+      this.counterKey(identity),
+      this.failureCopyKey(identity),
+      this.#pendingKey(identity),
+    ];
+    return (await runScript(this.client, "retryCancel", keys, [this.keys.prefix, item])) as number;
+  }
+
+  #pendingKey(identity: RetryIdentity): string {
+    return this.keys.retryPending(identity.className, identity.identifier);
+  }
+}
