@@ -17,6 +17,7 @@ function cellText(results: Results, metric: Metric, library: Library): string {
 }
 
 function ratio(results: Results, metric: Metric, against: Library): number | undefined {
+  if (metric.ratio === false) return undefined;
   const ours = results.median(metric.id, "resque-ts");
   const theirs = results.median(metric.id, against);
   if (ours === undefined || theirs === undefined || theirs === 0) return undefined;

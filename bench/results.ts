@@ -18,6 +18,8 @@ export interface Metric {
   better: "higher" | "lower";
   digits: number;
   target?: Target;
+  /** False for signed values (such as "earliest"), where a ratio means nothing. */
+  ratio?: boolean;
 }
 
 export type Cell = { values: number[] } | { unavailable: string } | { error: string };
@@ -102,6 +104,7 @@ export const METRICS: Metric[] = [
     better: "higher",
     digits: 0,
     target: { kind: "absolute", op: ">=", value: 0 },
+    ratio: false,
   },
   { id: "s5.rssBefore", scenario: "S5", label: "worker RSS before work (c=50)", unit: "MB", better: "lower", digits: 1 },
   {

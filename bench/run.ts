@@ -36,7 +36,7 @@ function libraryNotes(adapters: Map<Library, Adapter>): string {
   const lines: string[] = [];
   for (const [library, adapter] of adapters) {
     const how = {
-      "resque-ts": `${fromSource() ? "from src/ through tsx" : "the built package (dist/)"}, defaults (auto-pipelining, pub/sub wake-up, one work-cycle script per loop turn); bulk = enqueueBulk`,
+      "resque-ts": `${fromSource() ? "from src/ through tsx" : "the built package (dist/)"}, defaults (auto-pipelining, pub/sub wake-up, one work-cycle script per loop turn); bulk = enqueueBulk; delayed = enqueueAt + resque.scheduler() with its defaults`,
       bullmq: "defaults, removeOnComplete {count: 0} (Resque keeps no finished jobs); bulk = addBulk; delayed = add with delay",
       "node-resque": "one Worker per slot sharing one ioredis client; worker and scheduler poll every 50 ms (default 5 s); no bulk API (S2 prefills with RPUSH of its payload bytes); delayed = enqueueAt + Scheduler",
     }[library];

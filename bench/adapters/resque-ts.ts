@@ -6,11 +6,12 @@
 import { pathToFileURL } from "node:url";
 import { DIST_ENTRY, fromSource } from "../build.js";
 import { inFlight } from "../in-flight.js";
-import { JOB_NAME, NotAvailableError, QUEUE, type Adapter, type BenchWorker, type Producer, type WorkerOptions } from "./adapter.js";
+import { JOB_NAME, QUEUE, type Adapter, type BenchWorker, type Producer, type WorkerOptions } from "./adapter.js";
 
 type Library = typeof import("../../src/index.js");
 type Resque = InstanceType<Library["Resque"]>;
 type Worker = InstanceType<Library["Worker"]>;
+type Scheduler = InstanceType<Library["Scheduler"]>;
 
 const lib = (await import(fromSource() ? "../../src/index.js" : pathToFileURL(DIST_ENTRY).href)) as Library;
 const { Job, Resque, VERSION } = lib;
@@ -23,38 +24,6 @@ class BenchJob extends Job<unknown[]> {
   perform(...args: unknown[]): void {
     perform(args);
   }
-}
-
-/**
- * The delayed-job API S4 needs; resque-ts does not have it yet. Once `resque.enqueueAt` and
- * the `Scheduler` export exist, S4 runs for resque-ts with no other change than making
- * `startScheduler` below match the real constructor.
- */
-interface DelayedJobApi {
-  enqueueAt(at: Date, job: typeof BenchJob, ...args: unknown[]): Promise<void>;
-}
-interface SchedulerDaemon {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
-type SchedulerClass = new (options: { redis: string }) => SchedulerDaemon;
-
-function delayedApi(resque: Resque): DelayedJobApi | undefined {
-  const candidate = resque as unknown as Partial<DelayedJobApi>;
-  return typeof candidate.enqueueAt === "function" ? (candidate as DelayedJobApi) : undefined;
-}
-
-function schedulerClass(): SchedulerClass | undefined {
-  const candidate = (lib as unknown as Record<string, unknown>)["Scheduler"];
-  return typeof candidate === "function" ? (candidate as SchedulerClass) : undefined;
-}
-
-async function startScheduler(redisUrl: string): Promise<SchedulerDaemon> {
-  const Scheduler = schedulerClass();
-  if (!Scheduler) throw new NotAvailableError("resque-ts", "no Scheduler export yet (delayed jobs)");
-  const scheduler = new Scheduler({ redis: redisUrl });
-  await scheduler.start();
-  return scheduler;
 }
 
 class ResqueTsProducer implements Producer {
@@ -72,11 +41,10 @@ class ResqueTsProducer implements Producer {
     for (let i = 0; i < argsList.length; i += 1000) await this.resque.enqueueBulk(BenchJob, argsList.slice(i, i + 1000));
   }
 
+  /** resque-scheduler's delayed jobs, one enqueueAt call per job with 100 in flight. */
   async scheduleAt(dueMs: number, argsList: unknown[][]): Promise<void> {
-    const api = delayedApi(this.resque);
-    if (!api || !schedulerClass()) throw new NotAvailableError("resque-ts", "enqueueAt and Scheduler are not available yet");
     const at = new Date(dueMs);
-    await inFlight(argsList.length, 100, (i) => api.enqueueAt(at, BenchJob, ...argsList[i]!));
+    await inFlight(argsList.length, 100, (i) => this.resque.enqueueAt(at, BenchJob, ...argsList[i]!));
   }
 
   close(): Promise<void> {
@@ -86,13 +54,12 @@ class ResqueTsProducer implements Producer {
 
 class ResqueTsWorker implements BenchWorker {
   readonly #worker: Worker;
-  #scheduler: SchedulerDaemon | undefined;
+  #scheduler: Scheduler | undefined;
   /** Whether an "idle" (a cycle that recorded every finished job) came after the last success. */
   #recorded = true;
 
   constructor(
     private readonly resque: Resque,
-    private readonly redisUrl: string,
     private readonly options: WorkerOptions,
   ) {
     this.#worker = resque.worker({ queues: [QUEUE], concurrency: options.concurrency });
@@ -104,7 +71,11 @@ class ResqueTsWorker implements BenchWorker {
   }
 
   async start(): Promise<void> {
-    if (this.options.scheduler) this.#scheduler = await startScheduler(this.redisUrl);
+    if (this.options.scheduler) {
+      // The resque-scheduler daemon with its defaults, in the worker's process (as for node-resque).
+      this.#scheduler = this.resque.scheduler();
+      await this.#scheduler.start();
+    }
     await this.#worker.start();
   }
 
@@ -131,6 +102,6 @@ export const adapter: Adapter = {
     perform = options.perform;
     const resque = new Resque({ redis: redisUrl, jobs: [BenchJob] });
     await resque.store.client.ping();
-    return new ResqueTsWorker(resque, redisUrl, options);
+    return new ResqueTsWorker(resque, options);
   },
 };
