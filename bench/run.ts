@@ -27,7 +27,7 @@ function settings(config: BenchConfig): string {
   return [
     `- Jobs: S1 and S2 ${format(config.jobs)} per run; S3 ${config.latencyRate} jobs/s for ${config.latencySeconds} s after a ${config.latencyWarmupSeconds} s warm-up, worker concurrency ${config.latencyConcurrency}; S4 ${format(config.delayedJobs)} delayed jobs, worker concurrency ${config.delayedConcurrency}.`,
     `- ${config.repeats} run(s) per cell, each on an emptied Redis (FLUSHALL, CONFIG RESETSTAT); cells show median (min–max); ratios compare medians of the same run.`,
-    "- Workers run in their own Node process per library (CPU and RSS are that process's); producers run in the benchmark process; one private redis-server (no persistence) on loopback.",
+    "- Workers run in their own Node process per library (CPU and RSS are that process's), with the library's delayed-job scheduler in S4; producers run in the benchmark process; one private redis-server (no persistence) on loopback.",
     "- Commands per job count every command Redis executed (INFO commandstats: EVALSHA and the commands inside scripts), including idle polling, divided by the jobs.",
   ].join("\n");
 }
