@@ -59,7 +59,7 @@ export function readConfig(argv: readonly string[]): BenchConfig {
     bulkChunk: 1_000,
     concurrencies: (process.env.BENCH_CONCURRENCIES ?? "1,10,50").split(",").map(Number),
     latencyRate: 500,
-    latencySeconds: envNumber("BENCH_LATENCY_SECONDS", quick ? 2 : 10),
+    latencySeconds: envNumber("BENCH_LATENCY_SECONDS", quick ? 2 : 15),
     latencyWarmupSeconds: quick ? 0.5 : 1,
     latencyConcurrency: 10,
     delayedJobs: envNumber("BENCH_DELAYED_JOBS", quick ? 2_000 : 20_000),
