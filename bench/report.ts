@@ -20,7 +20,8 @@ function ratio(results: Results, metric: Metric, against: Library): number | und
   if (metric.ratio === false) return undefined;
   const ours = results.median(metric.id, "resque-ts");
   const theirs = results.median(metric.id, against);
-  if (ours === undefined || theirs === undefined || theirs === 0) return undefined;
+  // A ratio of times that can be negative (a job run early) means nothing.
+  if (ours === undefined || theirs === undefined || ours < 0 || theirs <= 0) return undefined;
   return ours / theirs;
 }
 
