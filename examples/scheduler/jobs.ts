@@ -1,5 +1,5 @@
 /** The example's jobs. `resque-scheduler --require examples/scheduler/jobs.ts` loads them too. */
-import { Job } from "../../src/index.js";
+import { Job } from "resque-ts";
 
 export class SendDigest extends Job<[string]> {
   static override queue = "mail";

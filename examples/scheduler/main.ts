@@ -1,25 +1,21 @@
 /**
  * Delayed jobs and recurring schedules in one process: a scheduler (leader-elected, so start as
- * many copies as you like) and a worker that runs what it enqueues.
+ * many copies as you like) and a worker that runs what it enqueues. Runs for RUN_SECONDS
+ * (default 12), then stops.
  *
- *   REDIS_URL=redis://127.0.0.1:6379/15 npx tsx examples/scheduler/main.ts
- *
- * Use a Redis database you can spare: the example adds jobs and a dynamic schedule to it.
+ *   npx tsx examples/scheduler/main.ts        # a private redis-server, or REDIS_URL
  */
 import { fileURLToPath } from "node:url";
-import { Resque } from "../../src/index.js";
+import { Resque } from "resque-ts";
+import { localRedis } from "../support/local-redis.js";
 import { CleanupTmp, Heartbeat, SendDigest } from "./jobs.js";
 
-if (!process.env.REDIS_URL) {
-  console.error("Set REDIS_URL to a Redis you can write to, e.g. REDIS_URL=redis://127.0.0.1:6379/15");
-  process.exit(1);
-}
-
-const resque = new Resque({ redis: process.env.REDIS_URL, jobs: [SendDigest, Heartbeat, CleanupTmp] });
+const redis = await localRedis();
+const resque = new Resque({ redis: redis.url, namespace: "resque-example", jobs: [SendDigest, Heartbeat, CleanupTmp] });
 
 // Delayed jobs: run once, later.
-await resque.enqueueIn(3, SendDigest, "in three seconds");
-await resque.enqueueAt(new Date(Date.now() + 6_000), SendDigest, "at a given time");
+await resque.enqueueIn(2, SendDigest, "in two seconds");
+await resque.enqueueAt(new Date(Date.now() + 4_000), SendDigest, "at a given time");
 await resque.enqueueIn(3600, SendDigest, "cancelled");
 console.log("cancelled delayed jobs:", await resque.removeDelayed(SendDigest, "cancelled"));
 
@@ -37,15 +33,14 @@ const worker = resque.worker({ queues: ["mail", "monitoring", "maintenance"] });
 
 await scheduler.start();
 await worker.start();
-console.log("running; Ctrl-C to stop");
+console.log("running; Ctrl-C to stop early");
 
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    void (async () => {
-      await resque.removeSchedule("example_dynamic");
-      await Promise.all([scheduler.stop(), worker.stop()]);
-      await resque.close();
-      process.exit(0);
-    })();
-  });
+async function shutdown(): Promise<void> {
+  await resque.removeSchedule("example_dynamic");
+  await Promise.all([scheduler.stop(), worker.stop()]);
+  await resque.close();
+  await redis.stop();
+  process.exit(0);
 }
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void shutdown());
+setTimeout(() => void shutdown(), Number(process.env.RUN_SECONDS ?? 12) * 1000);

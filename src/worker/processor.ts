@@ -91,20 +91,21 @@ export class Processor {
       // with that error rather than crash the run.
       return this.#failure(reserved, className, args, error);
     }
-    const timeout = new AbortController();
-    const signal = options.timeoutMs === undefined ? options.signal : AbortSignal.any([options.signal, timeout.signal]);
+    // Signals and timers cost allocations on every job, so a job without a timeout gets none.
+    const timeout = options.timeoutMs === undefined ? undefined : new AbortController();
+    const signal = timeout ? AbortSignal.any([options.signal, timeout.signal]) : options.signal;
     const state: FailureState = { suppressed: false, details: {} };
     const context = this.#context(reserved, JobClass, args, signal, options.logger, state);
     const timers: NodeJS.Timeout[] = [];
-    if (options.timeoutMs !== undefined) {
-      const seconds = options.timeoutMs / 1000;
+    if (timeout) {
+      const seconds = options.timeoutMs! / 1000;
       timers.push(setTimeout(() => timeout.abort(new JobTimeout(`${className} ran longer than its timeout of ${seconds} s`)), options.timeoutMs));
     }
     const progress: { stage: "before" | "perform" | "after" } = { stage: "before" };
     const steps = (async () => {
       const job = new JobClass();
       job.context = context;
-      await runAll(hooks.beforePerform, context);
+      if (hooks.beforePerform.length > 0) await runAll(hooks.beforePerform, context);
       progress.stage = "perform";
       await runAround(hooks.aroundPerform, context, () => {
         // A stop or timeout that fired while hooks ran would never reach a perform that only
@@ -113,12 +114,13 @@ export class Processor {
         return runJob(job as { perform(...a: unknown[]): unknown }, args);
       });
       progress.stage = "after";
-      await runAll(hooks.afterPerform, context);
+      if (hooks.afterPerform.length > 0) await runAll(hooks.afterPerform, context);
     })();
-    const endings: Promise<unknown>[] = [steps, rejectAfter(timeout.signal, options.graceMs ?? 0, timers)];
+    const endings: Promise<unknown>[] = [steps];
+    if (timeout) endings.push(rejectAfter(timeout.signal, options.graceMs ?? 0, timers));
     if (options.kill) endings.push(rejectAfter(options.kill, 0, timers));
     try {
-      await Promise.race(endings);
+      await (endings.length === 1 ? steps : Promise.race(endings));
       return { kind: "done", jobName: className, args, skipped: false };
     } catch (thrown) {
       const hook = thrown instanceof HookError ? thrown.hook : undefined;
@@ -127,7 +129,7 @@ export class Processor {
         return { kind: "done", jobName: className, args, skipped: true };
       }
       // A job that fails after its timeout or a kill fired failed because of that.
-      const ended = options.kill?.aborted ? options.kill.reason : timeout.signal.aborted ? timeout.signal.reason : undefined;
+      const ended = options.kill?.aborted ? options.kill.reason : timeout?.signal.aborted ? timeout.signal.reason : undefined;
       if ((ended instanceof JobTimeout || ended instanceof JobKilled) && error !== ended) {
         (ended as Error).cause = error;
         error = ended;
@@ -171,13 +173,17 @@ export class Processor {
     state: FailureState,
   ): PerformContext {
     const jobName = job.jobName ?? job.name;
+    let childLogger: Logger | undefined;
     return {
       jobName,
       queue: reserved.queue,
       args,
       workerId: reserved.workerId,
       signal,
-      logger: logger.child({ job: jobName, queue: reserved.queue }),
+      // A child logger per job is costly; most jobs never log, so it is made on first use.
+      get logger() {
+        return (childLogger ??= logger.child({ job: jobName, queue: reserved.queue }));
+      },
       attempt: 0,
       payload: reserved.payload,
       job,

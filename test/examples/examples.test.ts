@@ -22,4 +22,14 @@ describe("examples run as documented", () => {
     expect(proc.lines).toContain("audit: Render failed: too many pages");
     expect(proc.lines.some((l) => /^SLOW Render\(12\) took \d+ ms$/.test(l))).toBe(true);
   });
+
+  it("the scheduler example runs delayed jobs and fires its schedule", async () => {
+    const proc = runTs("examples/scheduler/main.ts", { REDIS_URL: redis.server().url, RUN_SECONDS: "6" });
+    const exit = await proc.exited;
+    expect(exit.code, proc.stderr()).toBe(0);
+    expect(proc.lines.some((l) => l.endsWith("SendDigest(in two seconds)"))).toBe(true);
+    expect(proc.lines.some((l) => l.endsWith("SendDigest(at a given time)"))).toBe(true);
+    expect(proc.lines).toContain("cancelled delayed jobs: 1");
+    expect(proc.lines.some((l) => /Heartbeat from (schedule\.yml|setSchedule)$/.test(l))).toBe(true);
+  }, 30_000);
 });
