@@ -28,7 +28,7 @@ export interface BenchConfig {
   scenarios: Scenario[];
   /** Where the markdown report goes. */
   output: string;
-  /** Where the short README section goes (full runs only). */
+  /** The README whose "## Benchmarks" section a full run rewrites (full runs only). */
   readmeSection: string | undefined;
 }
 
@@ -67,6 +67,6 @@ export function readConfig(argv: readonly string[]): BenchConfig {
     libraries: envList("BENCH_LIBS", LIBRARIES),
     scenarios: envList("BENCH_SCENARIOS", SCENARIOS),
     output: outIndex >= 0 ? argv[outIndex + 1]! : quick ? "bench/results-quick.md" : "bench/results.md",
-    readmeSection: quick || outIndex >= 0 ? undefined : "docs/README-bench-section.md",
+    readmeSection: quick || outIndex >= 0 ? undefined : "README.md",
   };
 }

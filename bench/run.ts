@@ -6,7 +6,7 @@
  *   npm run bench -- --quick      smoke run (2,000 jobs, one repeat) → bench/results-quick.md
  *   BENCH_LIBS=resque-ts,bullmq BENCH_SCENARIOS=s2 npm run bench -- --quick
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { RedisServer } from "../test/helpers/redis-server.js";
 import { loadAdapter, type Adapter, type Library } from "./adapters/adapter.js";
 import { ensureBuilt, fromSource } from "./build.js";
@@ -106,11 +106,24 @@ async function main(): Promise<void> {
       "what is still short of target: [bench/NOTES.md](bench/NOTES.md).",
       "",
     ].join("\n");
-    writeFileSync(config.readmeSection, section);
+    replaceReadmeSection(config.readmeSection, section);
   }
   console.log(`\n${table}\n`);
   for (const line of unavailable) console.log(`n/a: ${line}`);
   log(`wrote ${config.output} (${minutes} min)`);
+}
+
+/** Replaces the README's "## Benchmarks" section (up to the next "## " heading) with the new one. */
+function replaceReadmeSection(path: string, section: string): void {
+  const readme = readFileSync(path, "utf8");
+  const start = readme.indexOf("## Benchmarks\n");
+  if (start < 0) {
+    console.warn(`${path} has no "## Benchmarks" section; not updated`);
+    return;
+  }
+  const next = readme.indexOf("\n## ", start + 1);
+  const end = next < 0 ? readme.length : next + 1;
+  writeFileSync(path, readme.slice(0, start) + section + "\n" + readme.slice(end));
 }
 
 main().catch((error: unknown) => {

@@ -39,13 +39,25 @@ export class SentinelSetup {
   ) {}
 
   static async start(): Promise<SentinelSetup> {
-    const master = await RedisServer.start();
-    const replica = await RedisServer.start({ args: ["--replicaof", "127.0.0.1", String(master.port)] });
+    const started: RedisServer[] = [];
+    try {
+      return await SentinelSetup.#start(started);
+    } catch (error) {
+      // Leave no server behind when the setup does not come up.
+      await Promise.all(started.map((s) => s.close()));
+      throw error;
+    }
+  }
+
+  static async #start(started: RedisServer[]): Promise<SentinelSetup> {
+    const track = (server: RedisServer) => (started.push(server), server);
+    const master = track(await RedisServer.start());
+    const replica = track(await RedisServer.start({ args: ["--replicaof", "127.0.0.1", String(master.port)] }));
     await waitFor(async () => (await info(replica.port, "replication")).includes("master_link_status:up"), "the replica to sync");
     const sentinels: RedisServer[] = [];
     for (let i = 0; i < 3; i++) {
       sentinels.push(
-        await RedisServer.start({
+        track(await RedisServer.start({
           config: (dir) => {
             const file = join(dir, "sentinel.conf");
             writeFileSync(
@@ -62,7 +74,7 @@ export class SentinelSetup {
           args: ["--sentinel"],
           persistence: false,
           readyLine: /\+monitor master/,
-        }),
+        })),
       );
     }
     const setup = new SentinelSetup(master, replica, sentinels);
@@ -93,6 +105,15 @@ export class ClusterSetup {
 
   static async start(count = 3): Promise<ClusterSetup> {
     const nodes: RedisServer[] = [];
+    try {
+      return await ClusterSetup.#start(count, nodes);
+    } catch (error) {
+      await Promise.all(nodes.map((n) => n.close()));
+      throw error;
+    }
+  }
+
+  static async #start(count: number, nodes: RedisServer[]): Promise<ClusterSetup> {
     for (let i = 0; i < count; i++) {
       nodes.push(await RedisServer.start({ args: ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"] }));
     }
