@@ -1,15 +1,15 @@
 /**
  * Runs one reserved job through its hooks: decode the payload, find the class, then
  * beforePerform → aroundPerform → perform → afterPerform, or onFailure on any error, and
- * describe the outcome. A run can end early: at its timeout (after a grace period for the job to
- * honour its aborted signal) or when killed. Nothing here talks to Redis; the worker reports
- * outcomes in its next work cycle.
+ * describe the outcome. A run can end early at its timeout (after a grace period for the job to
+ * honour its aborted signal); a killed or abandoned run is failed with failElsewhere(). Nothing
+ * here talks to Redis; the worker reports outcomes in its next work cycle.
  */
-import { JobKilled, JobTimeout } from "../errors.js";
+import { JobTimeout } from "../errors.js";
 import { PERFORM_FRAME } from "../failure/backtrace.js";
 import { buildFailureEntry } from "../failure/failure-entry.js";
 import type { JobClass } from "../job/job.js";
-import { decodePayload } from "../job/payload.js";
+import { decodePayload, type DecodedPayload } from "../job/payload.js";
 import type { JobRegistry } from "../job/registry.js";
 import type { Logger } from "../logger.js";
 import { HookError, jobHooks, runAll, runAround, runHook, type JobHooks } from "../plugins/hooks.js";
@@ -22,10 +22,8 @@ export type JobResult =
   | { kind: "failed"; jobName: string | undefined; args: readonly unknown[]; error: unknown; failureEntry: string };
 
 export interface RunOptions {
-  /** Fires on an immediate shutdown; the job is expected to stop. */
+  /** Fires on an immediate shutdown or a kill; the job is expected to stop. */
   signal: AbortSignal;
-  /** Fires to kill the job: the run ends at once as failed with the signal's reason. */
-  kill?: AbortSignal;
   /** Milliseconds the job may run (undefined: no limit). */
   timeoutMs?: number;
   /** Milliseconds a timed-out job gets to stop after its signal fired. */
@@ -73,8 +71,8 @@ export class Processor {
     return seconds !== undefined && seconds > 0 ? seconds * 1000 : undefined;
   }
 
-  async run(reserved: ReservedJob, options: RunOptions): Promise<JobResult> {
-    const decoded = decodePayload(reserved.payload);
+  /** Runs a job; `decoded` spares decoding the payload again when the caller already did. */
+  async run(reserved: ReservedJob, options: RunOptions, decoded: DecodedPayload = decodePayload(reserved.payload)): Promise<JobResult> {
     if (!decoded.ok) return this.#failure(reserved, decoded.className, [], decoded.error);
     const { className, args } = decoded;
     let JobClass: JobClass;
@@ -118,7 +116,6 @@ export class Processor {
     })();
     const endings: Promise<unknown>[] = [steps];
     if (timeout) endings.push(rejectAfter(timeout.signal, options.graceMs ?? 0, timers));
-    if (options.kill) endings.push(rejectAfter(options.kill, 0, timers));
     try {
       await (endings.length === 1 ? steps : Promise.race(endings));
       return { kind: "done", jobName: className, args, skipped: false };
@@ -128,9 +125,9 @@ export class Processor {
       if (error instanceof DontPerform && progress.stage !== "after") {
         return { kind: "done", jobName: className, args, skipped: true };
       }
-      // A job that fails after its timeout or a kill fired failed because of that.
-      const ended = options.kill?.aborted ? options.kill.reason : timeout?.signal.aborted ? timeout.signal.reason : undefined;
-      if ((ended instanceof JobTimeout || ended instanceof JobKilled) && error !== ended) {
+      // A job that fails after its timeout fired failed because of that.
+      const ended = timeout?.signal.aborted ? timeout.signal.reason : undefined;
+      if (ended instanceof JobTimeout && error !== ended) {
         (ended as Error).cause = error;
         error = ended;
       }

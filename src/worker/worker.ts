@@ -15,6 +15,7 @@ import type { Plugin, WorkerHookContext, WorkerHookName } from "../plugins/plugi
 import type { DataStore } from "../redis/store.js";
 import type { FinishedSlot, ReservedJob, WorkerStore } from "../redis/stores/worker-store.js";
 import { isoUtc, isoWithOffset, rubyTimeToS } from "../redis/time-formats.js";
+import { decodePayload } from "../job/payload.js";
 import { VERSION } from "../version.js";
 import type { Processor } from "./processor.js";
 import { parseQueues, type ParsedQueues } from "./queue-selection.js";
@@ -103,11 +104,8 @@ export interface WorkerEvents {
 
 interface RunningJob {
   reserved: ReservedJob;
-  /** Aborted by killJobs(): the run ends at once as failed. */
-  kill: AbortController;
   /** Reservation order; requeued jobs go back in this order. */
   sequence: number;
-  controller: AbortController;
   startedAt: number;
   jobName: string | undefined;
   args: readonly unknown[];
@@ -125,15 +123,6 @@ interface Slot {
 export interface StopOptions {
   /** Abort running jobs and requeue those that do not finish within shutdownTimeout. */
   immediate?: boolean;
-}
-
-function peekPayload(payload: string): { jobName: string | undefined; args: readonly unknown[] } {
-  try {
-    const value = JSON.parse(payload) as { class?: unknown; args?: unknown };
-    return { jobName: typeof value.class === "string" ? value.class : undefined, args: Array.isArray(value.args) ? value.args : [] };
-  } catch {
-    return { jobName: undefined, args: [] };
-  }
 }
 
 export class Worker extends EventEmitter<WorkerEvents> {
@@ -155,6 +144,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   readonly #outcomes: FinishedSlot[] = [];
   readonly #tokenPrefix = randomBytes(8).toString("hex");
   #cycles = 0;
+  /** The signal of the jobs running now (see #begin); replaced after killJobs(). */
+  #jobSignal = new AbortController();
   #reservations = 0;
   /** Sequence of the job behind each pending requeue outcome. */
   readonly #requeueOrder = new WeakMap<FinishedSlot, number>();
@@ -273,11 +264,21 @@ export class Worker extends EventEmitter<WorkerEvents> {
    * run, so a retry plugin may retry it); the worker keeps taking jobs.
    */
   killJobs(): void {
+    const signal = this.#jobSignal;
+    this.#jobSignal = new AbortController(); // for the jobs that start from now on
+    signal.abort(new JobKilled("The job was killed."));
     for (const slot of this.#slots) {
       const running = slot.running;
-      if (!running || running.interrupted) continue;
-      running.controller.abort(new JobKilled("The job was killed."));
-      running.kill.abort(new JobKilled(`${running.jobName ?? "The job"} was killed on request (USR1 or remote control).`));
+      if (!running || running.interrupted || running.abandoned) continue;
+      // The run ends now: its late result is ignored, and the failure is recorded (with the
+      // job's onFailure hooks) as for a job whose process was killed.
+      running.abandoned = true;
+      const error = new JobKilled(`${running.jobName ?? "The job"} was killed on request (USR1 or remote control).`);
+      const durationMs = performance.now() - running.startedAt;
+      void this.#processor.failElsewhere(running.reserved, error, this.#logger).then((failureEntry) => {
+        this.#finish(slot, running, { outcome: "failed", failureEntry });
+        this.emit("job:failure", { ...this.#event(running), error, durationMs });
+      });
     }
   }
 
@@ -318,10 +319,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
   #interruptAll(): void {
     for (const slot of this.#slots) {
       const running = slot.running;
-      if (!running || running.interrupted) continue;
-      running.interrupted = true;
-      running.controller.abort(new ShutdownError("The worker is shutting down."));
+      if (running && !running.abandoned) running.interrupted = true;
     }
+    this.#jobSignal.abort(new ShutdownError("The worker is shutting down."));
     const timer = setTimeout(() => this.#abandonInterrupted(), this.#shutdownMs);
     timer.unref();
   }
@@ -461,12 +461,12 @@ export class Worker extends EventEmitter<WorkerEvents> {
       this.#outcomes.push({ workerId: reserved.workerId, outcome: "requeue", queue: reserved.queue, payload: reserved.payload, reservation: reserved.reservation });
       return;
     }
-    const { jobName, args } = peekPayload(reserved.payload);
+    const decoded = decodePayload(reserved.payload);
+    const jobName = decoded.className;
+    const args = decoded.ok ? decoded.args : Array.isArray(decoded.args) ? decoded.args : [];
     const running: RunningJob = {
       reserved,
       sequence: ++this.#reservations,
-      kill: new AbortController(),
-      controller: new AbortController(),
       startedAt: performance.now(),
       jobName,
       args,
@@ -480,8 +480,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
     }
     const timeoutMs = this.#processor.timeoutFor(jobName);
     if (this.listenerCount("job:start") > 0) this.emit("job:start", { ...this.#event(running), reservation: reserved.reservation, timeoutMs });
-    const options = { signal: running.controller.signal, kill: running.kill.signal, timeoutMs, graceMs: this.#shutdownMs, logger: this.#logger };
-    this.#processor.run(reserved, options).then(
+    // Every job of this worker shares one signal (a per-job signal costs allocations on every
+    // job): an immediate stop or killJobs() fires it for all running jobs at once.
+    const options = { signal: this.#jobSignal.signal, timeoutMs, graceMs: this.#shutdownMs, logger: this.#logger };
+    this.#processor.run(reserved, options, decoded).then(
       (result) => {
         if (running.abandoned) return;
         const durationMs = performance.now() - running.startedAt;
