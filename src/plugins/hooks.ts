@@ -9,7 +9,7 @@
 import { HOOK_FRAME } from "../failure/backtrace.js";
 import { Job, type JobClass } from "../job/job.js";
 import { jobPlugins } from "./decorator.js";
-import { JOB_HOOKS, pluginName, WORKER_HOOKS, type JobHookName, type Plugin, type WorkerHookName } from "./plugin.js";
+import { JOB_HOOKS, pluginName, WORKER_HOOKS, type JobHookName, type Plugin, type WorkerHookContext, type WorkerHookName } from "./plugin.js";
 
 /** A hook ready to call, with a label saying where it came from (for failure entries and logs). */
 export interface BoundHook {
@@ -75,6 +75,26 @@ function collect(plugins: readonly Plugin[], job: JobClass | undefined): JobHook
 
 export function workerHooks(plugins: readonly Plugin[], hook: WorkerHookName): BoundHook[] {
   return fromPlugins(plugins, hook);
+}
+
+/**
+ * Runs the plugins' worker hooks of one name in order. A failing hook is logged and the rest
+ * still run, unless `rethrow` (beforeFirstFork, afterFork: a worker must not start half-ready).
+ */
+export async function runWorkerHooks(
+  plugins: readonly Plugin[],
+  name: WorkerHookName,
+  context: WorkerHookContext,
+  options: { rethrow?: boolean } = {},
+): Promise<void> {
+  for (const hook of workerHooks(plugins, name)) {
+    try {
+      await runHook(hook, [context]);
+    } catch (error) {
+      if (options.rethrow) throw error;
+      context.logger.error({ err: error, hook: hook.label }, "worker hook failed");
+    }
+  }
 }
 
 export { WORKER_HOOKS };

@@ -12,7 +12,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { JobTimeout } from "../errors.js";
 import type { Logger } from "../logger.js";
-import { runHook, workerHooks } from "../plugins/hooks.js";
+import { runWorkerHooks } from "../plugins/hooks.js";
 import type { Plugin, WorkerHookName } from "../plugins/plugin.js";
 import type { DataStore } from "../redis/store.js";
 import type { WorkerRelease } from "../redis/stores/worker-store.js";
@@ -256,15 +256,8 @@ export class WorkerPool {
     if (result.requeued + result.failed > 0) this.#options.logger.warn({ child: child.number, ...result }, "settled jobs of an exited child");
   }
 
-  async #hooks(name: WorkerHookName, child?: number, rethrow = false): Promise<void> {
+  #hooks(name: WorkerHookName, child?: number, rethrow = false): Promise<void> {
     const context = { workerIds: [], queues: this.#options.queues, logger: this.#options.logger, ...(child === undefined ? {} : { child }) };
-    for (const hook of workerHooks(this.#options.plugins, name)) {
-      try {
-        await runHook(hook, [context]);
-      } catch (error) {
-        if (rethrow) throw error;
-        this.#options.logger.error({ err: error, hook: hook.label }, "worker hook failed");
-      }
-    }
+    return runWorkerHooks(this.#options.plugins, name, context, { rethrow });
   }
 }

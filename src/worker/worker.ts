@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { ConfigurationError, JobKilled, ShutdownError } from "../errors.js";
 import type { Logger } from "../logger.js";
-import { runHook, workerHooks } from "../plugins/hooks.js";
+import { runWorkerHooks } from "../plugins/hooks.js";
 import type { Plugin, WorkerHookContext, WorkerHookName } from "../plugins/plugin.js";
 import type { DataStore } from "../redis/store.js";
 import type { FinishedSlot, ReservedJob, WorkerStore } from "../redis/stores/worker-store.js";
@@ -19,88 +19,14 @@ import { decodePayload } from "../job/payload.js";
 import { VERSION } from "../version.js";
 import type { Processor } from "./processor.js";
 import { parseQueues, type ParsedQueues } from "./queue-selection.js";
+import { OutcomeQueue } from "./outcome-queue.js";
 import { Wakeup } from "./wakeup.js";
-import { parseCommand, targets, type ControlCommand } from "./control.js";
+import { parseCommand, targets } from "./control.js";
 import { pruneDeadWorkers } from "./prune.js";
 import { slotIds, workerHost } from "./worker-id.js";
+import type { JobEvent, StopOptions, WorkerEvents, WorkerOptions } from "./worker-options.js";
 
-export interface WorkerOptions {
-  /** Queues in priority order; "*" for all, globs like "mail_*", "!name" to exclude. */
-  queues: string | readonly string[];
-  /** Jobs run at once by this process (async slots). Default 1. */
-  concurrency?: number;
-  /**
-   * Seconds between polls when idle (default 5, like Resque's INTERVAL). Jobs enqueued by this
-   * library wake the worker at once; the poll finds jobs pushed by other producers.
-   * 0 makes the worker stop as soon as its queues are empty.
-   */
-  interval?: number;
-  /**
-   * Seconds between heartbeats (default 5). Each heartbeat also prunes dead workers; a worker of
-   * ours is dead after 4 missed intervals.
-   */
-  heartbeatInterval?: number;
-  /** A job interrupted by dead workers this many times is failed as DirtyExit, not requeued (default 3). */
-  dirtyExitLimit?: number;
-  /**
-   * Seconds an immediate stop waits for aborted jobs before requeueing them
-   * (default RESQUE_TERM_TIMEOUT or 4).
-   */
-  shutdownTimeout?: number;
-  /**
-   * Seconds an immediate stop first waits for running jobs to finish on their own, before it
-   * aborts them (default RESQUE_PRE_SHUTDOWN_TIMEOUT or 0).
-   */
-  preShutdownTimeout?: number;
-  /**
-   * Default seconds a job may run before its signal fires (a job class's static timeout wins).
-   * A job that has not stopped shutdownTimeout seconds later fails with JobTimeout.
-   */
-  timeout?: number;
-  /** Set process.title to "resque-<version>: ..." as Ruby Resque does (default true). */
-  processTitle?: boolean;
-  /** Host name used in worker ids (default os.hostname()). */
-  host?: string;
-  /**
-   * Set by a worker pool in its child processes: the child runs afterFork hooks instead of
-   * beforeFirstFork (which the pool's master ran).
-   */
-  forkedChild?: number;
-  /**
-   * Whether remote stop/kill commands stop this worker (default true). A pool's children leave
-   * them to their master, which would otherwise restart them.
-   */
-  acceptRemoteStop?: boolean;
-  logger?: Logger;
-}
-
-export interface JobEvent {
-  workerId: string;
-  queue: string;
-  /** The payload's class, when it could be read. */
-  jobName: string | undefined;
-  args: readonly unknown[];
-  payload: string;
-}
-
-export interface WorkerEvents {
-  /** A job begins; timeoutMs is its time limit, when it has one. */
-  "job:start": [JobEvent & { reservation: string; timeoutMs: number | undefined }];
-  /** The job ran (skipped: a hook threw DontPerform, so perform did not run). */
-  "job:success": [JobEvent & { durationMs: number; skipped: boolean }];
-  "job:failure": [JobEvent & { error: unknown; durationMs: number }];
-  /** A job interrupted by an immediate stop went back to the front of its queue. */
-  "job:requeued": [JobEvent];
-  /** The worker went from working to having nothing to do. */
-  idle: [];
-  /** A remote-control command addressed to this worker arrived. */
-  control: [ControlCommand];
-  paused: [];
-  resumed: [];
-  /** A Redis call failed; the worker keeps retrying with backoff. */
-  error: [Error];
-  stopped: [];
-}
+export type { JobEvent, StopOptions, WorkerEvents, WorkerOptions } from "./worker-options.js";
 
 interface RunningJob {
   reserved: ReservedJob;
@@ -120,11 +46,6 @@ interface Slot {
   running: RunningJob | undefined;
 }
 
-export interface StopOptions {
-  /** Abort running jobs and requeue those that do not finish within shutdownTimeout. */
-  immediate?: boolean;
-}
-
 export class Worker extends EventEmitter<WorkerEvents> {
   readonly queues: ParsedQueues;
   readonly concurrency: number;
@@ -141,14 +62,12 @@ export class Worker extends EventEmitter<WorkerEvents> {
   readonly #preShutdownMs: number;
   readonly #processTitle: boolean;
   readonly #wakeup = new Wakeup();
-  readonly #outcomes: FinishedSlot[] = [];
+  readonly #outcomes = new OutcomeQueue();
   readonly #tokenPrefix = randomBytes(8).toString("hex");
   #cycles = 0;
   /** The signal of the jobs running now (see #begin); replaced after killJobs(). */
   #jobSignal = new AbortController();
   #reservations = 0;
-  /** Sequence of the job behind each pending requeue outcome. */
-  readonly #requeueOrder = new WeakMap<FinishedSlot, number>();
   #state: "new" | "running" | "stopping" | "stopped" = "new";
   #stopRequested = false;
   /** Why the worker is paused: pause()/USR2, Ruby's pause-all-workers, or remote control. */
@@ -344,7 +263,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     for (;;) {
       const idle = this.#stopRequested || this.#pausedBy.local || this.#pausedBy.control ? [] : this.#slots.filter((s) => !s.running).map((s) => s.id);
       if (this.#stopRequested && idle.length === 0 && this.#outcomes.length === 0 && this.running === 0) return;
-      const finished = this.#takeOutcomes();
+      const finished = this.#outcomes.take(this.#slots.some((slot) => slot.running?.interrupted));
       if (finished.length === 0 && idle.length === 0) {
         await this.#wakeup.wait(this.#intervalMs || 1000);
         continue;
@@ -365,7 +284,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         });
       } catch (error) {
         // The reply may be lost after the script ran: keep the outcomes and let the next call check.
-        this.#outcomes.unshift(...finished);
+        this.#outcomes.putBack(finished);
         recovering = true;
         if (failures++ === 0) {
           this.#logger.error({ err: error }, "Redis call failed; retrying with backoff");
@@ -442,16 +361,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   /** Worker hooks: errors are logged (the worker keeps running) unless rethrow is asked for. */
-  async #runHooks(name: WorkerHookName, options: { rethrow?: boolean; extra?: Record<string, unknown> } = {}): Promise<void> {
+  #runHooks(name: WorkerHookName, options: { rethrow?: boolean; extra?: Record<string, unknown> } = {}): Promise<void> {
     const context: WorkerHookContext = { workerIds: this.ids, queues: this.queues.entries, logger: this.#logger, ...options.extra };
-    for (const hook of workerHooks(this.#plugins, name)) {
-      try {
-        await runHook(hook, [context]);
-      } catch (error) {
-        if (options.rethrow) throw error;
-        this.#logger.error({ err: error, hook: hook.label }, "worker hook failed");
-      }
-    }
+    return runWorkerHooks(this.#plugins, name, context, options);
   }
 
   #begin(reserved: ReservedJob): void {
@@ -512,29 +424,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
     outcome: { outcome: "done" } | { outcome: "failed"; failureEntry: string } | { outcome: "requeue"; queue: string; payload: string },
   ): void {
     if (slot.running === running) slot.running = undefined;
-    const finished = { ...outcome, workerId: slot.id, reservation: running.reserved.reservation } as FinishedSlot;
-    if (outcome.outcome === "requeue") this.#requeueOrder.set(finished, running.sequence);
-    this.#outcomes.push(finished);
+    this.#outcomes.push({ ...outcome, workerId: slot.id, reservation: running.reserved.reservation } as FinishedSlot, running.sequence);
     this.#wakeup.poke();
-  }
-
-  /**
-   * The outcomes to report now. Requeues are pushed to the front of their queues one by one, so
-   * they are held until every interrupted job has settled and then sent together, the job
-   * reserved first pushed last, which keeps the queue's original order.
-   */
-  #takeOutcomes(): FinishedSlot[] {
-    if (!this.#outcomes.some((f) => f.outcome === "requeue")) return this.#outcomes.splice(0);
-    const holdRequeues = this.#slots.some((s) => s.running?.interrupted);
-    const order = (f: FinishedSlot) => this.#requeueOrder.get(f) ?? 0;
-    const now = this.#outcomes.filter((f) => f.outcome !== "requeue");
-    const requeues = this.#outcomes.filter((f) => f.outcome === "requeue");
-    this.#outcomes.length = 0;
-    if (holdRequeues) {
-      this.#outcomes.push(...requeues);
-      return now;
-    }
-    return [...now, ...requeues.sort((a, b) => order(b) - order(a))];
   }
 
   #event(running: RunningJob): JobEvent {
