@@ -401,7 +401,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
         const durationMs = performance.now() - running.startedAt;
         if (result.kind === "done") {
           this.#finish(slot, running, { outcome: "done" });
-          this.emit("job:success", { ...this.#event(running), durationMs, skipped: result.skipped });
+          // Events cost an object per job; nothing is built when nobody listens.
+          if (this.listenerCount("job:success") > 0) this.emit("job:success", { ...this.#event(running), durationMs, skipped: result.skipped });
         } else if (running.interrupted) {
           this.#finish(slot, running, { outcome: "requeue", queue: reserved.queue, payload: reserved.payload });
           this.emit("job:requeued", this.#event(running));
