@@ -101,22 +101,21 @@ export class RedisServer {
   }
 
   /** Stops the server (SIGTERM: with AOF on, pending writes are flushed). */
-  async stop(): Promise<void> {
-    const child = this.#process;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-    });
+  stop(): Promise<void> {
+    return this.#end("SIGTERM");
   }
 
   /** Kills the server without letting it save anything. */
-  async kill(): Promise<void> {
+  kill(): Promise<void> {
+    return this.#end("SIGKILL");
+  }
+
+  async #end(signal: NodeJS.Signals): Promise<void> {
     const child = this.#process;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       child.once("exit", () => resolve());
-      child.kill("SIGKILL");
+      child.kill(signal);
     });
   }
 
