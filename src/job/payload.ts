@@ -17,11 +17,6 @@ export function encodePayload(className: string, args: readonly unknown[]): stri
   return JSON.stringify({ class: className, args });
 }
 
-/** Encodes without validation, for args that were decoded from JSON and are known to be safe. */
-export function encodeDecodedPayload(className: string, args: readonly unknown[]): string {
-  return JSON.stringify({ class: className, args });
-}
-
 export type DecodedPayload =
   | { ok: true; className: string; args: unknown[]; raw: string }
   | { ok: false; error: PayloadDecodeError | InvalidPayloadError; raw: string; className?: string; args?: unknown };

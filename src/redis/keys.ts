@@ -14,11 +14,6 @@ export function namespacePrefix(namespace: string | undefined): string {
 export class Keys {
   constructor(readonly prefix: string) {}
 
-  /** The un-namespaced form of a key, as Ruby stores it inside values. */
-  raw(key: string): string {
-    return key.startsWith(this.prefix) ? key.slice(this.prefix.length) : key;
-  }
-
   // Core Resque
   get queues(): string {
     return `${this.prefix}queues`;

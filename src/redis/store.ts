@@ -91,10 +91,6 @@ export class DataStore {
    * Calls `onQueue(name)` whenever this library enqueues to a queue, so idle workers start at once.
    * Uses its own connection (a subscribed connection can do nothing else). Returns a stop function.
    */
-  async subscribeWakeups(onQueue: (queue: string) => void): Promise<() => Promise<void>> {
-    return this.subscribe({ [this.keys.wakeupChannel]: onQueue });
-  }
-
   /** What a worker process listens to: enqueue wake-ups and remote-control commands. */
   async subscribeWorker(onQueue: (queue: string) => void, onControl: (command: string) => void): Promise<() => Promise<void>> {
     return this.subscribe({ [this.keys.wakeupChannel]: onQueue, [this.keys.controlChannel]: onControl });

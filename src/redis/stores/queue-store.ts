@@ -92,10 +92,6 @@ export class QueueStore {
     return (await this.client.smembers(this.keys.queues)).sort();
   }
 
-  async sizes(queues: readonly string[]): Promise<number[]> {
-    return Promise.all(queues.map((q) => this.client.llen(this.keys.queue(q))));
-  }
-
   /** Drops a queue and its jobs (Resque.remove_queue). */
   async remove(queue: string): Promise<void> {
     await Promise.all([this.client.srem(this.keys.queues, queue), this.client.del(this.keys.queue(queue))]);
