@@ -117,6 +117,10 @@ export class Resque {
   async #push(target: Target, argsList: readonly (readonly unknown[])[], options: { front?: boolean } = {}): Promise<number> {
     const payloads = argsList.map((args) => encodePayload(target.name, args));
     const hooks = jobHooks(target.job, this.plugins);
+    if (hooks.beforeEnqueue.length === 0 && hooks.afterEnqueue.length === 0) {
+      await this.store.queues.push(target.queue, payloads, options);
+      return payloads.length;
+    }
     const contexts = argsList.map((args): EnqueueContext => ({ jobName: target.name, queue: target.queue, args, job: target.job, logger: this.logger, resque: this }));
     const accepted: number[] = [];
     for (let i = 0; i < contexts.length; i++) {

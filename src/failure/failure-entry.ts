@@ -96,11 +96,10 @@ export function parseFailureEntry(raw: string, index: number): FailedJob {
 export function payloadToRequeue(job: FailedJob): string {
   if (job.rawPayload !== undefined) return job.rawPayload;
   const embedded = rawMember(job.raw, "payload");
-  if (embedded) {
-    const decoded = decodePayload(embedded);
-    if (decoded.ok && /^\{"class":/.test(embedded) && Object.keys(JSON.parse(embedded) as object).join() === "class,args") {
-      return embedded;
-    }
+  if (embedded && /^\{"class":/.test(embedded)) {
+    const value = JSON.parse(embedded) as Record<string, unknown>;
+    const plain = Object.keys(value).join() === "class,args" && typeof value.class === "string" && value.class !== "" && Array.isArray(value.args);
+    if (plain) return embedded;
   }
   return JSON.stringify({ class: job.payload.class, args: job.payload.args });
 }
