@@ -58,3 +58,72 @@ export class JobKilled extends ResqueError {
 export class DirtyExit extends ResqueError {
   override name = "DirtyExit";
 }
+
+// ── Delayed jobs and schedules ────────────────────────────────────────────────────────────────
+
+/** A time given to enqueueAt, enqueueIn, reschedule or a peek is not a usable time. */
+export class InvalidTimeError extends ResqueError {
+  override name = "InvalidTimeError";
+}
+
+/**
+ * A schedule entry is invalid. `entry` names the schedule and `field` the setting at fault, so
+ * a file with many entries points straight at the line to fix.
+ */
+export class ScheduleConfigError extends ResqueError {
+  override name = "ScheduleConfigError";
+
+  constructor(
+    readonly entry: string,
+    readonly field: string | undefined,
+    problem: string,
+  ) {
+    super(field ? `schedule "${entry}": field "${field}": ${problem}` : `schedule "${entry}": ${problem}`);
+  }
+}
+
+/** A schedule file cannot be used: unreadable, not YAML/JSON, or with invalid entries (all listed). */
+export class ScheduleFileError extends ResqueError {
+  override name = "ScheduleFileError";
+
+  constructor(
+    readonly file: string,
+    message: string,
+    readonly problems: readonly ScheduleConfigError[] = [],
+  ) {
+    super(message);
+  }
+}
+
+// ── Admin API ─────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * A queued or delayed job changed between reading and acting: a worker took it, the scheduler
+ * moved it, or another client removed or edited it. Nothing was changed; reload and try again.
+ */
+export class JobChangedError extends ResqueError {
+  override name = "JobChangedError";
+}
+
+/** The failed entry at an index changed between reading and acting (another client edited the list). */
+export class FailedEntryChangedError extends ResqueError {
+  override name = "FailedEntryChangedError";
+}
+
+/**
+ * A bulk change (remove, retry, move) was given a filter that selects nothing in particular.
+ * Acting on everything takes the explicit call (`clear()`, `retryAll()`, ...).
+ */
+export class EmptyFilterError extends ResqueError {
+  override name = "EmptyFilterError";
+}
+
+/** An admin call named something that does not exist (a schedule, a failed list, ...). */
+export class NotFoundError extends ResqueError {
+  override name = "NotFoundError";
+}
+
+/** An admin call did not get an answer from Redis in time (the combined overview's per-instance limit). */
+export class AdminTimeoutError extends ResqueError {
+  override name = "AdminTimeoutError";
+}

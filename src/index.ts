@@ -1,11 +1,8 @@
 /** resque-ts public API. */
-export { Resque, type ResqueOptions, type QueuedJob } from "./resque.js";
+export { Resque, type ResqueOptions } from "./resque.js";
 export { Job, defineJob, type JobClass, type JobContext, type ArgsOf } from "./job/job.js";
 export { Worker, type WorkerOptions, type WorkerEvents, type JobEvent, type StopOptions } from "./worker/worker.js";
-export { FailedJobs, FailedEntryChangedError } from "./failure/failed-jobs.js";
-export type { WorkerInfo } from "./admin/workers.js";
-export { WorkerControl } from "./admin/worker-control.js";
-export type { ControlTarget, ControlCommand } from "./worker/control.js";
+export type { ControlTarget } from "./worker/control.js";
 export { plugin } from "./plugins/decorator.js";
 export {
   DontPerform,
@@ -18,7 +15,6 @@ export {
   type WorkerHookContext,
   type ForkContext,
 } from "./plugins/plugin.js";
-export type { FailedJob } from "./failure/failure-entry.js";
 export type { RedisConnectionOption, ClusterConnection } from "./redis/connection.js";
 export type { Logger } from "./logger.js";
 export {
@@ -33,19 +29,28 @@ export {
   JobTimeout,
   JobKilled,
   DirtyExit,
+  InvalidTimeError,
+  ScheduleConfigError,
+  ScheduleFileError,
+  JobChangedError,
+  FailedEntryChangedError,
+  EmptyFilterError,
+  NotFoundError,
+  AdminTimeoutError,
 } from "./errors.js";
 export { VERSION } from "./version.js";
+
+// Delayed and recurring jobs
 export { Scheduler, type SchedulerOptions, type SchedulerEvents } from "./scheduler/scheduler.js";
-export { DelayedJobs, type DelayedJob, type DelayedPredicate } from "./scheduler/delayed-jobs.js";
 export type { DelayedTime } from "./scheduler/delayed-time.js";
-export { delayedItemFromPayload } from "./scheduler/delayed-item.js";
+export { delayedItemFromPayload, type DelayedJob } from "./scheduler/delayed-item.js";
 export type { ScheduleConfig, IntervalOptions, Schedule } from "./scheduler/schedule.js";
 export type { MissedPolicy } from "./scheduler/missed-runs.js";
-export type { ScheduleRuns } from "./scheduler/dynamic-schedules.js";
 export type { Clock } from "./scheduler/clock.js";
 export { loadScheduleFile } from "./scheduler/schedule-file.js";
 export { scheduleContext, type ScheduleContext } from "./scheduler/schedule-config.js";
-export { ScheduleConfigError, ScheduleFileError, InvalidTimeError } from "./scheduler/errors.js";
+
+// Retries
 export {
   retry,
   RetryPlugin,
@@ -61,4 +66,20 @@ export {
   type ErrorMatcher,
   type RetryIdentifierFunction,
 } from "./plugins/retry/index.js";
-export { RetryAdmin, type ScheduledRetry } from "./admin/retries.js";
+
+// The admin API (docs/admin.md)
+export { Admin, type AdminOptions, type CombinedOverview, type InstanceOverview } from "./admin/index.js";
+export type { Overview, QueueOverview, RunningJobOverview } from "./admin/overview.js";
+export type { BulkOptions, BulkResult } from "./admin/bulk.js";
+export type { JobFilter, FailedFilter, DelayedFilter } from "./admin/filters.js";
+export type { AdminQueues, QueueInfo, QueuedJob, QueuedJobRef, JobEdit } from "./admin/queues.js";
+export type { AdminFailed, FailedJobRef, FailedList, FailedGroup, FailedPageOptions, FailedRetryOptions } from "./admin/failed.js";
+export type { FailedJob, FailureRecord } from "./failure/failure-entry.js";
+export type { AdminWorkers, WorkerInfo, WorkerKind, RunningJob, ControlResult, PausedState } from "./admin/workers.js";
+export type { AdminDelayed, DelayedJobRef, DelayedTimestamp } from "./admin/delayed.js";
+export type { AdminSchedules, ScheduleInfo, SchedulerLeader } from "./admin/schedules.js";
+export type { AdminRetries, ScheduledRetry } from "./admin/retries.js";
+export { DURATION_BUCKET_BOUNDS, type AdminStats, type Counts, type History, type HistoryOptions, type HistoryPoint, type JobDurations } from "./admin/stats.js";
+export type { HistoryResolution } from "./redis/stores/stats-store.js";
+export type { AdminRedis, RedisInfo, KeyCounts, KeyKind } from "./admin/redis-health.js";
+export type { RedisMode } from "./redis/stores/server-store.js";

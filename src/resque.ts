@@ -2,11 +2,9 @@
  * The Resque facade: configuration, the Redis connection, the job registry, and the entry
  * points applications use (enqueue*, queue inspection, failed jobs, workers).
  */
-import { RetryAdmin } from "./admin/retries.js";
-import { WorkerControl } from "./admin/worker-control.js";
-import { listWorkers, type WorkerInfo } from "./admin/workers.js";
+import { adminOn, type Admin } from "./admin/index.js";
+import { removeQueuedWhere } from "./admin/queues.js";
 import { ConfigurationError, NoQueueError, UnknownJobError } from "./errors.js";
-import { FailedJobs } from "./failure/failed-jobs.js";
 import { isJobClass, jobNameOf, type ArgsOf, type JobClass } from "./job/job.js";
 import { decodePayload, encodePayload } from "./job/payload.js";
 import { JobRegistry } from "./job/registry.js";
@@ -14,11 +12,9 @@ import { createLogger, type Logger } from "./logger.js";
 import { jobHooks, runAll } from "./plugins/hooks.js";
 import { toPlugin, type EnqueueContext, type Plugin, type PluginLike } from "./plugins/plugin.js";
 import { DataStore, type DataStoreOptions } from "./redis/store.js";
-import { DelayedJobs, type DelayedJob, type DelayedPredicate } from "./scheduler/delayed-jobs.js";
+import { attachStore } from "./redis/store-of.js";
+import { DelayedJobs } from "./scheduler/delayed-jobs.js";
 import type { DelayedTime } from "./scheduler/delayed-time.js";
-import { DynamicSchedules, type ScheduleRuns } from "./scheduler/dynamic-schedules.js";
-import type { ScheduleConfig } from "./scheduler/schedule.js";
-import { scheduleContext } from "./scheduler/schedule-config.js";
 import { Scheduler, type SchedulerOptions } from "./scheduler/scheduler.js";
 import { Processor } from "./worker/processor.js";
 import { Worker, type WorkerOptions } from "./worker/worker.js";
@@ -31,16 +27,6 @@ export interface ResqueOptions extends DataStoreOptions {
   logger?: Logger;
 }
 
-/** A job on a queue, as peek() shows it. */
-export interface QueuedJob {
-  class: string;
-  args: unknown[];
-  /** The payload exactly as stored. */
-  raw: string;
-  /** Why the payload cannot be run, when it cannot. */
-  error?: string;
-}
-
 type JobRef = JobClass | string;
 
 interface Target {
@@ -50,24 +36,32 @@ interface Target {
 }
 
 export class Resque {
-  readonly store: DataStore;
+  /** @internal The job classes this instance knows by name. */
   readonly registry = new JobRegistry();
-  readonly failed: FailedJobs;
-  /** Remote control of worker processes on any host (pause, resume, stop, kill). */
-  readonly control: WorkerControl;
   readonly logger: Logger;
+  /** @internal Global plugins, normalised. */
   readonly plugins: readonly Plugin[];
+  readonly #store: DataStore;
+  #admin: Admin | undefined;
 
   constructor(options: ResqueOptions = {}) {
     this.logger = options.logger ?? createLogger();
-    this.store = new DataStore(options, {
+    this.#store = new DataStore(options, {
       lost: (error) => this.logger.error({ err: error }, "lost the connection to Redis; reconnecting"),
       restored: () => this.logger.warn("connection to Redis restored"),
     });
+    attachStore(this, this.#store);
     this.plugins = (options.plugins ?? []).map(toPlugin);
-    this.failed = new FailedJobs(this.store.failures);
-    this.control = new WorkerControl(this.store.control);
     if (options.jobs) this.registry.register(...options.jobs);
+  }
+
+  /**
+   * The admin API on this instance's connection (queues, failed jobs, workers, delayed jobs,
+   * schedules, retries, stats, Redis): see docs/admin.md. It knows this instance's job classes
+   * (queues of unqueued delayed jobs and schedules, custom retry identifiers).
+   */
+  get admin(): Admin {
+    return (this.#admin ??= adminOn(this.#store, this.registry));
   }
 
   /** Registers job classes so workers can perform them and enqueue can take their names. */
@@ -118,7 +112,7 @@ export class Resque {
     const payloads = argsList.map((args) => encodePayload(target.name, args));
     const hooks = jobHooks(target.job, this.plugins);
     if (hooks.beforeEnqueue.length === 0 && hooks.afterEnqueue.length === 0) {
-      await this.store.queues.push(target.queue, payloads, options);
+      await this.#store.queues.push(target.queue, payloads, options);
       return payloads.length;
     }
     const contexts = argsList.map((args): EnqueueContext => ({ jobName: target.name, queue: target.queue, args, job: target.job, logger: this.logger, resque: this }));
@@ -126,34 +120,9 @@ export class Resque {
     for (let i = 0; i < contexts.length; i++) {
       if (hooks.beforeEnqueue.length === 0 || (await runAll(hooks.beforeEnqueue, contexts[i]))) accepted.push(i);
     }
-    await this.store.queues.push(target.queue, accepted.map((i) => payloads[i]!), options);
+    await this.#store.queues.push(target.queue, accepted.map((i) => payloads[i]!), options);
     if (hooks.afterEnqueue.length > 0) for (const i of accepted) await runAll(hooks.afterEnqueue, contexts[i]);
     return accepted.length;
-  }
-
-  /** Number of jobs waiting on a queue. */
-  size(queue: string): Promise<number> {
-    return this.store.queues.size(queue);
-  }
-
-  /** Jobs on a queue from `start` (0 = next to run), without removing them. */
-  async peek(queue: string, start = 0, count = 1): Promise<QueuedJob[]> {
-    const raws = await this.store.queues.peek(queue, start, count);
-    return raws.map((raw) => {
-      const decoded = decodePayload(raw);
-      if (decoded.ok) return { class: decoded.className, args: decoded.args, raw };
-      return { class: decoded.className ?? "", args: Array.isArray(decoded.args) ? decoded.args : [], raw, error: decoded.error.message };
-    });
-  }
-
-  /** Names of all known queues, sorted. */
-  queues(): Promise<string[]> {
-    return this.store.queues.names();
-  }
-
-  /** Deletes a queue and every job on it. */
-  removeQueue(queue: string): Promise<void> {
-    return this.store.queues.remove(queue);
   }
 
   /**
@@ -168,59 +137,41 @@ export class Resque {
     const hooks = jobHooks(target.job, this.plugins);
     const context: EnqueueContext = { jobName: name, queue, args, job: target.job, logger: this.logger, resque: this };
     if (!(await runAll(hooks.beforeDequeue, context))) return 0;
-    let removed: number;
+    let select: (raw: string) => "act" | "leave";
     if (args.length === 0) {
-      removed = await this.store.queues.removeJobs(queue, name);
+      select = (raw) => {
+        const decoded = decodePayload(raw);
+        return decoded.ok && decoded.className === name ? "act" : "leave";
+      };
     } else {
       // Byte matches as Ruby does, for our encoding and node-resque's (which adds "queue").
-      const ours = encodePayload(name, args);
-      const nodeResque = JSON.stringify({ class: name, queue, args });
-      removed = await this.store.queues.removeJobs(queue, name, [ours, nodeResque]);
+      const matches = new Set([encodePayload(name, args), JSON.stringify({ class: name, queue, args })]);
+      select = (raw) => (matches.has(raw) ? "act" : "leave");
     }
+    // A chunk per call, so a long queue never blocks Redis (docs/admin.md, "Bulk operations").
+    const { affected } = await removeQueuedWhere({ store: this.#store, registry: this.registry }, queue, select);
     await runAll(hooks.afterDequeue, context);
-    return removed;
-  }
-
-  /** Every registered worker with the job it is running (Ruby's and node-resque's too). */
-  workers(): Promise<WorkerInfo[]> {
-    return listWorkers(this.store.workers);
-  }
-
-  /** The workers running a job now. */
-  async working(): Promise<WorkerInfo[]> {
-    return (await this.workers()).filter((w) => w.job !== null);
-  }
-
-  /** Processed and failed totals (stat:processed, stat:failed). */
-  stats(): Promise<{ processed: number; failed: number }> {
-    return this.store.stats.totals();
+    return affected;
   }
 
   /** A worker for this instance's jobs; call start() on it. */
   worker(options: WorkerOptions): Worker {
-    return new Worker(this.store, new Processor(this, options.timeout), {
+    return new Worker(this.#store, new Processor(this, options.timeout), {
       ...options,
       logger: options.logger ?? this.logger,
       plugins: this.plugins,
     });
   }
 
-  // ── Delayed jobs and schedules (src/scheduler/; resque-scheduler's client API) ──────────────
+  // ── Delayed jobs (src/scheduler/; resque-scheduler's client API) ─────────────────────────────
   #delayedJobs: DelayedJobs | undefined;
-  #dynamicSchedules: DynamicSchedules | undefined;
 
-  /** The delayed-job API; the methods below delegate to it. */
-  get delayed(): DelayedJobs {
-    return (this.#delayedJobs ??= new DelayedJobs(this.store.delayed, {
+  get #delayed(): DelayedJobs {
+    return (this.#delayedJobs ??= new DelayedJobs(this.#store.delayed, {
       target: (job, queue) => this.#target(job, queue),
       // Not-yet-future times enqueue through enqueueTo, so anything wrapping enqueue applies.
       enqueueNow: (queue, job, args) => this.enqueueTo(queue, job as string, ...args),
     }));
-  }
-
-  /** Dynamic schedules stored in Redis (resque-scheduler's set_schedule/remove_schedule). */
-  get dynamicSchedules(): DynamicSchedules {
-    return (this.#dynamicSchedules ??= new DynamicSchedules(this.store.schedules, scheduleContext(this.registry)));
   }
 
   /**
@@ -231,121 +182,67 @@ export class Resque {
   enqueueAt<J extends JobClass>(time: DelayedTime, job: J, ...args: ArgsOf<J>): Promise<void>;
   enqueueAt(time: DelayedTime, job: string, ...args: unknown[]): Promise<void>;
   enqueueAt(time: DelayedTime, job: JobRef, ...args: unknown[]): Promise<void> {
-    return this.delayed.enqueueAt(time, job, args);
+    return this.#delayed.enqueueAt(time, job, args);
   }
 
   /** enqueueAt onto a given queue. */
   enqueueAtWithQueue<J extends JobClass>(queue: string, time: DelayedTime, job: J, ...args: ArgsOf<J>): Promise<void>;
   enqueueAtWithQueue(queue: string, time: DelayedTime, job: string, ...args: unknown[]): Promise<void>;
   enqueueAtWithQueue(queue: string, time: DelayedTime, job: JobRef, ...args: unknown[]): Promise<void> {
-    return this.delayed.enqueueAtWithQueue(queue, time, job, args);
+    return this.#delayed.enqueueAtWithQueue(queue, time, job, args);
   }
 
   /** Runs a job `seconds` from now (a finite number, 0 or more). */
   enqueueIn<J extends JobClass>(seconds: number, job: J, ...args: ArgsOf<J>): Promise<void>;
   enqueueIn(seconds: number, job: string, ...args: unknown[]): Promise<void>;
   enqueueIn(seconds: number, job: JobRef, ...args: unknown[]): Promise<void> {
-    return this.delayed.enqueueIn(seconds, job, args);
+    return this.#delayed.enqueueIn(seconds, job, args);
   }
 
   /** enqueueIn onto a given queue. */
   enqueueInWithQueue<J extends JobClass>(queue: string, seconds: number, job: J, ...args: ArgsOf<J>): Promise<void>;
   enqueueInWithQueue(queue: string, seconds: number, job: string, ...args: unknown[]): Promise<void>;
   enqueueInWithQueue(queue: string, seconds: number, job: JobRef, ...args: unknown[]): Promise<void> {
-    return this.delayed.enqueueInWithQueue(queue, seconds, job, args);
+    return this.#delayed.enqueueInWithQueue(queue, seconds, job, args);
   }
 
   /** Removes every delayed copy of this job with exactly these args. Returns how many. */
   removeDelayed<J extends JobClass>(job: J, ...args: ArgsOf<J> | []): Promise<number>;
   removeDelayed(job: string, ...args: unknown[]): Promise<number>;
   removeDelayed(job: JobRef, ...args: unknown[]): Promise<number> {
-    return this.delayed.removeDelayed(job, args);
-  }
-
-  /** Removes the delayed jobs `predicate(args, job)` selects, optionally of one class only. Returns how many. */
-  removeDelayedSelection(predicate: DelayedPredicate, job?: JobRef): Promise<number> {
-    return this.delayed.removeDelayedSelection(predicate, job);
-  }
-
-  /** The delayed jobs `predicate(args, job)` selects, optionally of one class only, earliest first. */
-  findDelayedSelection(predicate: DelayedPredicate, job?: JobRef): Promise<DelayedJob[]> {
-    return this.delayed.findDelayedSelection(predicate, job);
+    return this.#delayed.removeDelayed(job, args);
   }
 
   /** Enqueues every delayed copy of this job now instead of at its time. Returns how many. */
   enqueueDelayedNow<J extends JobClass>(job: J, ...args: ArgsOf<J> | []): Promise<number>;
   enqueueDelayedNow(job: string, ...args: unknown[]): Promise<number>;
   enqueueDelayedNow(job: JobRef, ...args: unknown[]): Promise<number> {
-    return this.delayed.enqueueDelayedNow(job, args);
+    return this.#delayed.enqueueDelayedNow(job, args);
   }
 
   /** Moves every delayed copy of this job to `time` (not in the future: enqueues now). Returns how many. */
   reschedule<J extends JobClass>(time: DelayedTime, job: J, ...args: ArgsOf<J> | []): Promise<number>;
   reschedule(time: DelayedTime, job: string, ...args: unknown[]): Promise<number>;
   reschedule(time: DelayedTime, job: JobRef, ...args: unknown[]): Promise<number> {
-    return this.delayed.reschedule(time, job, args);
+    return this.#delayed.reschedule(time, job, args);
   }
 
   /** When this job with exactly these args is delayed to, earliest first. */
   scheduledAt<J extends JobClass>(job: J, ...args: ArgsOf<J> | []): Promise<Date[]>;
   scheduledAt(job: string, ...args: unknown[]): Promise<Date[]>;
   scheduledAt(job: JobRef, ...args: unknown[]): Promise<Date[]> {
-    return this.delayed.scheduledAt(job, args);
-  }
-
-  /** Times that have delayed jobs, earliest first (`count` from `start`; all by default). */
-  delayedTimestamps(start?: number, count?: number): Promise<Date[]> {
-    return this.delayed.delayedTimestamps(start, count);
-  }
-
-  /** Delayed jobs due at `time` (rounded up to its second, as enqueueAt stores it). */
-  delayedTimestampPeek(time: DelayedTime, start?: number, count?: number): Promise<DelayedJob[]> {
-    return this.delayed.delayedTimestampPeek(time, start, count);
-  }
-
-  /** Number of distinct times that have delayed jobs (resque-scheduler's delayed_queue_schedule_size). */
-  delayedQueueScheduleSize(): Promise<number> {
-    return this.delayed.delayedQueueScheduleSize();
-  }
-
-  /** Creates or replaces a dynamic schedule in Redis (validated first; throws ScheduleConfigError). */
-  setSchedule(name: string, config: ScheduleConfig): Promise<void> {
-    return this.dynamicSchedules.set(name, config);
-  }
-
-  /** Deletes a dynamic schedule. Returns whether it existed. */
-  removeSchedule(name: string): Promise<boolean> {
-    return this.dynamicSchedules.remove(name);
-  }
-
-  /** The dynamic schedules stored in Redis, by name. */
-  schedules(): Promise<Record<string, ScheduleConfig>> {
-    return this.dynamicSchedules.all();
-  }
-
-  /** Last and next runs recorded for each schedule, by name (for dashboards). */
-  scheduleRuns(): Promise<Map<string, ScheduleRuns>> {
-    return this.dynamicSchedules.runs();
+    return this.#delayed.scheduledAt(job, args);
   }
 
   /** A scheduler (delayed-job promotion and recurring schedules) for this instance's jobs; call start() on it. */
   scheduler(options: Omit<SchedulerOptions, "logger"> & { logger?: Logger } = {}): Scheduler {
-    return new Scheduler(this.store, this.registry, { ...options, logger: options.logger ?? this.logger });
+    return new Scheduler(this.#store, this.registry, { ...options, logger: options.logger ?? this.logger });
   }
-  // ── end of delayed jobs and schedules ────────────────────────────────────────────────────────
-
-  // ── Retries (src/plugins/retry/, src/admin/retries.ts) ───────────────────────────────────────
-  #retries: RetryAdmin | undefined;
-
-  /** Scheduled retries (what resque-web's Retry tab lists), their cancellation and attempt counters. */
-  get retries(): RetryAdmin {
-    return (this.#retries ??= new RetryAdmin(this.store, this.registry));
-  }
-  // ── end of retries ───────────────────────────────────────────────────────────────────────────
+  // ── end of delayed jobs ──────────────────────────────────────────────────────────────────────
 
   /** Closes the Redis connections this instance opened. */
   close(): Promise<void> {
-    return this.store.close();
+    return this.#store.close();
   }
 
   /** The payload name, queue and class for a job reference, with clear errors before anything is written. */

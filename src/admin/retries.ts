@@ -1,21 +1,20 @@
 /**
- * Retries for dashboards and the CLI (`resque.retries`): the delayed jobs that are retries,
+ * Retries for dashboards and the CLI (`admin.retries`): the delayed jobs that are retries,
  * with their attempt, limit and last failure, as resque-web's Retry tab shows them. A delayed job
  * is a retry when its identity has a resque-retry counter, which is how resque-web tells them
  * apart too, so retries scheduled by Ruby's resque-retry are listed as well.
  */
-import { parseFailureEntry, type FailedJob } from "../failure/failure-entry.js";
+import { parseFailureRecord, type FailureRecord } from "../failure/failure-entry.js";
 import { jobNameOf, type JobClass } from "../job/job.js";
-import type { JobRegistry } from "../job/registry.js";
 import { jobPlugins } from "../plugins/decorator.js";
 import { defaultRetryIdentifier, rawArgsOf } from "../plugins/retry/identifier.js";
 import { jobRetryPlugin } from "../plugins/retry/job-retry.js";
 import { RetryPlugin } from "../plugins/retry/plugin.js";
-import type { DataStore } from "../redis/store.js";
 import type { StoredDelayedItem } from "../redis/stores/delayed-store.js";
 import type { RetryIdentity } from "../redis/stores/retry-store.js";
 import { decodeDelayedItem } from "../scheduler/delayed-item.js";
 import { dateOfTimestamp } from "../scheduler/delayed-time.js";
+import type { AdminContext } from "./context.js";
 
 /** A retry waiting in the delayed schedule. */
 export interface ScheduledRetry {
@@ -32,7 +31,7 @@ export interface ScheduledRetry {
   /** resque-retry's counter key, without the namespace (`resque-retry:<class>:<id>`). */
   retryKey: string;
   /** The failure that led to the retry, from the `failure-resque-retry:` copy (it lives twice the delay). */
-  lastFailure: Omit<FailedJob, "index"> | undefined;
+  lastFailure: FailureRecord | undefined;
   /** The delayed item exactly as stored. */
   raw: string;
 }
@@ -42,19 +41,30 @@ type JobRef = JobClass | string;
 /** Delayed items looked at per pipeline of counter reads. */
 const BATCH = 100;
 
-export class RetryAdmin {
-  readonly #plugins = new WeakMap<JobClass, RetryPlugin | undefined>();
+let create: (context: AdminContext) => AdminRetries;
 
-  constructor(
-    private readonly store: DataStore,
-    private readonly registry: JobRegistry,
-  ) {}
+/** `admin.retries`: see docs/admin.md#retries. */
+export class AdminRetries {
+  readonly #plugins = new WeakMap<JobClass, RetryPlugin | undefined>();
+  readonly #context: AdminContext;
+
+  static {
+    create = (context) => new AdminRetries(context);
+  }
+
+  private constructor(context: AdminContext) {
+    this.#context = context;
+  }
+
+  get #store() {
+    return this.#context.store;
+  }
 
   /** Every retry in the delayed schedule, earliest first. */
   async scheduled(): Promise<ScheduledRetry[]> {
     const found: ScheduledRetry[] = [];
     let batch: StoredDelayedItem[] = [];
-    for await (const stored of this.store.delayed.scan()) {
+    for await (const stored of this.#store.delayed.scan()) {
       batch.push(stored);
       if (batch.length === BATCH) {
         found.push(...(await this.#retriesAmong(batch)));
@@ -70,24 +80,24 @@ export class RetryAdmin {
    * forgets its attempts and last failure. Returns how many delayed copies were removed.
    */
   async cancel(retry: Pick<ScheduledRetry, "class" | "args" | "raw">): Promise<number> {
-    return this.store.retries.cancel(this.#identity(retry.class, retry.args, rawArgsOf(retry.raw)), retry.raw);
+    return this.#store.retries.cancel(this.#identity(retry.class, retry.args, rawArgsOf(retry.raw)), retry.raw);
   }
 
   /** The resque-retry key (without the namespace) that counts the attempts of a job with these args. */
   key(job: JobRef, ...args: unknown[]): string {
     const identity = this.#identityOfRef(job, args);
-    return this.store.keys.retryName(identity.className, identity.identifier);
+    return this.#store.keys.retryName(identity.className, identity.identifier);
   }
 
   /** The last attempt begun for a job with these args (0 = the first run), undefined when none is counted. */
   attempt(job: JobRef, ...args: unknown[]): Promise<number | undefined> {
-    return this.store.retries.currentAttempt(this.#identityOfRef(job, args));
+    return this.#store.retries.currentAttempt(this.#identityOfRef(job, args));
   }
 
   async #retriesAmong(items: readonly StoredDelayedItem[]): Promise<ScheduledRetry[]> {
     const candidates = items.map((item) => ({ item, decoded: decodeDelayedItem(item.raw) })).filter((c) => !c.decoded.error);
     const identities = candidates.map((c) => this.#identity(c.decoded.class, c.decoded.args, rawArgsOf(c.item.raw)));
-    const states = await this.store.retries.states(identities);
+    const states = await this.#store.retries.states(identities);
     const retries: ScheduledRetry[] = [];
     candidates.forEach(({ item, decoded }, i) => {
       const state = states[i]!;
@@ -99,8 +109,8 @@ export class RetryAdmin {
         at: dateOfTimestamp(item.timestamp),
         attempt: state.counter + 1,
         limit: this.#limit(decoded.class) ?? recordedLimit(state.pending),
-        retryKey: this.store.keys.retryName(identities[i]!.className, identities[i]!.identifier),
-        lastFailure: state.failureCopy === null ? undefined : withoutIndex(parseFailureEntry(state.failureCopy, -1)),
+        retryKey: this.#store.keys.retryName(identities[i]!.className, identities[i]!.identifier),
+        lastFailure: state.failureCopy === null ? undefined : parseFailureRecord(state.failureCopy),
         raw: item.raw,
       });
     });
@@ -108,14 +118,14 @@ export class RetryAdmin {
   }
 
   /** The identity of a job: by its own retry plugin when this process has the class, else by resque-retry's default. */
-  #identity(className: string, args: readonly unknown[], argsJson: string, job = this.registry.get(className)): RetryIdentity {
+  #identity(className: string, args: readonly unknown[], argsJson: string, job = this.#context.registry?.get(className)): RetryIdentity {
     const plugin = job && this.#plugin(job);
     if (plugin) return plugin.identity(className, args, argsJson);
     return { className, identifier: defaultRetryIdentifier(argsJson) };
   }
 
   #limit(className: string): number | undefined {
-    const job = this.registry.get(className);
+    const job = this.#context.registry?.get(className);
     return job && this.#plugin(job)?.options.limit;
   }
 
@@ -150,7 +160,6 @@ function recordedLimit(pending: string | null): number | undefined {
   }
 }
 
-function withoutIndex(job: FailedJob): Omit<FailedJob, "index"> {
-  const { index: _index, ...rest } = job;
-  return rest;
+export function createAdminRetries(context: AdminContext): AdminRetries {
+  return create(context);
 }

@@ -1,6 +1,6 @@
 /** `resque pause|resume|stop|kill`: remote control of workers through Redis. */
 import { ConfigurationError } from "../errors.js";
-import { Resque } from "../resque.js";
+import { Admin } from "../admin/index.js";
 import type { ControlTarget } from "../worker/control.js";
 
 export interface ControlOptions {
@@ -21,16 +21,18 @@ function target(options: ControlOptions): ControlTarget {
 
 export async function control(action: "pause" | "resume" | "stop" | "kill", options: ControlOptions, env = process.env): Promise<string> {
   const chosen = target(options);
-  const resque = new Resque({ redis: options.redis ?? env.REDIS_URL, namespace: options.namespace ?? env.RESQUE_NAMESPACE });
+  const redis = options.redis ?? env.REDIS_URL;
+  const namespace = options.namespace ?? env.RESQUE_NAMESPACE;
+  const admin = new Admin({ ...(redis === undefined ? {} : { redis }), ...(namespace === undefined ? {} : { namespace }) });
   try {
     if (action === "pause" || action === "resume") {
-      await resque.control[action](chosen);
+      await admin.workers[action](chosen);
       return `${action === "pause" ? "paused" : "resumed"} ${describe(chosen)}`;
     }
-    const listeners = await resque.control[action](chosen);
-    return `sent ${action} to ${describe(chosen)} (${listeners} process${listeners === 1 ? "" : "es"} listening)`;
+    const { processes } = await admin.workers[action](chosen);
+    return `sent ${action} to ${describe(chosen)} (${processes} process${processes === 1 ? "" : "es"} listening)`;
   } finally {
-    await resque.close();
+    await admin.close();
   }
 }
 

@@ -4,11 +4,11 @@ import type { ParsedQueues } from "../worker/queue-selection.js";
 
 /** Looks at the first `sample` jobs of each queue; returns queue → unknown class names. */
 export async function findUnknownJobs(resque: Resque, queues: ParsedQueues, sample = 100): Promise<Map<string, string[]>> {
-  const known = await resque.queues();
+  const known = await resque.admin.queues.names();
   const names = queues.selection.kind === "literal" ? queues.entries : known.filter((q) => queues.matches(q));
   const unknown = new Map<string, string[]>();
   for (const queue of names) {
-    const jobs = await resque.peek(queue, 0, sample);
+    const jobs = await resque.admin.queues.peek(queue, { start: 0, count: sample });
     const missing = new Set<string>();
     for (const job of jobs) if (job.class && !resque.registry.get(job.class)) missing.add(job.class);
     if (missing.size > 0) unknown.set(queue, [...missing].sort());

@@ -6,6 +6,7 @@
  */
 import { pino, type Logger } from "pino";
 import { ConfigurationError } from "../errors.js";
+import { storeOf } from "../redis/store-of.js";
 import { Resque } from "../resque.js";
 import { attachToMaster, announceReady } from "../worker/pool-child.js";
 import { WorkerPool } from "../worker/pool.js";
@@ -144,7 +145,7 @@ async function runPool(resque: Resque, s: Settings): Promise<void> {
     childModule: process.argv[1]!,
     childArgs: process.argv.slice(2),
     queues: s.queues.entries,
-    store: resque.store,
+    store: storeOf(resque),
     processor: new Processor(resque, s.timeout),
     plugins: resque.plugins,
     logger: s.logger,

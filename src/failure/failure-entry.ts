@@ -45,10 +45,8 @@ export function buildFailureEntry(details: FailureDetails): string {
   return `${head}${tail}}`;
 }
 
-/** A failed job as the admin API shows it. */
-export interface FailedJob {
-  /** Position in the failed list (0 = oldest), as Resque's index-based API uses. */
-  index: number;
+/** A failure as recorded: what failed, where, and why. */
+export interface FailureRecord {
   failedAt: Date | undefined;
   payload: { class: string; args: unknown[] };
   exception: string;
@@ -59,12 +57,22 @@ export interface FailedJob {
   retriedAt: Date | undefined;
   /** The original bytes of a payload that could not be decoded. */
   rawPayload?: string;
+  /** Runs made, when the retry plugin gave up on the job (including the first run). */
+  attempts?: number;
   /** The entry exactly as stored. */
   raw: string;
 }
 
+/** A failed job as the admin API shows it: a failure record and where it sits. */
+export interface FailedJob extends FailureRecord {
+  /** The failed list it is in: "failed", or "<queue>_failed" with Ruby's RedisMultiQueue backend. */
+  list: string;
+  /** Position in its list when read (0 = oldest), as Resque's index-based API numbers it. */
+  index: number;
+}
+
 /** Parses an entry; tolerant of entries written by Ruby Resque, node-resque and resque-retry. */
-export function parseFailureEntry(raw: string, index: number): FailedJob {
+export function parseFailureRecord(raw: string): FailureRecord {
   let entry: Record<string, unknown> = {};
   try {
     const parsed = JSON.parse(raw) as unknown;
@@ -75,7 +83,6 @@ export function parseFailureEntry(raw: string, index: number): FailedJob {
   const payload = (entry.payload && typeof entry.payload === "object" ? entry.payload : {}) as { class?: unknown; args?: unknown };
   const str = (v: unknown) => (typeof v === "string" ? v : v == null ? "" : String(v));
   return {
-    index,
     failedAt: parseResqueTime(str(entry.failed_at)),
     payload: { class: str(payload.class), args: Array.isArray(payload.args) ? payload.args : [] },
     exception: str(entry.exception),
@@ -85,15 +92,20 @@ export function parseFailureEntry(raw: string, index: number): FailedJob {
     queue: str(entry.queue),
     retriedAt: parseResqueTime(str(entry.retried_at)),
     ...(typeof entry.raw_payload === "string" ? { rawPayload: entry.raw_payload } : {}),
+    ...(typeof entry.attempts === "number" ? { attempts: entry.attempts } : {}),
     raw,
   };
+}
+
+export function parseFailureEntry(raw: string, list: string, index: number): FailedJob {
+  return { list, index, ...parseFailureRecord(raw) };
 }
 
 /**
  * The payload to put back on the queue for an entry: the original bytes where the entry embeds a
  * plain {"class","args"} payload (or kept them in raw_payload), else a fresh Resque encoding.
  */
-export function payloadToRequeue(job: FailedJob): string {
+export function payloadToRequeue(job: FailureRecord): string {
   if (job.rawPayload !== undefined) return job.rawPayload;
   const embedded = rawMember(job.raw, "payload");
   if (embedded && /^\{"class":/.test(embedded)) {

@@ -48,11 +48,24 @@ export class Keys {
   get failed(): string {
     return `${this.prefix}failed`;
   }
+  /** Set of the failed lists of Ruby's RedisMultiQueue backend (`<queue>_failed`, unprefixed). */
+  get failedQueues(): string {
+    return `${this.prefix}failed_queues`;
+  }
+  /** A failed list by its unprefixed name: `failed`, or `<queue>_failed` (RedisMultiQueue). */
+  failedList(name: string): string {
+    return `${this.prefix}${name}`;
+  }
   get pruneLock(): string {
     return `${this.prefix}pruning_dead_workers_in_progress`;
   }
   get pauseAll(): string {
     return `${this.prefix}pause-all-workers`;
+  }
+
+  /** node-resque's heartbeat of a worker process (`<host>:<pid>`); tells its workers apart. */
+  nodeResquePing(name: string): string {
+    return `${this.prefix}worker:ping:${name}`;
   }
 
   // resque-scheduler (docs/redis-layout.md, "Delayed jobs and schedules")
@@ -152,5 +165,23 @@ export class Keys {
   /** Hash schedule name → unix seconds of the next slot the leader expects to fire. */
   get scheduleNextRun(): string {
     return `${this.prefix}scheduler:next_run`;
+  }
+  /** Hash schedule name → JSON of the leading scheduler's effective schedule (static and dynamic). */
+  get publishedSchedules(): string {
+    return `${this.prefix}resque-ts:schedules`;
+  }
+  /** Hash schedule name → "1" while an operator has disabled the schedule; the scheduler skips its slots. */
+  get disabledSchedules(): string {
+    return `${this.prefix}resque-ts:schedules:disabled`;
+  }
+
+  // Stats history, written by the work cycle (docs/redis-layout.md, "Stats history")
+  /** Hash of the counts of one minute or one hour, keyed by the unix second it starts at. */
+  statsHistory(resolution: "minute" | "hour", start: number): string {
+    return `${this.prefix}resque-ts:history:${resolution === "minute" ? "m" : "h"}:${start}`;
+  }
+  /** Hash of cumulative job-duration buckets per class. */
+  get jobDurations(): string {
+    return `${this.prefix}resque-ts:durations`;
   }
 }

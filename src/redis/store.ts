@@ -12,7 +12,9 @@ import { QueueStore } from "./stores/queue-store.js";
 import { RetryStore } from "./stores/retry-store.js";
 import { ScheduleStore } from "./stores/schedule-store.js";
 import { SchedulerLockStore } from "./stores/scheduler-lock-store.js";
+import { ServerStore } from "./stores/server-store.js";
 import { StatsStore } from "./stores/stats-store.js";
+import { WorkerRecordsStore } from "./stores/worker-records-store.js";
 import { WorkerStore } from "./stores/worker-store.js";
 
 export interface DataStoreOptions {
@@ -60,6 +62,8 @@ export class DataStore {
   readonly schedules: ScheduleStore;
   readonly schedulerLock: SchedulerLockStore;
   readonly retries: RetryStore;
+  readonly workerRecords: WorkerRecordsStore;
+  readonly server: ServerStore;
   readonly #client: RedisClient;
   readonly #owned: boolean;
   readonly #extra = new Set<RedisClient>();
@@ -80,6 +84,8 @@ export class DataStore {
     this.schedules = new ScheduleStore(client, this.keys);
     this.schedulerLock = new SchedulerLockStore(client, this.keys);
     this.retries = new RetryStore(client, this.keys);
+    this.workerRecords = new WorkerRecordsStore(client, this.keys);
+    this.server = new ServerStore(client, this.keys);
   }
 
   /** The underlying ioredis client, for applications that want to share it. */

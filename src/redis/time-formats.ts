@@ -46,7 +46,10 @@ export function failureTimeWithoutZone(date: Date): string {
 
 /**
  * Reads any time string Resque, resque-scheduler or node-resque wrote (the formats above, plus
- * JavaScript Date#toString and unix seconds). Returns undefined when it cannot tell.
+ * JavaScript Date#toString and unix seconds). Ruby writes failure times in the worker's local
+ * zone (`2026/12/01 11:35:31 CET`): known zone names and numeric offsets are applied; a time
+ * with a zone name not known here is undefined rather than read in the wrong zone. Undefined
+ * too when it cannot tell.
  */
 export function parseResqueTime(value: string | null | undefined): Date | undefined {
   if (!value) return undefined;
@@ -55,17 +58,38 @@ export function parseResqueTime(value: string | null | undefined): Date | undefi
   const slashed = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})(?: (.+))?$/.exec(text);
   if (slashed) {
     const [, y, mo, d, h, mi, s, zone] = slashed;
-    const offset = zone && zone !== "UTC" && zone !== "GMT" ? zoneOffset(zone) : "Z";
-    return validDate(`${y}-${mo}-${d}T${h}:${mi}:${s}${offset}`);
+    const offset = zone === undefined ? "Z" : zoneOffset(zone);
+    return offset === undefined ? undefined : validDate(`${y}-${mo}-${d}T${h}:${mi}:${s}${offset}`);
   }
   const spaced = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) ([+-]\d{2})(\d{2})$/.exec(text);
   if (spaced) return validDate(`${spaced[1]}T${spaced[2]}${spaced[3]}:${spaced[4]}`);
   return validDate(text);
 }
 
-function zoneOffset(zone: string): string {
-  const m = /^([+-]\d{2}):?(\d{2})$/.exec(zone);
-  return m ? `${m[1]}:${m[2]}` : "Z";
+/**
+ * Offsets of the zone abbreviations Ruby's `%Z` prints for common zones (a time zone without an
+ * abbreviation prints its offset, "+03", instead). Where one abbreviation names several zones,
+ * the one Ruby's own Date parser picks wins (IST = India, CST = US Central), as resque-web reads it.
+ */
+const ZONE_OFFSETS: Record<string, string> = {
+  UTC: "+00:00", GMT: "+00:00", UT: "+00:00", Z: "+00:00", WET: "+00:00", WEST: "+01:00", BST: "+01:00", IST: "+05:30",
+  CET: "+01:00", CEST: "+02:00", MET: "+01:00", MEST: "+02:00", EET: "+02:00", EEST: "+03:00", MSK: "+03:00",
+  WAT: "+01:00", CAT: "+02:00", SAST: "+02:00", EAT: "+03:00", PKT: "+05:00", ICT: "+07:00", WIB: "+07:00",
+  HKT: "+08:00", SGT: "+08:00", AWST: "+08:00", PHT: "+08:00", JST: "+09:00", KST: "+09:00", ACST: "+09:30",
+  ACDT: "+10:30", AEST: "+10:00", AEDT: "+11:00", NZST: "+12:00", NZDT: "+13:00",
+  NST: "-03:30", NDT: "-02:30", AST: "-04:00", ADT: "-03:00", EST: "-05:00", EDT: "-04:00", CST: "-06:00",
+  CDT: "-05:00", MST: "-07:00", MDT: "-06:00", PST: "-08:00", PDT: "-07:00", AKST: "-09:00", AKDT: "-08:00",
+  HST: "-10:00",
+};
+
+/**
+ * The ISO offset of a zone Ruby printed: a known abbreviation, or a numeric offset ("+03",
+ * "+0530", "+05:30"). Undefined for any other name: the time is then not guessed.
+ */
+function zoneOffset(zone: string): string | undefined {
+  const numeric = /^([+-]\d{2}):?(\d{2})?$/.exec(zone);
+  if (numeric) return `${numeric[1]}:${numeric[2] ?? "00"}`;
+  return ZONE_OFFSETS[zone.toUpperCase()];
 }
 
 function validDate(text: string): Date | undefined {

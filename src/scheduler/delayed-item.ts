@@ -28,6 +28,33 @@ export function delayedItemFromPayload(payload: string, queue: string): string {
   return withMember(payload, "queue", JSON.stringify(queue));
 }
 
+/** A delayed job as the read API shows it. */
+export interface DelayedJob {
+  class: string;
+  args: unknown[];
+  /** The queue it will go to; undefined when the item names none (its class's queue applies). */
+  queue: string | undefined;
+  /** When it is due (whole seconds). */
+  at: Date;
+  /** The item exactly as stored. */
+  raw: string;
+  /** Why the item cannot be run, when it cannot. */
+  error?: string;
+}
+
+/** A delayed item read at unix second `timestamp`, as the read API shows it. */
+export function toDelayedJob(timestamp: number, raw: string): DelayedJob {
+  const decoded = decodeDelayedItem(raw);
+  return {
+    class: decoded.class,
+    args: decoded.args,
+    queue: decoded.queue,
+    at: new Date(timestamp * 1000),
+    raw,
+    ...(decoded.error ? { error: decoded.error } : {}),
+  };
+}
+
 export interface DecodedDelayedItem {
   class: string;
   args: unknown[];

@@ -1,33 +1,19 @@
 /**
- * The delayed-job API behind Resque's enqueueAt/enqueueIn/removeDelayed/... (resque-scheduler's
- * delaying extensions). Arguments are validated before anything is written; Redis work is done by
- * DelayedStore, each change in one script.
+ * The delayed-job client API behind Resque's enqueueAt/enqueueIn/removeDelayed/reschedule/...
+ * (resque-scheduler's delaying extensions), which name jobs by class and args. Arguments are
+ * validated before anything is written; Redis work is done by DelayedStore, each change in one
+ * script. Reading and repairing the schedule is the admin API's (src/admin/delayed.ts).
  */
 import { jobNameOf, type JobClass } from "../job/job.js";
 import { assertJsonArgs } from "../job/validate-args.js";
-import type { DelayedStore, StoredDelayedItem } from "../redis/stores/delayed-store.js";
+import { hostname } from "node:os";
+import type { DelayedStore } from "../redis/stores/delayed-store.js";
+import { failureTime } from "../redis/time-formats.js";
 import { systemClock, type Clock } from "./clock.js";
-import { decodeDelayedItem, delayedItemEncodings, encodeDelayedItem } from "./delayed-item.js";
+import { delayedItemEncodings, encodeDelayedItem } from "./delayed-item.js";
 import { dateOfTimestamp, delayMillis, dueTimestamp, toMillis, type DelayedTime } from "./delayed-time.js";
 
 export type JobRef = JobClass | string;
-
-/** A delayed job as the read API shows it. */
-export interface DelayedJob {
-  class: string;
-  args: unknown[];
-  /** The queue it will go to; undefined when the item names none. */
-  queue: string | undefined;
-  /** When it is due (whole seconds). */
-  at: Date;
-  /** The item exactly as stored. */
-  raw: string;
-  /** Why the item cannot be run, when it cannot. */
-  error?: string;
-}
-
-/** Which jobs a selection looks at: `args` and the whole item; return true to select. */
-export type DelayedPredicate = (args: unknown[], job: DelayedJob) => boolean;
 
 export interface DelayedJobsDeps {
   /** The payload name and queue of a job reference (throws for unknown jobs or missing queues). */
@@ -88,9 +74,12 @@ export class DelayedJobs {
     return this.#store.remove(this.#encodings(job, queue, args));
   }
 
-  /** Enqueues every delayed copy of this job now, taking it out of the schedule. Returns how many. */
+  /**
+   * Enqueues every delayed copy of this job now, taking it out of the schedule. Returns how many
+   * were taken out (a copy that names no queue becomes a failed entry instead of being enqueued).
+   */
   async enqueueDelayedNow(job: JobRef, args: unknown[]): Promise<number> {
-    return this.#store.enqueueNow(this.#encodings(job, undefined, args));
+    return this.#enqueueNow(this.#encodings(job, undefined, args));
   }
 
   /**
@@ -100,60 +89,14 @@ export class DelayedJobs {
   async reschedule(time: DelayedTime, job: JobRef, args: unknown[]): Promise<number> {
     const ms = toMillis(time, "new time");
     const encodings = this.#encodings(job, undefined, args);
-    if (ms <= this.#clock.now()) return this.#store.enqueueNow(encodings);
+    if (ms <= this.#clock.now()) return this.#enqueueNow(encodings);
     return this.#store.moveTo(dueTimestamp(ms), encodings);
   }
 
-  /** Delayed jobs the predicate selects, optionally of one job class only, earliest first. */
-  async findDelayedSelection(predicate: DelayedPredicate, job?: JobRef): Promise<DelayedJob[]> {
-    const className = job === undefined ? undefined : typeof job === "string" ? job : jobNameOf(job);
-    const found: DelayedJob[] = [];
-    for await (const stored of this.#store.scan()) {
-      const delayed = toDelayedJob(stored);
-      if (className !== undefined && delayed.class !== className) continue;
-      if (predicate(delayed.args, delayed)) found.push(delayed);
-    }
-    return found;
-  }
-
-  /** Removes the delayed jobs the predicate selects. Returns how many. */
-  async removeDelayedSelection(predicate: DelayedPredicate, job?: JobRef): Promise<number> {
-    const found = await this.findDelayedSelection(predicate, job);
-    return this.#store.removeAt(uniqueItems(found));
-  }
-
-  /** Enqueues the delayed jobs the predicate selects now. Returns how many. */
-  async enqueueDelayedSelection(predicate: DelayedPredicate, job?: JobRef): Promise<number> {
-    const found = await this.findDelayedSelection(predicate, job);
-    const raws = [...new Set(found.filter((f) => f.queue !== undefined && !f.error).map((f) => f.raw))];
-    return raws.length === 0 ? 0 : this.#store.enqueueNow(raws);
-  }
-
-  /** Due times that have delayed jobs, earliest first: `count` of them from position `start` (all by default). */
-  async delayedTimestamps(start = 0, count?: number): Promise<Date[]> {
-    return (await this.#store.timestamps(start, count)).map(dateOfTimestamp);
-  }
-
-  /** Delayed jobs due at `time` (rounded up to its second, as enqueueAt stores it). */
-  async delayedTimestampPeek(time: DelayedTime, start = 0, count = 1): Promise<DelayedJob[]> {
-    const timestamp = dueTimestamp(toMillis(time));
-    const raws = await this.#store.timestampPeek(timestamp, start, count);
-    return raws.map((raw) => toDelayedJob({ timestamp, raw }));
-  }
-
-  /** Number of delayed jobs due at `time`. */
-  async delayedTimestampSize(time: DelayedTime): Promise<number> {
-    return this.#store.timestampSize(dueTimestamp(toMillis(time)));
-  }
-
-  /** Number of distinct due times (resque-scheduler's delayed_queue_schedule_size). */
-  async delayedQueueScheduleSize(): Promise<number> {
-    return this.#store.scheduleSize();
-  }
-
-  /** Number of delayed jobs at all times. */
-  async countDelayed(): Promise<number> {
-    return this.#store.countAll();
+  async #enqueueNow(items: readonly string[]): Promise<number> {
+    const failedAt = failureTime(new Date(this.#clock.now()));
+    const { moved, failed } = await this.#store.enqueueNow(items, { failedAt, workerId: `${hostname().replace(/:/g, "-")}:${process.pid}:enqueue-delayed` });
+    return moved + failed;
   }
 
   /** When this job with exactly these args is delayed to (on its class's queue), earliest first. */
@@ -166,25 +109,4 @@ export class DelayedJobs {
     assertJsonArgs(args);
     return delayedItemEncodings(target.name, args, target.queue);
   }
-}
-
-function toDelayedJob(stored: StoredDelayedItem): DelayedJob {
-  const decoded = decodeDelayedItem(stored.raw);
-  return {
-    class: decoded.class,
-    args: decoded.args,
-    queue: decoded.queue,
-    at: dateOfTimestamp(stored.timestamp),
-    raw: stored.raw,
-    ...(decoded.error ? { error: decoded.error } : {}),
-  };
-}
-
-function uniqueItems(found: readonly DelayedJob[]): StoredDelayedItem[] {
-  const seen = new Map<string, StoredDelayedItem>();
-  for (const job of found) {
-    const timestamp = job.at.getTime() / 1000;
-    seen.set(`${timestamp} ${job.raw}`, { timestamp, raw: job.raw });
-  }
-  return [...seen.values()];
 }

@@ -3,7 +3,7 @@
  * Redis keeps whole unix seconds. We round up, where Ruby's resque-scheduler floors, so a delayed
  * job never runs before the time it was given (docs/decisions.md).
  */
-import { InvalidTimeError } from "./errors.js";
+import { InvalidTimeError } from "../errors.js";
 
 /** A point in time: a Date, or milliseconds since the Unix epoch. */
 export type DelayedTime = Date | number;

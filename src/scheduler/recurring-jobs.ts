@@ -53,6 +53,8 @@ export class RecurringJobs {
   readonly #cursors = new Map<string, Cursor>();
   /** Dynamic entries already reported as invalid (name → JSON), so each is logged once. */
   readonly #reported = new Map<string, string>();
+  /** Why each of those is invalid. */
+  readonly #errors = new Map<string, string>();
   /** When this process loaded its schedules: first_in counts from it. */
   readonly #loadedAt: number;
 
@@ -73,11 +75,14 @@ export class RecurringJobs {
     if (this.#options.dynamic) {
       await this.#store.takeChanged(); // everything is read below; later changes are flagged again
       this.#dynamic.clear();
+      this.#reported.clear();
+      this.#errors.clear();
       for (const [name, json] of Object.entries(await this.#store.allPersistent())) this.#loadDynamic(name, json);
     }
     this.#cursors.clear();
     const records = await this.#records();
     for (const schedule of this.active.values()) this.#cursors.set(schedule.name, this.#startCursor(schedule, records, now));
+    await this.#publish();
   }
 
   /** Applies dynamic schedules changed since the last pass (resque-scheduler's update_schedule). */
@@ -90,7 +95,12 @@ export class RecurringJobs {
     for (const name of changed) {
       this.#dynamic.delete(name);
       const json = stored[name];
-      if (json !== undefined) this.#loadDynamic(name, json);
+      if (json !== undefined) {
+        this.#loadDynamic(name, json);
+      } else {
+        this.#reported.delete(name);
+        this.#errors.delete(name);
+      }
     }
     const after = this.active;
     const gone = changed.filter((name) => !after.has(name));
@@ -102,7 +112,20 @@ export class RecurringJobs {
       // A schedule that only changed keeps its cursor, so editing it does not re-fire a slot.
       if (schedule && !before.has(name)) this.#cursors.set(name, this.#startCursor(schedule, records, now));
     }
+    await this.#publish();
     this.#options.logger.info({ changed, removed: gone }, "dynamic schedules reloaded");
+  }
+
+  /**
+   * Publishes the effective schedule (what this leader runs, plus dynamic entries it cannot run
+   * and why), so the admin API on any host can list schedules from files it never loaded.
+   */
+  async #publish(): Promise<void> {
+    const entries = new Map<string, string>();
+    for (const schedule of this.#static.values()) entries.set(schedule.name, publishedSchedule(schedule, "static"));
+    for (const [name, json] of this.#reported) entries.set(name, JSON.stringify({ source: "dynamic", config: parseOrText(json), error: this.#errors.get(name) }));
+    for (const schedule of this.#dynamic.values()) entries.set(schedule.name, publishedSchedule(schedule, "dynamic"));
+    await this.#store.publish(entries);
   }
 
   /** Fires every due slot of every enabled schedule; `onFired` hears of each slot enqueued here. */
@@ -125,7 +148,7 @@ export class RecurringJobs {
       }
       for (const slot of due.fire) {
         const next = schedule.timing.next(Math.max(slot, now));
-        const fired = await this.#store.fire({
+        const outcome = await this.#store.fire({
           name: schedule.name,
           slot: slot / 1000,
           nextSlot: next === undefined ? undefined : next / 1000,
@@ -136,9 +159,11 @@ export class RecurringJobs {
         });
         cursor.at = Math.max(cursor.at, slot);
         if (next !== undefined) cursor.recordedNext = next / 1000;
-        if (fired) {
+        if (outcome === "fired") {
           logger.info({ schedule: schedule.name, class: schedule.className, queue: schedule.queue, slot: new Date(slot) }, "queueing scheduled job");
           onFired({ name: schedule.name, slot: new Date(slot), queue: schedule.queue });
+        } else if (outcome === "disabled") {
+          logger.info({ schedule: schedule.name, slot: new Date(slot) }, "schedule disabled by an operator; slot skipped");
         } else {
           logger.debug({ schedule: schedule.name, slot: new Date(slot) }, "slot had fired already");
         }
@@ -179,9 +204,11 @@ export class RecurringJobs {
       const schedule = parseSchedule(name, JSON.parse(json) as ScheduleConfig, this.#options.context);
       if (loadsInEnv(schedule.config, this.#options.context.env)) this.#dynamic.set(name, schedule);
       this.#reported.delete(name);
+      this.#errors.delete(name);
     } catch (error) {
       if (this.#reported.get(name) === json) return;
       this.#reported.set(name, json);
+      this.#errors.set(name, (error as Error).message);
       this.#options.logger.error({ schedule: name, err: error }, "dynamic schedule in Redis is invalid; it does not run until fixed");
     }
   }
@@ -213,5 +240,28 @@ export class RecurringJobs {
     if (neverRan && schedule.firstIn !== undefined) at = Math.max(at, this.#loadedAt + schedule.firstIn - 1);
     if (schedule.firstAt !== undefined) at = Math.max(at, schedule.firstAt - 1);
     return { at, recordedNext: next };
+  }
+}
+
+/** A schedule as the leader publishes it (see docs/redis-layout.md, `resque-ts:schedules`). */
+function publishedSchedule(schedule: Schedule, source: "static" | "dynamic"): string {
+  return JSON.stringify({
+    source,
+    config: schedule.config,
+    class: schedule.className,
+    queue: schedule.queue,
+    args: schedule.args,
+    kind: schedule.kind,
+    expression: schedule.expression,
+    description: schedule.description,
+    enabled: schedule.enabled,
+  });
+}
+
+function parseOrText(json: string): unknown {
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    return json;
   }
 }

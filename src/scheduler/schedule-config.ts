@@ -5,7 +5,7 @@
 import { encodePayload } from "../job/payload.js";
 import type { JobRegistry } from "../job/registry.js";
 import { CronTiming } from "./cron.js";
-import { ScheduleConfigError } from "./errors.js";
+import { ScheduleConfigError } from "../errors.js";
 import { EveryTiming, parseDuration } from "./every.js";
 import { MISSED_POLICIES, type MissedPolicy } from "./missed-runs.js";
 import type { IntervalOptions, Schedule, ScheduleConfig } from "./schedule.js";

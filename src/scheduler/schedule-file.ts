@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { ScheduleFileError } from "./errors.js";
+import { ScheduleFileError } from "../errors.js";
 import type { Schedule } from "./schedule.js";
 import { parseSchedules, type ScheduleContext } from "./schedule-config.js";
 

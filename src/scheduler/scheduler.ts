@@ -7,14 +7,13 @@
  */
 import { EventEmitter } from "node:events";
 import { hostname } from "node:os";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, ScheduleFileError } from "../errors.js";
 import type { JobRegistry } from "../job/registry.js";
 import type { Logger } from "../logger.js";
 import type { DataStore } from "../redis/store.js";
 import { failureTime } from "../redis/time-formats.js";
 import { Wakeup } from "../worker/wakeup.js";
 import { systemClock, type Clock } from "./clock.js";
-import { ScheduleFileError } from "./errors.js";
 import { defaultLockValue, LeaderLock } from "./leader-lock.js";
 import { RecurringJobs, type FiredSlot } from "./recurring-jobs.js";
 import type { Schedule, ScheduleConfig } from "./schedule.js";

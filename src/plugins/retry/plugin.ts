@@ -7,6 +7,7 @@
  *   schedules the exact payload again and keeps the failure out of the failed list.
  */
 import { ShutdownError } from "../../errors.js";
+import { storeOf } from "../../redis/store-of.js";
 import type { RetryIdentity } from "../../redis/stores/retry-store.js";
 import { systemClock } from "../../scheduler/clock.js";
 import { delayedItemFromPayload } from "../../scheduler/delayed-item.js";
@@ -58,7 +59,7 @@ export class RetryPlugin implements JobPlugin {
   async afterPerform(context: PerformContext): Promise<void> {
     if (!this.#owns(context)) return;
     const begun = attempts.get(context);
-    await context.resque.store.retries.clear(begun?.identity ?? this.#identityOf(context));
+    await storeOf(context.resque).retries.clear(begun?.identity ?? this.#identityOf(context));
   }
 
   async onFailure(error: unknown, context: PerformContext): Promise<void> {
@@ -66,7 +67,7 @@ export class RetryPlugin implements JobPlugin {
     // An immediate stop requeues the interrupted job itself; retrying it too would run it twice.
     if (context.signal.aborted && context.signal.reason instanceof ShutdownError) return;
     const { identity, attempt } = attempts.get(context) ?? (await this.#recover(context));
-    const store = context.resque.store.retries;
+    const store = storeOf(context.resque).retries;
     const limit = this.options.limit;
     const decision = decideRetry(this.options, attempt, error);
 
@@ -113,7 +114,7 @@ export class RetryPlugin implements JobPlugin {
   async #begin(context: PerformContext): Promise<Attempt> {
     const identity = this.#identityOf(context);
     const expire = this.options.expireKeyAfter === undefined ? undefined : longestDelay(this.options) + this.options.expireKeyAfter;
-    const attempt = await context.resque.store.retries.beginAttempt(identity, expire);
+    const attempt = await storeOf(context.resque).retries.beginAttempt(identity, expire);
     const begun = { identity, attempt };
     attempts.set(context, begun);
     context.attempt = attempt;
@@ -131,7 +132,7 @@ export class RetryPlugin implements JobPlugin {
   async #recover(context: PerformContext): Promise<Attempt> {
     if (context.performedElsewhere) {
       const identity = this.#identityOf(context);
-      const attempt = await context.resque.store.retries.currentAttempt(identity);
+      const attempt = await storeOf(context.resque).retries.currentAttempt(identity);
       if (attempt !== undefined) {
         context.attempt = attempt;
         context.retryLimit = this.options.limit;

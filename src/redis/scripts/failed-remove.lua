@@ -1,12 +1,20 @@
 --[[
-  failed-remove: Resque::Failure.remove — LSET the entry to "" and LREM one "" (Ruby's sentinel).
+  failed-remove: Resque::Failure.remove and its bulk form. Ruby overwrites the entry with "" and
+  removes one ""; here each entry is overwritten with a value unique to the call, so an entry that
+  happens to be "" (or Ruby's own sentinel mid-removal) is never taken instead. Entries are named
+  by position and exact bytes (see list-refs.lua); one no longer within reach is left alone.
 
-  KEYS[1] failed list
-  ARGV[1] index    ARGV[2] the entry as the caller read it (guards against a shifted list)
-  Returns 1, or 0 when the entry at index is no longer the one read.
+  KEYS[1] the failed list (failed or <queue>_failed)
+  ARGV[1] sentinel (unique to this call)   ARGV[2] window
+  ARGV[3..] pairs (index, entry as read)
+  Returns the number removed.
 ]]
-local index = tonumber(ARGV[1])
-if redis.call("LINDEX", KEYS[1], index) ~= ARGV[2] then return 0 end
-redis.call("LSET", KEYS[1], index, "")
-redis.call("LREM", KEYS[1], 1, "")
-return 1
+--!include list-refs.lua
+
+local indexes, raws = refsFrom(3, 2)
+local len, found = locateRefs(KEYS[1], indexes, raws, tonumber(ARGV[2]))
+local positions = {}
+for i = 1, #found do
+  if found[i] then positions[#positions + 1] = found[i] end
+end
+return removePositions(KEYS[1], positions, ARGV[1], len)

@@ -1,21 +1,41 @@
 --[[
-  failed-requeue: put a failed job back on its queue (Resque::Failure.requeue / requeue_and_remove).
+  failed-requeue: put failed jobs back on their queues (Resque::Failure.requeue, requeue_and_remove,
+  and their bulk forms). Each entry is named by position and exact bytes (see list-refs.lua); an
+  entry no longer within reach (another client removed or retried it) is left alone, so under
+  concurrent retries every entry is requeued exactly once.
 
-  KEYS[1] failed list    KEYS[2] queues set    KEYS[3] queue:<name>
-  ARGV[1] index          ARGV[2] the entry as the caller read it (guards against a shifted list)
-  ARGV[3] "update" (replace the entry with ARGV[4], which carries retried_at) | "remove"
-  ARGV[5] queue name     ARGV[6] payload        ARGV[7] wake-up channel
-  Returns 1, or 0 when the entry at index is no longer the one read.
+  KEYS[1] the failed list (failed or <queue>_failed)   KEYS[2] queues set
+  ARGV[1] key prefix
+  ARGV[2] "update": the entry stays, replaced by its version with retried_at
+          "remove": the entry is removed
+  ARGV[3] sentinel (unique to this call)   ARGV[4] window   ARGV[5] worker wake-up channel
+  ARGV[6..] groups of 5: index, entry as read, replacement ("" when removing), queue, payload
+  Returns { requeued, missing }.
 ]]
-local index = tonumber(ARGV[1])
-if redis.call("LINDEX", KEYS[1], index) ~= ARGV[2] then return 0 end
-if ARGV[3] == "update" then
-  redis.call("LSET", KEYS[1], index, ARGV[4])
-else
-  redis.call("LSET", KEYS[1], index, "")
-  redis.call("LREM", KEYS[1], 1, "")
+--!include list-refs.lua
+
+local prefix, mode, sentinel = ARGV[1], ARGV[2], ARGV[3]
+local indexes, raws, groups = refsFrom(6, 5)
+local len, found = locateRefs(KEYS[1], indexes, raws, tonumber(ARGV[4]))
+local requeued, missing = 0, 0
+local positions, woken = {}, {}
+for i = 1, #found do
+  if found[i] then
+    local g = groups[i]
+    local queue, payload = ARGV[g + 3], ARGV[g + 4]
+    if mode == "update" then
+      redis.call("LSET", KEYS[1], found[i], ARGV[g + 2])
+    else
+      positions[#positions + 1] = found[i]
+    end
+    redis.call("SADD", KEYS[2], queue)
+    redis.call("RPUSH", prefix .. "queue:" .. queue, payload)
+    woken[queue] = true
+    requeued = requeued + 1
+  else
+    missing = missing + 1
+  end
 end
-redis.call("SADD", KEYS[2], ARGV[5])
-redis.call("RPUSH", KEYS[3], ARGV[6])
-redis.call("PUBLISH", ARGV[7], ARGV[5])
-return 1
+removePositions(KEYS[1], positions, sentinel, len)
+for queue in pairs(woken) do redis.call("PUBLISH", ARGV[5], queue) end
+return { requeued, missing }

@@ -19,6 +19,7 @@
 --!include call-chunked.lua
 --!include delayed-item.lua
 --!include delayed-lists.lua
+--!include failure-entry.lua
 
 local prefix, now, budget = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local wakeChannel, failedAt, workerId = ARGV[4], ARGV[5], ARGV[6]
@@ -30,14 +31,6 @@ end
 
 local moved, failedCount, dropped, taken = 0, 0, 0, 0
 local byQueue, queueOrder, failures = {}, {}, {}
-
-local function failure(payload, exception, message, raw)
-  local entry = '{"failed_at":' .. cjson.encode(failedAt) .. ',"payload":' .. payload ..
-    ',"exception":' .. cjson.encode(exception) .. ',"error":' .. cjson.encode(message) ..
-    ',"backtrace":[],"worker":' .. cjson.encode(workerId) .. ',"queue":""'
-  if raw then entry = entry .. ',"raw_payload":' .. cjson.encode(raw) end
-  failures[#failures + 1] = entry .. "}"
-end
 
 local due = redis.call("ZRANGEBYSCORE", KEYS[1], "-inf", now, "LIMIT", 0, budget)
 for _, ts in ipairs(due) do
@@ -63,13 +56,8 @@ for _, ts in ipairs(due) do
         local list = byQueue[queue]
         list[#list + 1] = payload
         moved = moved + 1
-      elseif queue == "no-queue" then
-        failure(partial, "NoQueueError",
-          'delayed job of class "' .. className .. '" has no "queue" and no registered job class has that name, ' ..
-          "so its queue is unknown; retry it with an explicit queue", nil)
       else
-        failure('{"class":"(invalid payload)","args":[]}', "InvalidPayloadError",
-          "delayed item is not a job (a JSON object with a string \"class\"); its bytes are in raw_payload", raw)
+        failures[#failures + 1] = unqueuedFailure(failedAt, workerId, raw, queue, className, partial)
       end
     end
     dropIfEmpty(key, KEYS[1], ts)

@@ -1,26 +1,20 @@
 --[[
-  remove-jobs: Resque.dequeue. Removes matching payloads from one queue atomically.
+  remove-jobs: remove queued jobs a caller selected (Resque.dequeue, admin remove and bulk remove).
+  Each job is named by the position and the exact bytes the caller read (see list-refs.lua); a
+  job no longer within reach (a worker took it) is left alone and not counted.
 
   KEYS[1] queue:<name>
-  ARGV[1] "exact": remove payloads equal to one of ARGV[2..] (byte match, as Ruby does)
-          "class": remove every payload whose "class" is ARGV[2]
+  ARGV[1] sentinel: a value unique to this call, marking items while they are taken out
+  ARGV[2] window: how far (positions) a job may have moved since it was read
+  ARGV[3..] pairs (index, payload): index from the head (0 = next to run) or negative from the tail
   Returns the number removed.
 ]]
-local removed = 0
-if ARGV[1] == "exact" then
-  for i = 2, #ARGV do
-    removed = removed + redis.call("LREM", KEYS[1], 0, ARGV[i])
-  end
-  return removed
+--!include list-refs.lua
+
+local indexes, raws = refsFrom(3, 2)
+local len, found = locateRefs(KEYS[1], indexes, raws, tonumber(ARGV[2]))
+local positions = {}
+for i = 1, #found do
+  if found[i] then positions[#positions + 1] = found[i] end
 end
-local className = ARGV[2]
-local items = redis.call("LRANGE", KEYS[1], 0, -1)
-local matching = {}
-for _, raw in ipairs(items) do
-  local ok, decoded = pcall(cjson.decode, raw)
-  if ok and type(decoded) == "table" and decoded["class"] == className and not matching[raw] then
-    matching[raw] = true
-    removed = removed + redis.call("LREM", KEYS[1], 0, raw)
-  end
-end
-return removed
+return removePositions(KEYS[1], positions, ARGV[1], len)

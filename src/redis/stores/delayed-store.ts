@@ -39,6 +39,25 @@ export interface StoredDelayedItem {
 
 /** Timestamps read per round when scanning every delayed item. */
 const SCAN_TIMESTAMPS = 100;
+/** Items read per call from one time's list when scanning. */
+const SCAN_LIST_PAGE = 1000;
+/** Timestamps counted per script call. */
+const COUNT_TIMESTAMPS = 500;
+
+/** `copies` of a delayed item to take from its time's list (0 = every copy there). */
+export interface DelayedChange extends StoredDelayedItem {
+  copies: number;
+}
+
+export type DelayedChangeMode = { mode: "remove" } | { mode: "now" } | { mode: "at"; timestamp: number };
+
+/** What a failed entry records for items that cannot be enqueued. */
+export interface FailureFields {
+  failedAt: string;
+  workerId: string;
+  /** class name → queue of registered jobs, for items that carry no queue. */
+  queueOfClass?: ReadonlyMap<string, string>;
+}
 
 export class DelayedStore {
   constructor(
@@ -84,26 +103,61 @@ export class DelayedStore {
     return (await runScript(this.client, "removeDelayed", keys, [this.keys.prefix, ...items])) as number;
   }
 
-  /** Removes items found at known times (every copy in that time's list). Returns how many. */
-  async removeAt(found: readonly StoredDelayedItem[]): Promise<number> {
-    if (found.length === 0) return 0;
-    const args = found.flatMap((item) => [item.timestamp, item.raw]);
-    return (await runScript(this.client, "removeDelayedItems", [this.keys.delayedSchedule], [this.keys.prefix, ...args])) as number;
+  /**
+   * Removes, enqueues now or reschedules items found at known times (`copies` of each at its time;
+   * 0 = every copy there). Items that cannot be enqueued become failed entries. Returns the copies
+   * acted on and how many of those failed.
+   */
+  async changeAt(items: readonly DelayedChange[], change: DelayedChangeMode, failure: FailureFields): Promise<{ changed: number; failed: number }> {
+    if (items.length === 0) return { changed: 0, failed: 0 };
+    const classQueues = [...(failure.queueOfClass ?? new Map<string, string>())];
+    const args: (string | number)[] = [
+      this.keys.prefix,
+      change.mode,
+      change.mode === "at" ? change.timestamp : "",
+      this.keys.schedulerWakeupChannel,
+      this.keys.wakeupChannel,
+      failure.failedAt,
+      failure.workerId,
+      classQueues.length,
+      ...classQueues.flat(),
+    ];
+    for (const item of items) args.push(item.timestamp, item.raw, item.copies);
+    const keys = [this.keys.delayedSchedule, this.keys.queues, this.keys.failed, this.keys.failedCount];
+    const [changed, failed] = (await runScript(this.client, "changeDelayedItems", keys, args)) as [number, number];
+    return { changed, failed };
   }
 
   /** Moves every copy of these items to unix second `timestamp`. Returns how many moved. */
-  moveTo(timestamp: number, items: readonly string[]): Promise<number> {
-    return this.#move(items, "at", timestamp, this.keys.schedulerWakeupChannel);
+  async moveTo(timestamp: number, items: readonly string[]): Promise<number> {
+    return (await this.#move(items, "at", timestamp, this.keys.schedulerWakeupChannel, { failedAt: "", workerId: "" })).moved;
   }
 
-  /** Takes every copy of these items out of the schedule and onto their queues. Returns how many. */
-  enqueueNow(items: readonly string[]): Promise<number> {
-    return this.#move(items, "now", "", this.keys.wakeupChannel);
+  /**
+   * Takes every copy of these items out of the schedule and onto their queues; an item that names
+   * no queue becomes a failed entry. Returns how many went to queues and how many failed.
+   */
+  enqueueNow(items: readonly string[], failure: FailureFields): Promise<{ moved: number; failed: number }> {
+    return this.#move(items, "now", "", this.keys.wakeupChannel, failure);
   }
 
-  async #move(items: readonly string[], mode: "at" | "now", timestamp: number | "", channel: string): Promise<number> {
-    const keys = [this.keys.delayedSchedule, this.keys.queues, ...items.map((item) => this.keys.timestamps(item))];
-    return (await runScript(this.client, "moveDelayed", keys, [this.keys.prefix, mode, timestamp, channel, ...items])) as number;
+  async #move(items: readonly string[], mode: "at" | "now", timestamp: number | "", channel: string, failure: FailureFields): Promise<{ moved: number; failed: number }> {
+    const keys = [this.keys.delayedSchedule, this.keys.queues, this.keys.failed, this.keys.failedCount, ...items.map((item) => this.keys.timestamps(item))];
+    const args = [this.keys.prefix, mode, timestamp, channel, failure.failedAt, failure.workerId, ...items];
+    const [moved, failed] = (await runScript(this.client, "moveDelayed", keys, args)) as [number, number];
+    return { moved, failed };
+  }
+
+  /** Due times from position `start` (0 = earliest) with the number of items at each. */
+  async timestampsWithSizes(start: number, count: number): Promise<{ timestamp: number; size: number }[]> {
+    const timestamps = await this.timestamps(start, count);
+    const sizes = await Promise.all(timestamps.map((ts) => this.client.llen(this.keys.delayed(ts))));
+    return timestamps.map((timestamp, i) => ({ timestamp, size: sizes[i]! }));
+  }
+
+  /** Number of due times at or before unix second `now` (due but not yet moved). */
+  dueCount(now: number): Promise<number> {
+    return this.client.zcount(this.keys.delayedSchedule, "-inf", now);
   }
 
   /** Due times from position `start` (0 = earliest), at most `count` (all when omitted). */
@@ -125,13 +179,31 @@ export class DelayedStore {
     return this.client.zcard(this.keys.delayedSchedule);
   }
 
-  /** Number of delayed items at all times (count_all_scheduled_jobs). */
+  /** Number of delayed items at all times (count_all_scheduled_jobs), a page of due times per call. */
   async countAll(): Promise<number> {
-    return (await runScript(this.client, "countDelayed", [this.keys.delayedSchedule], [this.keys.prefix])) as number;
+    let total = 0;
+    let after = "-inf";
+    for (;;) {
+      const [count, last, read] = (await runScript(this.client, "countDelayed", [this.keys.delayedSchedule], [this.keys.prefix, after, COUNT_TIMESTAMPS])) as [number, string, number];
+      total += count;
+      if (read < COUNT_TIMESTAMPS) return total;
+      after = `(${last}`;
+    }
   }
 
   timestampSize(timestamp: number): Promise<number> {
     return this.client.llen(this.keys.delayed(timestamp));
+  }
+
+  /** LRANGE of one time's list, with Redis' index rules. */
+  timestampRange(timestamp: number, start: number, stop: number): Promise<string[]> {
+    return this.client.lrange(this.keys.delayed(timestamp), start, stop);
+  }
+
+  /** Due times from unix second `after` (exclusive; undefined = from the earliest), at most `count`. */
+  async timestampsAfter(after: number | undefined, count: number, to?: number): Promise<number[]> {
+    const members = await this.client.zrangebyscore(this.keys.delayedSchedule, after === undefined ? "-inf" : `(${after}`, to === undefined ? "+inf" : to, "LIMIT", 0, count);
+    return members.map(Number).filter(Number.isFinite);
   }
 
   timestampPeek(timestamp: number, start: number, count: number): Promise<string[]> {
@@ -151,18 +223,25 @@ export class DelayedStore {
   }
 
   /**
-   * Every delayed item, earliest first, a hundred times at a time (like resque-scheduler's
+   * Every delayed item (due from `from` to `to`, unix seconds, when given), earliest first, a hundred times at a time (like resque-scheduler's
    * find_delayed_selection: not one snapshot while producers keep writing). Pages by score, so
    * times removed meanwhile never make it skip others.
    */
-  async *scan(): AsyncGenerator<StoredDelayedItem> {
-    let after = "-inf";
+  async *scan(from: number | undefined = undefined, to: number | undefined = undefined): AsyncGenerator<StoredDelayedItem> {
+    let after = from === undefined ? "-inf" : String(from);
+    const last = to === undefined ? "+inf" : String(to);
     for (;;) {
-      const members = await this.client.zrangebyscore(this.keys.delayedSchedule, after, "+inf", "LIMIT", 0, SCAN_TIMESTAMPS);
+      const members = await this.client.zrangebyscore(this.keys.delayedSchedule, after, last, "LIMIT", 0, SCAN_TIMESTAMPS);
       const timestamps = members.map(Number).filter(Number.isFinite);
-      const lists = await Promise.all(timestamps.map((ts) => this.client.lrange(this.keys.delayed(ts), 0, -1)));
+      const lists = await Promise.all(timestamps.map((ts) => this.client.lrange(this.keys.delayed(ts), 0, SCAN_LIST_PAGE - 1)));
       for (let i = 0; i < timestamps.length; i++) {
-        for (const raw of lists[i]!) yield { timestamp: timestamps[i]!, raw };
+        const timestamp = timestamps[i]!;
+        for (const raw of lists[i]!) yield { timestamp, raw };
+        // A time with many items (a burst delayed to one second) is read a page per call.
+        for (let start = SCAN_LIST_PAGE; lists[i]!.length === SCAN_LIST_PAGE; start += SCAN_LIST_PAGE) {
+          lists[i] = await this.client.lrange(this.keys.delayed(timestamp), start, start + SCAN_LIST_PAGE - 1);
+          for (const raw of lists[i]!) yield { timestamp, raw };
+        }
       }
       if (members.length < SCAN_TIMESTAMPS) return;
       after = `(${members[members.length - 1]}`;

@@ -1,7 +1,24 @@
-/** The `failed` list, in Ruby Resque's format (entries built by src/failure/). */
+/**
+ * Failed jobs in Ruby Resque's layout, for both of its Redis failure backends: the `failed` list
+ * (Resque::Failure::Redis) and RedisMultiQueue's `<queue>_failed` lists named in `failed_queues`.
+ * Lists are named without the namespace, as Ruby names them: "failed", "mail_failed".
+ */
 import type { RedisClient } from "../connection.js";
 import type { Keys } from "../keys.js";
 import { runScript } from "../scripts/load.js";
+import { flatRefs, REF_WINDOW, sentinel, type ListRef } from "./list-refs.js";
+
+/** The default backend's list. */
+export const DEFAULT_FAILED_LIST = "failed";
+
+/** One failed entry to put back on a queue. */
+export interface FailedRequeue extends ListRef {
+  queue: string;
+  /** The queue payload to push. */
+  payload: string;
+  /** The entry with retried_at, written in its place ("update" mode only). */
+  replacement: string;
+}
 
 export class FailureStore {
   constructor(
@@ -9,48 +26,73 @@ export class FailureStore {
     private readonly keys: Keys,
   ) {}
 
+  /** Entries in the default `failed` list. */
   count(): Promise<number> {
     return this.client.llen(this.keys.failed);
   }
 
-  /** Raw entries from index `start` (0 = oldest), at most `count` of them. */
-  range(start: number, count: number): Promise<string[]> {
+  /**
+   * Every failed list that exists or is named: `failed` first, then the RedisMultiQueue lists of
+   * `failed_queues`, sorted, each with its length. One round trip after reading the set.
+   */
+  async lists(): Promise<{ name: string; size: number }[]> {
+    const named = (await this.client.smembers(this.keys.failedQueues)).filter((n) => n !== DEFAULT_FAILED_LIST).sort();
+    const names = [DEFAULT_FAILED_LIST, ...named];
+    const sizes = await Promise.all(names.map((name) => this.client.llen(this.keys.failedList(name))));
+    return names.map((name, i) => ({ name, size: sizes[i]! }));
+  }
+
+  /** Raw entries of a list from index `start` (0 = oldest), at most `count` of them. */
+  range(list: string, start: number, count: number): Promise<string[]> {
     if (count <= 0) return Promise.resolve([]);
-    return this.client.lrange(this.keys.failed, start, start + count - 1);
+    return this.client.lrange(this.keys.failedList(list), start, start + count - 1);
   }
 
-  get(index: number): Promise<string | null> {
-    return this.client.lindex(this.keys.failed, index);
+  /** LRANGE with Redis' index rules (negative = from the tail). */
+  slice(list: string, start: number, stop: number): Promise<string[]> {
+    return this.client.lrange(this.keys.failedList(list), start, stop);
   }
 
-  /** Appends entries and counts them in stat:failed (for failures recorded outside a worker). */
+  size(list: string): Promise<number> {
+    return this.client.llen(this.keys.failedList(list));
+  }
+
+  get(list: string, index: number): Promise<string | null> {
+    return this.client.lindex(this.keys.failedList(list), index);
+  }
+
+  /** Appends entries to `failed` and counts them in stat:failed (failures recorded outside a worker). */
   async push(entries: readonly string[]): Promise<void> {
     if (entries.length === 0) return;
     await Promise.all([this.client.rpush(this.keys.failed, ...entries), this.client.incrby(this.keys.failedCount, entries.length)]);
   }
 
   /**
-   * Requeues entry `index` if it still reads `expected` (the list may have shifted since it was
-   * read): the payload goes to the back of `queue`; the entry is replaced by `updated` (with
-   * retried_at) or, when `updated` is null, removed. Returns false when the entry had changed.
+   * Puts failed jobs back on their queues, named by position and bytes: the entries stay with
+   * retried_at (`keep`) or are removed. Entries another client changed meanwhile are left alone.
    */
-  async requeue(index: number, expected: string, updated: string | null, queue: string, payload: string): Promise<boolean> {
-    const reply = await runScript(
-      this.client,
-      "failedRequeue",
-      [this.keys.failed, this.keys.queues, this.keys.queue(queue)],
-      [index, expected, updated === null ? "remove" : "update", updated ?? "", queue, payload, this.keys.wakeupChannel],
-    );
-    return reply === 1;
+  async requeue(list: string, items: readonly FailedRequeue[], keep: boolean): Promise<{ requeued: number; missing: number }> {
+    if (items.length === 0) return { requeued: 0, missing: 0 };
+    const args: (string | number)[] = [this.keys.prefix, keep ? "update" : "remove", sentinel(), REF_WINDOW, this.keys.wakeupChannel];
+    for (const item of items) args.push(item.index, item.raw, keep ? item.replacement : "", item.queue, item.payload);
+    const [requeued, missing] = (await runScript(this.client, "failedRequeue", [this.keys.failedList(list), this.keys.queues], args)) as [number, number];
+    return { requeued, missing };
   }
 
-  /** Removes entry `index` if it still reads `expected` (Ruby's LSET "" + LREM ""). */
-  async remove(index: number, expected: string): Promise<boolean> {
-    const reply = await runScript(this.client, "failedRemove", [this.keys.failed], [index, expected]);
-    return reply === 1;
+  /** Removes entries named by position and bytes. Returns how many were removed. */
+  async remove(list: string, refs: readonly ListRef[]): Promise<number> {
+    if (refs.length === 0) return 0;
+    return (await runScript(this.client, "failedRemove", [this.keys.failedList(list)], [sentinel(), REF_WINDOW, ...flatRefs(refs)])) as number;
   }
 
-  async clear(): Promise<void> {
-    await this.client.del(this.keys.failed);
+  /**
+   * Empties one failed list (Resque::Failure.clear). UNLINK frees a long list without blocking
+   * Redis. A RedisMultiQueue list keeps its name in failed_queues, as Ruby leaves it: a writer
+   * between its SADD and RPUSH would otherwise leave an entry in an unnamed list.
+   */
+  async clear(list: string): Promise<number> {
+    const key = this.keys.failedList(list);
+    const replies = await this.client.multi().llen(key).unlink(key).exec();
+    return Number(replies?.[0]?.[1] ?? 0);
   }
 }

@@ -2,6 +2,7 @@
 import type { RedisClient } from "../connection.js";
 import type { Keys } from "../keys.js";
 import { runScript } from "../scripts/load.js";
+import { flatRefs, REF_WINDOW, sentinel, type ListRef } from "./list-refs.js";
 
 /** How many payloads go into one RPUSH; keeps single commands (and Redis' latency) small. */
 const PUSH_CHUNK = 1000;
@@ -83,26 +84,55 @@ export class QueueStore {
     return this.client.llen(this.keys.queue(queue));
   }
 
+  /** Sizes of several queues, in one round trip. */
+  async sizes(queues: readonly string[]): Promise<number[]> {
+    return Promise.all(queues.map((queue) => this.client.llen(this.keys.queue(queue))));
+  }
+
   peek(queue: string, start: number, count: number): Promise<string[]> {
     if (count <= 0) return Promise.resolve([]);
     return this.client.lrange(this.keys.queue(queue), start, start + count - 1);
+  }
+
+  /** LRANGE with Redis' index rules (negative = from the tail). */
+  range(queue: string, start: number, stop: number): Promise<string[]> {
+    return this.client.lrange(this.keys.queue(queue), start, stop);
   }
 
   async names(): Promise<string[]> {
     return (await this.client.smembers(this.keys.queues)).sort();
   }
 
-  /** Drops a queue and its jobs (Resque.remove_queue). */
-  async remove(queue: string): Promise<void> {
-    await Promise.all([this.client.srem(this.keys.queues, queue), this.client.del(this.keys.queue(queue))]);
+  /** Forgets a queue and drops its jobs (Resque.remove_queue). Returns how many jobs were dropped. */
+  async remove(queue: string): Promise<number> {
+    return (await runScript(this.client, "removeQueue", [this.keys.queues, this.keys.queue(queue)], [queue])) as number;
+  }
+
+  /** Drops every job of a queue, which stays listed. Returns how many jobs were dropped. */
+  async clear(queue: string): Promise<number> {
+    const replies = await this.client.multi().llen(this.keys.queue(queue)).unlink(this.keys.queue(queue)).exec();
+    return Number(replies?.[0]?.[1] ?? 0);
   }
 
   /**
-   * Removes every pending job of `className` from the queue whose payload bytes equal one of
-   * `exact`, or, when `exact` is undefined, every job of that class. Returns how many were removed.
+   * Removes the jobs named by position and exact bytes (see list-refs.lua); jobs taken meanwhile
+   * are left alone. Returns how many were removed.
    */
-  async removeJobs(queue: string, className: string, exact?: readonly string[]): Promise<number> {
-    const args = exact ? ["exact", ...exact] : ["class", className];
-    return (await runScript(this.client, "removeJobs", [this.keys.queue(queue)], args)) as number;
+  async removeItems(queue: string, refs: readonly ListRef[]): Promise<number> {
+    if (refs.length === 0) return 0;
+    return (await runScript(this.client, "removeJobs", [this.keys.queue(queue)], [sentinel(), REF_WINDOW, ...flatRefs(refs)])) as number;
+  }
+
+  /** Moves the jobs named by position and bytes to the back of `to`, in order. Returns how many moved. */
+  async moveItems(queue: string, to: string, refs: readonly ListRef[]): Promise<number> {
+    if (refs.length === 0) return 0;
+    const keys = [this.keys.queue(queue), this.keys.queue(to), this.keys.queues];
+    return (await runScript(this.client, "moveJobs", keys, [sentinel(), REF_WINDOW, to, this.keys.wakeupChannel, ...flatRefs(refs)])) as number;
+  }
+
+  /** Replaces one job in place. Returns its position now, or undefined when it is gone. */
+  async replaceItem(queue: string, ref: ListRef, payload: string): Promise<number | undefined> {
+    const at = (await runScript(this.client, "editJob", [this.keys.queue(queue)], [ref.index, ref.raw, payload, REF_WINDOW])) as number;
+    return at < 0 ? undefined : at;
   }
 }

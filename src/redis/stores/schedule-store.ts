@@ -65,8 +65,11 @@ export class ScheduleStore {
     await this.client.del(this.keys.schedulesChanged);
   }
 
-  /** Enqueues one due slot unless it fired already. Returns whether it fired. */
-  async fire(firing: Firing): Promise<boolean> {
+  /**
+   * Enqueues one due slot unless it fired already or an operator disabled the schedule.
+   * Returns what happened.
+   */
+  async fire(firing: Firing): Promise<"fired" | "fired-already" | "disabled"> {
     const reply = await runScript(
       this.client,
       "fireSchedule",
@@ -77,6 +80,7 @@ export class ScheduleStore {
         this.keys.lastEnqueuedAt,
         this.keys.queues,
         this.keys.queue(firing.queue),
+        this.keys.disabledSchedules,
       ],
       [
         firing.name,
@@ -89,7 +93,33 @@ export class ScheduleStore {
         this.keys.wakeupChannel,
       ],
     );
-    return reply === 1;
+    return reply === 1 ? "fired" : reply === 2 ? "disabled" : "fired-already";
+  }
+
+  /** Names of the schedules an operator has disabled. */
+  async disabled(): Promise<Set<string>> {
+    return new Set(await this.client.hkeys(this.keys.disabledSchedules));
+  }
+
+  /** Disables (the scheduler skips its slots) or re-enables a schedule. */
+  async setDisabled(name: string, disabled: boolean): Promise<void> {
+    if (disabled) await this.client.hset(this.keys.disabledSchedules, name, "1");
+    else await this.client.hdel(this.keys.disabledSchedules, name);
+  }
+
+  /** Replaces the published copy of the leader's effective schedule (name → JSON). */
+  async publish(entries: ReadonlyMap<string, string>): Promise<void> {
+    await runScript(this.client, "publishSchedules", [this.keys.publishedSchedules], [...entries].flat());
+  }
+
+  /** The published effective schedule, name → JSON. */
+  published(): Promise<Record<string, string>> {
+    return this.client.hgetall(this.keys.publishedSchedules);
+  }
+
+  /** One dynamic schedule's config JSON, or null. */
+  persistent(name: string): Promise<string | null> {
+    return this.client.hget(this.keys.persistentSchedules, name);
   }
 
   /** name → unix seconds of the last slot fired. */

@@ -24,11 +24,18 @@ export class SchedulerLockStore {
 
   /** Releases the lock if `value` still holds it. Returns whether it did. */
   async release(value: string, lockPrefix = ""): Promise<boolean> {
-    return (await runScript(this.client, "schedulerUnlock", [this.keys.schedulerMasterLock(lockPrefix)], [value])) === 1;
+    return (await runScript(this.client, "deleteIfOwner", [this.keys.schedulerMasterLock(lockPrefix)], [value])) === 1;
   }
 
   /** The current holder's value (host:pid), or null when no scheduler leads. */
   holder(lockPrefix = ""): Promise<string | null> {
     return this.client.get(this.keys.schedulerMasterLock(lockPrefix));
+  }
+
+  /** The holder and the milliseconds its lock has left (undefined when no scheduler leads). */
+  async lease(lockPrefix = ""): Promise<{ holder: string; ttlMs: number } | undefined> {
+    const key = this.keys.schedulerMasterLock(lockPrefix);
+    const [holder, ttl] = await Promise.all([this.client.get(key), this.client.pttl(key)]);
+    return holder === null ? undefined : { holder, ttlMs: ttl };
   }
 }
