@@ -30,7 +30,7 @@ const resque = new Resque({ redis: redis.url, namespace: "resque-demo", jobs: [S
 console.log("enqueueing 20 invoices and 5 images…");
 for (let id = 1; id <= 20; id++) await resque.enqueue(SendInvoice, id);
 await resque.enqueueBulk(ResizeImage, [1, 2, 3, 4, 5].map((n) => [`https://example.test/${n}.png`, 320] as [string, number]));
-console.log(`queues: ${(await resque.queues()).join(", ")}; mail has ${await resque.size("mail")} jobs`);
+console.log(`queues: ${(await resque.admin.queues.names()).join(", ")}; mail has ${await resque.admin.queues.size("mail")} jobs`);
 
 const worker = resque.worker({ queues: ["mail", "images"], concurrency: 5, interval: 1 });
 const t0 = performance.now();
@@ -47,15 +47,15 @@ const allDone = new Promise<void>((resolve) => {
 await worker.start();
 await allDone;
 
-const [failure] = await resque.failed.all();
+const [failure] = await resque.admin.failed.page({ count: 1000 });
 console.log(`\nfailed list: ${failure?.payload.class}(${failure?.payload.args.join(", ")}) — ${failure?.exception}: ${failure?.error}`);
 console.log("retrying it from the failed list…");
 retried = true;
 const retriedDone = new Promise((resolve) => worker.once("job:success", resolve));
-await resque.failed.retryAndRemove(0);
+await resque.admin.failed.retryAndRemove((await resque.admin.failed.get(0))!);
 await retriedDone;
 
 await worker.stop();
-console.log(`\nstats: ${JSON.stringify(await resque.stats())}; failed list now has ${await resque.failed.count()} entries`);
+console.log(`\nstats: ${JSON.stringify(await resque.admin.stats.totals())}; failed list now has ${await resque.admin.failed.count()} entries`);
 await resque.close();
 await redis.stop();

@@ -7,6 +7,7 @@ import { pathToFileURL } from "node:url";
 import { DIST_ENTRY, fromSource } from "../build.js";
 import { inFlight } from "../in-flight.js";
 import { JOB_NAME, QUEUE, type Adapter, type BenchWorker, type Producer, type WorkerOptions } from "./adapter.js";
+import { storeOf } from "../../src/redis/store-of.js";
 
 type Library = typeof import("../../src/index.js");
 type Resque = InstanceType<Library["Resque"]>;
@@ -101,7 +102,7 @@ export const adapter: Adapter = {
   async worker(redisUrl, options) {
     perform = options.perform;
     const resque = new Resque({ redis: redisUrl, jobs: [BenchJob] });
-    await resque.store.client.ping();
+    await storeOf(resque).client.ping();
     return new ResqueTsWorker(resque, options);
   },
 };

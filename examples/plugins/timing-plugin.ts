@@ -42,6 +42,6 @@ await resque.enqueueBulk(Render, [[1], [8], [12]]);
 const worker = resque.worker({ queues: "render", interval: 0 });
 await worker.start();
 await worker.stopped;
-await resque.failed.clear();
+await resque.admin.failed.clear();
 await resque.close();
 await redis.stop();

@@ -69,16 +69,16 @@ console.log("enqueued ChargeCard(42) and RefundCard(7)");
 
 // While retries wait, resque.retries lists them with their attempt and last failure (the Retry tab).
 await firstRetries.done;
-for (const r of await resque.retries.scheduled()) {
+for (const r of await resque.admin.retries.scheduled()) {
   console.log(`waiting: ${r.class}(${r.args.join(", ")}) will run as attempt ${r.attempt} of ${r.limit! + 1}; last error: ${r.lastFailure?.error}`);
 }
 
 await finished.done;
 await Promise.all([worker.stop(), scheduler.stop()]);
 // Retried failures stay out of the failed list; the one that gave up is there, with its attempts.
-for (const failed of await resque.failed.all()) {
+for (const failed of await resque.admin.failed.page({ count: 1000 })) {
   console.log(`failed: ${failed.payload.class}(${failed.payload.args.join(", ")}) "${failed.error}" after ${JSON.parse(failed.raw).attempts} attempts`);
 }
-console.log("stats:", JSON.stringify(await resque.stats()));
+console.log("stats:", JSON.stringify(await resque.admin.stats.totals()));
 await resque.close();
 await redis.stop();

@@ -20,7 +20,7 @@ await resque.enqueueIn(3600, SendDigest, "cancelled");
 console.log("cancelled delayed jobs:", await resque.removeDelayed(SendDigest, "cancelled"));
 
 // A dynamic schedule, stored in Redis where Ruby's resque-scheduler reads it too.
-await resque.setSchedule("example_dynamic", { every: "15s", class: "Heartbeat", args: [{ from: "setSchedule" }] });
+await resque.admin.schedules.set("example_dynamic", { every: "15s", class: "Heartbeat", args: [{ from: "setSchedule" }] });
 
 const scheduler = resque.scheduler({
   scheduleFile: fileURLToPath(new URL("./schedule.yml", import.meta.url)),
@@ -36,7 +36,7 @@ await worker.start();
 console.log("running; Ctrl-C to stop early");
 
 async function shutdown(): Promise<void> {
-  await resque.removeSchedule("example_dynamic");
+  await resque.admin.schedules.remove("example_dynamic");
   await Promise.all([scheduler.stop(), worker.stop()]);
   await resque.close();
   await redis.stop();

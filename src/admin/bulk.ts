@@ -3,7 +3,7 @@
  * reads or changes a bounded number of items, so Redis keeps answering everyone else, and the
  * operation can be stopped between two chunks.
  */
-import type { ListRef } from "../redis/stores/list-refs.js";
+import type { ListChunk, ListRef } from "../redis/stores/list-refs.js";
 
 /** Options of every bulk operation. */
 export interface BulkOptions {
@@ -35,82 +35,71 @@ export const CHUNK = 1000;
 /** A list a bulk operation walks, as the stores expose it. */
 export interface WalkedList {
   length(): Promise<number>;
-  /** LRANGE: indexes from the head, or negative from the tail. */
-  range(start: number, stop: number): Promise<string[]>;
+  /** The next items after `anchor` (an item read earlier), or from the head; see read-list-after.lua. */
+  after(anchor: ListRef | undefined, count: number): Promise<ListChunk>;
 }
 
 /** How a walk treats one item: act on it, leave it, or count it as selected but not actionable. */
 export type Selection = "act" | "leave" | "skip";
 
 export interface WalkPlan {
-  /**
-   * "tail": from the newest item towards the head, for queues (workers pop the head, which does
-   * not shift positions counted from the tail). "head": from the oldest, for failed lists (new
-   * entries are appended, which does not shift positions counted from the head).
-   */
-  from: "head" | "tail";
   select(raw: string): Selection;
-  /** Acts on the selected items of one chunk. `removed` = how many left this list. */
-  act(refs: ListRef[]): Promise<{ affected: number; missing: number; removed: number }>;
+  /** Acts on the selected items of one chunk. */
+  act(refs: ListRef[]): Promise<{ affected: number; missing: number }>;
   /**
-   * Whether acting takes items out of the list. Such walks look again when another client
-   * changed the list under them (items may have shifted past the walk); acting again is harmless
-   * because acted-on items are gone.
+   * For plans whose acted-on items stay in the list (counting; retrying failed entries in place):
+   * an item's bytes after `act`. The walk then goes on after the chunk's last item as it is now.
    */
-  removes: boolean;
+  current?(ref: ListRef): string;
 }
-
-/** Passes over a list at most: a removing walk looks once more when other clients changed the list under it. */
-const MAX_PASSES = 2;
 
 export function emptyResult(): BulkResult {
   return { examined: 0, matched: 0, affected: 0, changedMeanwhile: 0, skipped: 0, aborted: false };
 }
 
-/** Walks a list chunk by chunk, acting on the items `plan.select` picks. */
+/**
+ * Walks a list from its head, a chunk per call, acting on the items `plan.select` picks. The walk
+ * goes on after the last item it left in place (its anchor), found again wherever workers, producers
+ * and other clients moved it, so nothing is passed over. Items it acted on are gone or changed, so
+ * when the anchor itself is gone and the walk starts again from the head, only items it left are
+ * read again, and those it leaves again.
+ */
 export async function walkList(list: WalkedList, plan: WalkPlan, options: BulkOptions = {}): Promise<BulkResult> {
   const result = emptyResult();
-  for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const first = pass === 0;
-    const total = await list.length();
-    let cursor = 0; // items from the walk's starting end that stay behind it
-    let done = 0;
-    let missing = 0;
-    for (;;) {
-      if (options.signal?.aborted) {
-        result.aborted = true;
-        return result;
-      }
-      const items = plan.from === "head" ? await list.range(cursor, cursor + CHUNK - 1) : await list.range(-(cursor + CHUNK), -(cursor + 1));
-      const refs: ListRef[] = [];
-      items.forEach((raw, i) => {
-        const selection = plan.select(raw);
-        if (selection === "leave") return;
-        if (selection === "skip") {
-          if (first) {
-            result.matched++;
-            result.skipped++;
-          }
-          return;
-        }
-        refs.push({ index: plan.from === "head" ? cursor + i : -(cursor + items.length) + i, raw });
-      });
-      const acted = refs.length > 0 ? await plan.act(refs) : { affected: 0, missing: 0, removed: 0 };
-      result.matched += first ? refs.length : acted.affected;
-      result.affected += acted.affected;
-      missing += acted.missing;
-      result.examined += items.length;
-      done += items.length;
-      // Removed items, and selected ones someone else took meanwhile, are no longer in the list.
-      // A walk that only rewrites items in place keeps its positions.
-      cursor += plan.removes ? items.length - acted.removed - acted.missing : items.length;
-      options.onProgress?.(done, Math.max(total, done));
-      if (items.length < CHUNK) break;
+  const total = await list.length();
+  // Defensive bound: a list rewritten faster than it is walked still ends the walk.
+  const limit = 3 * total + 10 * CHUNK;
+  const seen = new Set<string>();
+  let anchor: ListRef | undefined;
+  for (;;) {
+    if (options.signal?.aborted) {
+      result.aborted = true;
+      return result;
     }
-    if (first) result.changedMeanwhile = missing;
-    // Another client changed the list under this walk, so items may have shifted past it: a
-    // removing walk looks once more (what it acted on is gone, so nothing is acted on twice).
-    if (!plan.removes || missing === 0) return result;
+    const { start, items } = await list.after(anchor, CHUNK);
+    const refs: ListRef[] = [];
+    items.forEach((raw, i) => {
+      const selection = plan.select(raw);
+      if (selection === "act") {
+        refs.push({ index: start + i, raw });
+        return;
+      }
+      anchor = { index: start + i, raw };
+      // An item left in place may be read again after a restart from the head: count it once.
+      if (selection === "skip" && !seen.has(raw)) {
+        seen.add(raw);
+        result.matched++;
+        result.skipped++;
+      }
+    });
+    const acted = refs.length > 0 ? await plan.act(refs) : { affected: 0, missing: 0 };
+    const last = refs.at(-1);
+    if (plan.current && last && last.index === start + items.length - 1) anchor = { index: last.index, raw: plan.current(last) };
+    result.matched += acted.affected + acted.missing;
+    result.affected += acted.affected;
+    result.changedMeanwhile += acted.missing;
+    result.examined += items.length;
+    options.onProgress?.(result.examined, Math.max(total, result.examined));
+    if (items.length < CHUNK || result.examined > limit) return result;
   }
-  return result;
 }

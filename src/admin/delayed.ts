@@ -98,17 +98,17 @@ export class AdminDelayed {
   }
 
   /** Puts every delayed job the filter selects on its queue now. */
-  runNowMatching(filter: DelayedFilter, options: BulkOptions = {}): Promise<BulkResult> {
+  async runNowMatching(filter: DelayedFilter, options: BulkOptions = {}): Promise<BulkResult> {
     return this.#changeMatching(checkFilter(filter, DELAYED_FILTER_FIELDS, "delayed job", true), { mode: "now" }, options);
   }
 
   /** Removes every delayed job the filter selects. */
-  removeMatching(filter: DelayedFilter, options: BulkOptions = {}): Promise<BulkResult> {
+  async removeMatching(filter: DelayedFilter, options: BulkOptions = {}): Promise<BulkResult> {
     return this.#changeMatching(checkFilter(filter, DELAYED_FILTER_FIELDS, "delayed job", true), { mode: "remove" }, options);
   }
 
   /** Removes every delayed job. */
-  clear(options: BulkOptions = {}): Promise<BulkResult> {
+  async clear(options: BulkOptions = {}): Promise<BulkResult> {
     return this.#changeMatching({}, { mode: "remove" }, options);
   }
 
@@ -138,15 +138,13 @@ export class AdminDelayed {
       for (const timestamp of timestamps) {
         const before = result.examined;
         const part = await walkList(
-          { length: () => this.#store.timestampSize(timestamp), range: (start, stop) => this.#store.timestampRange(timestamp, start, stop) },
+          { length: () => this.#store.timestampSize(timestamp), after: (anchor, count) => this.#store.timestampAfter(timestamp, anchor, count) },
           {
-            from: "head",
-            removes: true,
             select: (raw) => (selects(filter, toDelayedJob(timestamp, raw)) ? "act" : "leave"),
             act: async (refs) => {
               const items = refs.map((ref) => ({ timestamp, raw: ref.raw, copies: 1 }));
               const { changed } = await this.#store.changeAt(items, change, this.#failureFields());
-              return { affected: changed, missing: refs.length - changed, removed: changed };
+              return { affected: changed, missing: refs.length - changed };
             },
           },
           { ...(options.signal ? { signal: options.signal } : {}), onProgress: (done) => options.onProgress?.(before + done, Math.max(total, before + done)) },

@@ -160,36 +160,34 @@ export class AdminFailed {
   }
 
   /** Retries every entry the filter selects, keeping them (with retried_at). Entries with no queue are skipped. */
-  retryMatching(filter: FailedFilter, options: BulkOptions = {}): Promise<BulkResult> {
+  async retryMatching(filter: FailedFilter, options: BulkOptions = {}): Promise<BulkResult> {
     return this.#retryBulk(checkFilter(filter, FAILED_FILTER_FIELDS, "failed job", true), true, options);
   }
 
   /** Retries and removes every entry the filter selects. Entries with no queue are skipped and stay. */
-  retryAndRemoveMatching(filter: FailedFilter, options: BulkOptions = {}): Promise<BulkResult> {
+  async retryAndRemoveMatching(filter: FailedFilter, options: BulkOptions = {}): Promise<BulkResult> {
     return this.#retryBulk(checkFilter(filter, FAILED_FILTER_FIELDS, "failed job", true), false, options);
   }
 
   /** Removes every entry the filter selects. */
-  removeMatching(filter: FailedFilter, options: BulkOptions = {}): Promise<BulkResult> {
+  async removeMatching(filter: FailedFilter, options: BulkOptions = {}): Promise<BulkResult> {
     const checked = checkFilter(filter, FAILED_FILTER_FIELDS, "failed job", true);
     return this.#walkAll(checked.list, options, (list) => ({
-      from: "head",
-      removes: true,
       select: (raw) => (selects(checked, list, raw) ? "act" : "leave"),
       act: async (refs) => {
         const removed = await this.#store.remove(list, refs);
-        return { affected: removed, missing: refs.length - removed, removed };
+        return { affected: removed, missing: refs.length - removed };
       },
     }));
   }
 
   /** Retries every entry, keeping them (Resque::Failure.requeue_all). Entries with no queue are skipped. */
-  retryAll(options: BulkOptions & { list?: string } = {}): Promise<BulkResult> {
+  async retryAll(options: BulkOptions & { list?: string } = {}): Promise<BulkResult> {
     return this.#retryBulk(options.list === undefined ? {} : { list: options.list }, true, options);
   }
 
   /** Retries and removes every entry. Entries with no queue are skipped and stay. */
-  retryAndRemoveAll(options: BulkOptions & { list?: string } = {}): Promise<BulkResult> {
+  async retryAndRemoveAll(options: BulkOptions & { list?: string } = {}): Promise<BulkResult> {
     return this.#retryBulk(options.list === undefined ? {} : { list: options.list }, false, options);
   }
 
@@ -243,19 +241,28 @@ export class AdminFailed {
   }
 
   #retryBulk(filter: FailedFilter, keep: boolean, options: BulkOptions): Promise<BulkResult> {
+    // One stamp for the whole operation: an entry that already carries it was retried by this
+    // operation and is not retried again if the walk reads it a second time.
+    const stamp = JSON.stringify(failureTimeWithoutZone(new Date()));
+    const replacements = new Map<string, string>();
     return this.#walkAll(filter.list, options, (list) => ({
-      from: "head",
-      removes: !keep,
       select: (raw): Selection => {
         const job = parseFailureEntry(raw, list, 0);
         if (!selectsJob(filter, job)) return "leave";
+        if (keep && rawMember(raw, "retried_at") === stamp) return "leave";
         return job.queue === "" ? "skip" : "act";
       },
       act: async (refs) => {
-        const items = refs.map((ref) => requeueOf(parseFailureEntry(ref.raw, list, ref.index), undefined, ref));
+        replacements.clear();
+        const items = refs.map((ref) => {
+          const item = requeueOf(parseFailureEntry(ref.raw, list, ref.index), undefined, ref, stamp);
+          replacements.set(ref.raw, item.replacement);
+          return item;
+        });
         const { requeued, missing } = await this.#store.requeue(list, items, keep);
-        return { affected: requeued, missing, removed: keep ? 0 : requeued };
+        return { affected: requeued, missing };
       },
+      ...(keep ? { current: (ref: ListRef) => replacements.get(ref.raw) ?? ref.raw } : {}),
     }));
   }
 
@@ -271,7 +278,7 @@ export class AdminFailed {
     let before = 0;
     for (const { name } of lists) {
       const part = await walkList(
-        { length: () => this.#store.size(name), range: (start, stop) => this.#store.slice(name, start, stop) },
+        { length: () => this.#store.size(name), after: (anchor, count) => this.#store.after(name, anchor, count) },
         plan(name),
         { ...(options.signal ? { signal: options.signal } : {}), onProgress: (done) => options.onProgress?.(before + done, Math.max(total, before + done)) },
       );
@@ -315,13 +322,13 @@ function selectsJob(filter: FailedFilter, job: FailedJob): boolean {
 }
 
 /** What the requeue script needs for one entry: where it goes, with which bytes, and its stamped version. */
-function requeueOf(job: FailedJob, queue: string | undefined, ref: ListRef = job): FailedRequeue {
+function requeueOf(job: FailedJob, queue: string | undefined, ref: ListRef = job, stamp = JSON.stringify(failureTimeWithoutZone(new Date()))): FailedRequeue {
   return {
     index: ref.index,
     raw: ref.raw,
     queue: queue ?? job.queue,
     payload: payloadToRequeue(job),
-    replacement: withMember(job.raw, "retried_at", JSON.stringify(failureTimeWithoutZone(new Date()))),
+    replacement: withMember(job.raw, "retried_at", stamp),
   };
 }
 

@@ -65,7 +65,7 @@ export class AdminQueues {
   }
 
   /** Number of jobs waiting on a queue. */
-  size(queue: string): Promise<number> {
+  async size(queue: string): Promise<number> {
     return this.#store.size(checkName(queue, "The queue name"));
   }
 
@@ -111,7 +111,7 @@ export class AdminQueues {
   async count(queue: string, filter: JobFilter, options: BulkOptions = {}): Promise<number> {
     checkName(queue, "The queue name");
     const checked = checkFilter(filter, JOB_FILTER_FIELDS, "queued job", false);
-    const result = await walkList(walkedQueue(this.#context, queue), { from: "tail", removes: false, select: (raw) => selectBy(checked, raw), act: countOnly }, options);
+    const result = await walkList(walkedQueue(this.#context, queue), { select: (raw) => selectBy(checked, raw), act: countOnly, current: (ref) => ref.raw }, options);
     return result.matched;
   }
 
@@ -149,36 +149,31 @@ export class AdminQueues {
   }
 
   /** Removes every job the filter selects (an empty filter is refused: use clear()). */
-  async removeJobs(queue: string, filter: JobFilter, options: BulkOptions = {}): Promise<BulkResult> {
+  async removeMatching(queue: string, filter: JobFilter, options: BulkOptions = {}): Promise<BulkResult> {
     checkName(queue, "The queue name");
     const checked = checkFilter(filter, JOB_FILTER_FIELDS, "queued job", true);
     return removeQueuedWhere(this.#context, queue, (raw) => selectBy(checked, raw), options);
   }
 
   /** Moves every job the filter selects to the back of another queue, in order, bytes unchanged. */
-  async moveJobs(queue: string, to: string, filter: JobFilter, options: BulkOptions = {}): Promise<BulkResult> {
+  async moveMatching(queue: string, to: string, filter: JobFilter, options: BulkOptions = {}): Promise<BulkResult> {
     checkName(queue, "The queue name");
     checkTarget(queue, to);
     const checked = checkFilter(filter, JOB_FILTER_FIELDS, "queued job", true);
     return walkList(
       walkedQueue(this.#context, queue),
-      {
-        from: "tail",
-        removes: true,
-        select: (raw) => selectBy(checked, raw),
-        act: async (refs) => actOn(refs, await this.#store.moveItems(queue, to, refs)),
-      },
+      { select: (raw) => selectBy(checked, raw), act: async (refs) => actOn(refs, await this.#store.moveItems(queue, to, refs)) },
       options,
     );
   }
 
   /** Drops every job of a queue; the queue stays listed. Returns how many were dropped. */
-  clear(queue: string): Promise<number> {
+  async clear(queue: string): Promise<number> {
     return this.#store.clear(checkName(queue, "The queue name"));
   }
 
   /** Forgets a queue and drops its jobs (Resque.remove_queue). Returns how many were dropped. */
-  delete(queue: string): Promise<number> {
+  async delete(queue: string): Promise<number> {
     return this.#store.remove(checkName(queue, "The queue name"));
   }
 
@@ -190,12 +185,12 @@ export class AdminQueues {
 /** Removes every job of a queue that `select` picks by its bytes (the filters above, and Resque.dequeue). */
 export function removeQueuedWhere(context: AdminContext, queue: string, select: (raw: string) => Selection, options: BulkOptions = {}): Promise<BulkResult> {
   const store = context.store.queues;
-  return walkList(walkedQueue(context, queue), { from: "tail", removes: true, select, act: async (refs) => actOn(refs, await store.removeItems(queue, refs)) }, options);
+  return walkList(walkedQueue(context, queue), { select, act: async (refs) => actOn(refs, await store.removeItems(queue, refs)) }, options);
 }
 
 function walkedQueue(context: AdminContext, queue: string) {
   const store = context.store.queues;
-  return { length: () => store.size(queue), range: (start: number, stop: number) => store.range(queue, start, stop) };
+  return { length: () => store.size(queue), after: (anchor: ListRef | undefined, count: number) => store.after(queue, anchor, count) };
 }
 
 /** Items read per call by find(). */
@@ -218,12 +213,13 @@ function selectBy(filter: JobFilter, raw: string): Selection {
   return matchesJob(filter, { class: className, args, payloadRaw: raw }) ? "act" : "leave";
 }
 
-async function countOnly(): Promise<{ affected: number; missing: number; removed: number }> {
-  return { affected: 0, missing: 0, removed: 0 };
+/** Counting acts on nothing: every selected job counts as matched and stays. */
+async function countOnly(refs: ListRef[]): Promise<{ affected: number; missing: number }> {
+  return { affected: refs.length, missing: 0 };
 }
 
-function actOn(refs: readonly ListRef[], done: number): { affected: number; missing: number; removed: number } {
-  return { affected: done, missing: refs.length - done, removed: done };
+function actOn(refs: readonly ListRef[], done: number): { affected: number; missing: number } {
+  return { affected: done, missing: refs.length - done };
 }
 
 function checkRef(ref: QueuedJobRef): { queue: string; index: number; raw: string } {

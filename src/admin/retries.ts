@@ -90,7 +90,7 @@ export class AdminRetries {
   }
 
   /** The last attempt begun for a job with these args (0 = the first run), undefined when none is counted. */
-  attempt(job: JobRef, ...args: unknown[]): Promise<number | undefined> {
+  async attempt(job: JobRef, ...args: unknown[]): Promise<number | undefined> {
     return this.#store.retries.currentAttempt(this.#identityOfRef(job, args));
   }
 

@@ -37,7 +37,7 @@ describe("enqueues made at the same time", () => {
       resque.enqueueFront(Mail, 4),
       resque.enqueueBulk(Mail, [[5], [6]]),
     ]);
-    const args = (await resque.peek("mail", 0, 10)).map((job) => job.args[0]);
+    const args = (await resque.admin.queues.peek("mail", { start: 0, count: 10 })).map((job) => job.args[0]);
     expect(args).toEqual([4, 2, 1, 3, 5, 6]);
   });
 
@@ -49,7 +49,7 @@ describe("enqueues made at the same time", () => {
     expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
     await client.del("resque:queue:mail");
     await resque.enqueue(Mail, 3);
-    expect(await resque.size("mail")).toBe(1);
+    expect(await resque.admin.queues.size("mail")).toBe(1);
     await client.quit();
   });
 });

@@ -52,8 +52,8 @@ describe("enqueue", () => {
     const resque = redis.make({ jobs: [Deliver] });
     await resque.enqueue("Mailer::Deliver", 1);
     await resque.enqueueTo("ruby_side", "Ruby::Only", "x");
-    expect(await resque.peek("mail")).toEqual([{ class: "Mailer::Deliver", args: [1], raw: '{"class":"Mailer::Deliver","args":[1]}' }]);
-    expect((await resque.peek("ruby_side"))[0]?.class).toBe("Ruby::Only");
+    expect(await resque.admin.queues.peek("mail", { count: 1 })).toEqual([{ queue: "mail", index: 0, class: "Mailer::Deliver", args: [1], raw: '{"class":"Mailer::Deliver","args":[1]}' }]);
+    expect((await resque.admin.queues.peek("ruby_side", { count: 1 }))[0]?.class).toBe("Ruby::Only");
   });
 
   it("honours a configured namespace", async () => {
@@ -69,15 +69,15 @@ describe("enqueue", () => {
     const resque = redis.make({ jobs: [EchoJob] });
     await resque.enqueue(EchoJob, "first");
     await resque.enqueueFront(EchoJob, "urgent");
-    expect((await resque.peek("default", 0, 2)).map((j) => j.args)).toEqual([["urgent"], ["first"]]);
+    expect((await resque.admin.queues.peek("default", { start: 0, count: 2 })).map((j) => j.args)).toEqual([["urgent"], ["first"]]);
   });
 
   it("bulk-enqueues in order, across chunks", async () => {
     const resque = redis.make({ jobs: [EchoJob] });
     const argsList = Array.from({ length: 2500 }, (_, i) => [i]);
     expect(await resque.enqueueBulk(EchoJob, argsList)).toBe(2500);
-    expect(await resque.size("default")).toBe(2500);
-    const all = await resque.peek("default", 0, 2500);
+    expect(await resque.admin.queues.size("default")).toBe(2500);
+    const all = await resque.admin.queues.peek("default", { start: 0, count: 2500 });
     expect(all.map((j) => j.args[0])).toEqual(argsList.map((a) => a[0]));
   });
 
@@ -85,10 +85,10 @@ describe("enqueue", () => {
     const resque = redis.make({ jobs: [EchoJob, Deliver] });
     await resque.enqueue(EchoJob, 1);
     await resque.enqueue(Deliver, 2);
-    expect(await resque.queues()).toEqual(["default", "mail"]);
-    await resque.removeQueue("mail");
-    expect(await resque.queues()).toEqual(["default"]);
-    expect(await resque.size("mail")).toBe(0);
+    expect(await resque.admin.queues.names()).toEqual(["default", "mail"]);
+    await resque.admin.queues.delete("mail");
+    expect(await resque.admin.queues.names()).toEqual(["default"]);
+    expect(await resque.admin.queues.size("mail")).toBe(0);
   });
 
   it("dequeues matching jobs by args, or all jobs of a class", async () => {
@@ -96,13 +96,13 @@ describe("enqueue", () => {
     await resque.enqueueBulk(EchoJob, [[1], [2], [1], [3]]);
     await resque.enqueueTo("default", "Other", 1);
     expect(await resque.dequeue(EchoJob, 1)).toBe(2);
-    expect((await resque.peek("default", 0, 10)).map((j) => [j.class, j.args])).toEqual([
+    expect((await resque.admin.queues.peek("default", { start: 0, count: 10 })).map((j) => [j.class, j.args])).toEqual([
       ["EchoJob", [2]],
       ["EchoJob", [3]],
       ["Other", [1]],
     ]);
     expect(await resque.dequeue(EchoJob)).toBe(2);
-    expect((await resque.peek("default", 0, 10)).map((j) => j.class)).toEqual(["Other"]);
+    expect((await resque.admin.queues.peek("default", { start: 0, count: 10 })).map((j) => j.class)).toEqual(["Other"]);
   });
 
   it("dequeues node-resque's encoding of the same job too", async () => {
@@ -110,7 +110,7 @@ describe("enqueue", () => {
     const client = redis.server().client();
     await client.rpush("resque:queue:default", '{"class":"EchoJob","queue":"default","args":[5]}');
     expect(await resque.dequeue(EchoJob, 5)).toBe(1);
-    expect(await resque.size("default")).toBe(0);
+    expect(await resque.admin.queues.size("default")).toBe(0);
     await client.quit();
   });
 
@@ -118,7 +118,7 @@ describe("enqueue", () => {
     const Resize = defineJob("Resize", async (_url: string) => {}, { queue: "images" });
     const resque = redis.make({ jobs: [Resize] });
     await resque.enqueue(Resize, "a.png");
-    expect(await resque.peek("images")).toEqual([{ class: "Resize", args: ["a.png"], raw: '{"class":"Resize","args":["a.png"]}' }]);
+    expect(await resque.admin.queues.peek("images", { count: 1 })).toEqual([{ queue: "images", index: 0, class: "Resize", args: ["a.png"], raw: '{"class":"Resize","args":["a.png"]}' }]);
   });
 
   describe("rejects bad input before writing anything", () => {

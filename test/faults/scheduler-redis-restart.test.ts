@@ -4,6 +4,7 @@ import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { Job } from "../../src/index.js";
 import { useRedis } from "../helpers/resque.js";
+import { storeOf } from "../../src/redis/store-of.js";
 
 class Later extends Job<[number]> {
   static override queue = "later";
@@ -32,13 +33,13 @@ describe("scheduler and Redis restarts", () => {
     await new Promise<void>((resolve) => (scheduler.isLeader ? resolve() : scheduler.once("leader", resolve)));
 
     await redis.server().kill(); // no persistence: the lock and everything else is gone
-    await new Promise<void>((resolve) => resque.store.client.once("error", () => resolve()));
+    await new Promise<void>((resolve) => storeOf(resque).client.once("error", () => resolve()));
     await redis.server().restart();
 
     const promoted = new Promise<void>((resolve) => scheduler.once("promoted", () => resolve()));
     await resque.enqueueIn(1, Later, 1);
     await promoted;
-    expect(await resque.size("later")).toBe(1);
+    expect(await resque.admin.queues.size("later")).toBe(1);
     expect(scheduler.isLeader).toBe(true);
     expect(lines.filter((l) => l.msg.startsWith("Redis connection lost"))).toHaveLength(1);
     expect(lines.some((l) => l.msg.startsWith("Redis reachable again"))).toBe(true);

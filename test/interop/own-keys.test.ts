@@ -55,9 +55,9 @@ describe("our keys beside Ruby's", () => {
       if (messages.length === 3) got.resolve();
     });
     await subscriber.subscribe("resque:resque-ts:control");
-    await resque.control.pause({ host: "web1" });
-    await resque.control.pause({ worker: "web2:42:mail" });
-    await resque.control.stop({ all: true });
+    await resque.admin.workers.pause({ host: "web1" });
+    await resque.admin.workers.pause({ worker: "web2:42:mail" });
+    await resque.admin.workers.stop({ all: true });
     await got.promise;
     expect(messages.map((m) => JSON.parse(m))).toEqual([
       { action: "pause", target: { host: "web1" } },

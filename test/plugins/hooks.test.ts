@@ -120,7 +120,7 @@ describe("job hooks", () => {
       "class.onFailure(perform failed, true)",
     ]);
     expect(events.failure).toBeDefined();
-    const [entry] = await resque.failed.all();
+    const [entry] = await resque.admin.failed.page({ count: 1000 });
     expect(entry!.error).toBe("perform failed");
     expect(JSON.parse(entry!.raw).hook).toBeUndefined();
   });
@@ -137,7 +137,7 @@ describe("job hooks", () => {
     expect(await resque.enqueue(Refused, 13)).toBe(false);
     expect(await resque.enqueue(Refused, 1)).toBe(true);
     expect(await resque.enqueueBulk(Refused, [[13], [2], [13], [3]])).toBe(2);
-    expect((await resque.peek("hooks", 0, 10)).map((j) => j.args[0])).toEqual([1, 2, 3]);
+    expect((await resque.admin.queues.peek("hooks", { start: 0, count: 10 })).map((j) => j.args[0])).toEqual([1, 2, 3]);
   });
 
   it("all beforeEnqueue hooks run even when one says false; afterEnqueue sees the job already queued", async () => {
@@ -147,13 +147,13 @@ describe("job hooks", () => {
       plugins: [
         { beforeEnqueue: () => (seen.push("first"), false) },
         { beforeEnqueue: () => void seen.push("second") },
-        { afterEnqueue: async (c: EnqueueContext) => void (queuedDuringAfter = await resque.size(c.queue)) },
+        { afterEnqueue: async (c: EnqueueContext) => void (queuedDuringAfter = await resque.admin.queues.size(c.queue)) },
       ],
     });
     expect(await resque.enqueueTo("hooks", "Anything", 1)).toBe(false);
     expect(seen).toEqual(["first", "second"]);
     expect(queuedDuringAfter).toBe(-1);
-    const open = redis.make({ plugins: [{ afterEnqueue: async (c: EnqueueContext) => void (queuedDuringAfter = await open.size(c.queue)) }] });
+    const open = redis.make({ plugins: [{ afterEnqueue: async (c: EnqueueContext) => void (queuedDuringAfter = await open.admin.queues.size(c.queue)) }] });
     await open.enqueueTo("hooks", "Anything", 1);
     expect(queuedDuringAfter).toBe(1);
   });
@@ -175,7 +175,7 @@ describe("job hooks", () => {
     const resque = redis.make({ jobs: [Guarded] });
     await resque.enqueueBulk(Guarded, [[1], [2]]);
     expect(await resque.dequeue(Guarded, 1)).toBe(0);
-    expect(await resque.size("hooks")).toBe(2);
+    expect(await resque.admin.queues.size("hooks")).toBe(2);
     allow = true;
     expect(await resque.dequeue(Guarded, 1)).toBe(1);
     expect(calls).toEqual(["before", "before", "after(1)"]);
@@ -201,8 +201,8 @@ describe("job hooks", () => {
     const { resque, events } = await runOne(() => redis.make({ jobs: [Skipped] }), Skipped);
     expect(calls).toEqual([]);
     expect(events.success).toMatchObject({ skipped: true });
-    expect(await resque.failed.count()).toBe(0);
-    expect(await resque.stats()).toEqual({ processed: 1, failed: 0 });
+    expect(await resque.admin.failed.count()).toBe(0);
+    expect(await resque.admin.stats.totals()).toEqual({ processed: 1, failed: 0 });
   });
 
   it("an around hook that does not call next skips perform; after hooks still run (as in Resque)", async () => {
@@ -251,12 +251,12 @@ describe("job hooks", () => {
         const { resque } = await runOne(() => redis.make({ jobs: [Victim] }), Victim);
         expect(performed).toBe(performs);
         expect((failureSeen as Error).message).toBe(`${hook} broke`);
-        const [entry] = await resque.failed.all();
+        const [entry] = await resque.admin.failed.page({ count: 1000 });
         expect(entry!.exception).toBe("RangeError");
         expect(entry!.error).toBe(`${hook} broke`);
         expect(JSON.parse(entry!.raw).hook).toBe(`${hook} (Broken)`);
         expect(entry!.backtrace[0]).toMatch(/hooks\.test\.ts/);
-        expect(await resque.stats()).toEqual({ processed: 1, failed: 1 });
+        expect(await resque.admin.stats.totals()).toEqual({ processed: 1, failed: 1 });
       });
     }
 
@@ -271,7 +271,7 @@ describe("job hooks", () => {
         }
       }
       const { resque } = await runOne(() => redis.make({ jobs: [Doubly] }), Doubly);
-      const [entry] = await resque.failed.all();
+      const [entry] = await resque.admin.failed.page({ count: 1000 });
       expect(entry!.exception).toBe("TypeError");
       expect(entry!.error).toBe("original");
       expect(JSON.parse(entry!.raw).on_failure_error).toBe("onFailureBroken (Doubly): reporter down");
@@ -316,11 +316,11 @@ describe("job hooks", () => {
       }
     }
     const first = await runOne(() => redis.make({ jobs: [Quiet] }), Quiet);
-    expect(await first.resque.failed.count()).toBe(0);
-    expect(await first.resque.stats()).toEqual({ processed: 1, failed: 1 });
+    expect(await first.resque.admin.failed.count()).toBe(0);
+    expect(await first.resque.admin.stats.totals()).toEqual({ processed: 1, failed: 1 });
     suppress = false;
     const second = await runOne(() => redis.make({ jobs: [Quiet] }), Quiet);
-    const [entry] = await second.resque.failed.all();
+    const [entry] = await second.resque.admin.failed.page({ count: 1000 });
     expect(JSON.parse(entry!.raw).attempts).toBe(3);
   });
 });

@@ -15,7 +15,7 @@ describe("connecting to Redis", () => {
   it("from a redis:// URL", async () => {
     const resque = redis.make({ redis: redis.server().url, jobs: [Ping] });
     await resque.enqueue(Ping, 1);
-    expect(await resque.size("ping")).toBe(1);
+    expect(await resque.admin.queues.size("ping")).toBe(1);
   });
 
   it("from ioredis options", async () => {
@@ -32,7 +32,7 @@ describe("connecting to Redis", () => {
     try {
       const resque = redis.make({ redis: undefined, jobs: [Ping] });
       await resque.enqueue(Ping, 1);
-      expect(await resque.size("ping")).toBe(1);
+      expect(await resque.admin.queues.size("ping")).toBe(1);
     } finally {
       if (saved === undefined) delete process.env.REDIS_URL;
       else process.env.REDIS_URL = saved;
@@ -54,7 +54,7 @@ describe("connecting to Redis", () => {
     try {
       const resque = new Resque({ redis: `${server.dir}/redis.sock`, jobs: [Ping], logger: silentLogger });
       await resque.enqueue(Ping, 1);
-      expect(await resque.size("ping")).toBe(1);
+      expect(await resque.admin.queues.size("ping")).toBe(1);
       await resque.close();
     } finally {
       await server.close();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { WorkCycleRequest } from "../../src/redis/stores/worker-store.js";
 import { useRedis } from "../helpers/resque.js";
+import { storeOf } from "../../src/redis/store-of.js";
 
 const ID = "host:1:mail";
 
@@ -31,7 +32,7 @@ describe("a work cycle that finishes a slot's job", () => {
     const resque = redis.make();
     const client = redis.server().client();
     await client.rpush("resque:queue:mail", '{"class":"A","args":[1]}', '{"class":"A","args":[2]}');
-    const connection = resque.store.workerConnection();
+    const connection = storeOf(resque).workerConnection();
     const first = await connection.workers.workCycle(request({}));
     expect(first.reserved.map((r) => r.payload)).toEqual(['{"class":"A","args":[1]}']);
     await client.config("RESETSTAT");
@@ -50,7 +51,7 @@ describe("a work cycle that finishes a slot's job", () => {
     const resque = redis.make();
     const client = redis.server().client();
     await client.rpush("resque:queue:mail", '{"class":"A","args":[1]}');
-    const connection = resque.store.workerConnection();
+    const connection = storeOf(resque).workerConnection();
     await connection.workers.workCycle(request({}));
     const second = await connection.workers.workCycle(
       request({ reservation: "t2", finished: [{ workerId: ID, outcome: "done", reservation: "t1" }] }),
@@ -65,7 +66,7 @@ describe("a work cycle that finishes a slot's job", () => {
     const resque = redis.make();
     const client = redis.server().client();
     await client.rpush("resque:queue:mail", '{"class":"A","args":[1]}', '{"class":"A","args":[2]}');
-    const connection = resque.store.workerConnection();
+    const connection = storeOf(resque).workerConnection();
     await connection.workers.workCycle(request({}));
     await client.set("resque:pause-all-workers", "true");
     const second = await connection.workers.workCycle(

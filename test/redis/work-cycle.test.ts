@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { WorkCycleRequest } from "../../src/redis/stores/worker-store.js";
 import { useRedis } from "../helpers/resque.js";
+import { storeOf } from "../../src/redis/store-of.js";
 
 const base: Omit<WorkCycleRequest, "reservation" | "recovering" | "finished" | "idleSlots"> & { processToken: string } = {
   selection: { kind: "literal", queues: ["q"] },
@@ -14,7 +15,7 @@ describe("work-cycle script", () => {
 
   it("after a lost reply, a recovering call neither double-counts nor loses the reserved job", async () => {
     const resque = redis.make();
-    const { workers } = resque.store;
+    const { workers } = storeOf(resque);
     await resque.enqueueTo("q", "A");
     await resque.enqueueTo("q", "B");
     const first = await workers.workCycle({ ...base, reservation: "t1", recovering: false, finished: [], idleSlots: ["h:1:q"] });
@@ -39,13 +40,13 @@ describe("work-cycle script", () => {
       idleSlots: ["h:1:q"],
     });
     expect(recovered.reserved).toEqual([{ workerId: "h:1:q", queue: "q", payload: '{"class":"B","args":[]}', reservation: "t2" }]);
-    expect(await resque.stats()).toEqual({ processed: 1, failed: 0 });
-    expect(await resque.size("q")).toBe(0);
+    expect(await resque.admin.stats.totals()).toEqual({ processed: 1, failed: 0 });
+    expect(await resque.admin.queues.size("q")).toBe(0);
   });
 
   it("a call re-sent by the client after a reconnect (same token) is recognised as a replay", async () => {
     const resque = redis.make();
-    const { workers } = resque.store;
+    const { workers } = storeOf(resque);
     await resque.enqueueTo("q", "A");
     await resque.enqueueTo("q", "B");
     await resque.enqueueTo("q", "C");
@@ -61,13 +62,13 @@ describe("work-cycle script", () => {
     const replay = await workers.workCycle(call);
     expect(replay.reserved).toEqual(first.reserved);
     expect(first.reserved.map((r) => r.payload)).toEqual(['{"class":"B","args":[]}']);
-    expect(await resque.stats()).toEqual({ processed: 1, failed: 0 });
-    expect(await resque.size("q")).toBe(1); // C is still queued: the replay popped nothing
+    expect(await resque.admin.stats.totals()).toEqual({ processed: 1, failed: 0 });
+    expect(await resque.admin.queues.size("q")).toBe(1); // C is still queued: the replay popped nothing
   });
 
   it("a recovering call applies a finish the lost call never made", async () => {
     const resque = redis.make();
-    const { workers } = resque.store;
+    const { workers } = storeOf(resque);
     await resque.enqueueTo("q", "A");
     await workers.workCycle({ ...base, reservation: "t1", recovering: false, finished: [], idleSlots: ["h:1:q"] });
     const entry = '{"failed_at":"2026/11/25 14:49:29 UTC","payload":{"class":"A","args":[]},"exception":"E","error":"x","backtrace":[],"worker":"h:1:q","queue":"q"}';
@@ -79,8 +80,8 @@ describe("work-cycle script", () => {
       idleSlots: ["h:1:q"],
     });
     expect(result.reserved).toEqual([]);
-    expect(await resque.stats()).toEqual({ processed: 1, failed: 1 });
-    expect(await resque.failed.count()).toBe(1);
+    expect(await resque.admin.stats.totals()).toEqual({ processed: 1, failed: 1 });
+    expect(await resque.admin.failed.count()).toBe(1);
     const client = redis.server().client();
     expect(await client.exists("resque:worker:h:1:q")).toBe(0);
     await client.quit();
@@ -88,7 +89,7 @@ describe("work-cycle script", () => {
 
   it("honours pause-all-workers (any case, surrounding space) but still records finishes", async () => {
     const resque = redis.make();
-    const { workers } = resque.store;
+    const { workers } = storeOf(resque);
     await resque.enqueueTo("q", "A");
     const client = redis.server().client();
     await client.set("resque:pause-all-workers", " TRUE ");
@@ -104,13 +105,13 @@ describe("work-cycle script", () => {
     const resque = redis.make();
     const client = redis.server().client();
     await client.rpush("resque:queue:q", "not json");
-    const result = await resque.store.workers.workCycle({ ...base, reservation: "t1", recovering: false, finished: [], idleSlots: ["h:1:q"] });
+    const result = await storeOf(resque).workers.workCycle({ ...base, reservation: "t1", recovering: false, finished: [], idleSlots: ["h:1:q"] });
     expect(result.reserved[0]!.payload).toBe("not json");
     const value = JSON.parse((await client.get("resque:worker:h:1:q"))!) as Record<string, unknown>;
     expect(value.payload).toEqual({ class: "(invalid payload)", args: [] });
     expect(value.raw_payload).toBe("not json");
     // Unregistering with requeue puts the exact bytes back.
-    await resque.store.workers.unregister(["h:1:q"]);
+    await storeOf(resque).workers.unregister(["h:1:q"]);
     expect(await client.lrange("resque:queue:q", 0, -1)).toEqual(["not json"]);
     await client.quit();
   });
@@ -121,7 +122,7 @@ describe("work-cycle script", () => {
     const ruby = '{"queue":"default","run_at":"2026-11-25T14:53:31Z","payload":{"class":"SleepJob","args":[3.0,"sleeping"]}}';
     await client.set("resque:worker:vm:8715:*", ruby);
     await client.sadd("resque:workers", "vm:8715:*");
-    expect(await resque.store.workers.unregister(["vm:8715:*"])).toBe(1);
+    expect(await storeOf(resque).workers.unregister(["vm:8715:*"])).toBe(1);
     expect(await client.lrange("resque:queue:default", 0, -1)).toEqual(['{"class":"SleepJob","args":[3.0,"sleeping"]}']);
     expect(await client.smembers("resque:workers")).toEqual([]);
     await client.quit();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { delayedItemFromPayload, InvalidArgumentsError, InvalidTimeError, Job } from "../../src/index.js";
 import { useRedis } from "../helpers/resque.js";
+import { storeOf } from "../../src/redis/store-of.js";
 
 class EchoJob extends Job<unknown[]> {
   static override queue = "default";
@@ -34,7 +35,7 @@ describe("delayed jobs", () => {
     const resque = make();
     await resque.enqueueAt(FAR * 1000 + 1, EchoJob, 1);
     await resque.enqueueAt(FAR * 1000, EchoJob, 2);
-    expect((await resque.delayedTimestamps()).map((d) => d.getTime() / 1000)).toEqual([FAR, FAR + 1]);
+    expect((await (await resque.admin.delayed.timestamps({ count: 1000 })).map((t) => t.at)).map((d) => d.getTime() / 1000)).toEqual([FAR, FAR + 1]);
     expect(await resque.scheduledAt(EchoJob, 1)).toEqual([new Date((FAR + 1) * 1000)]);
   });
 
@@ -42,8 +43,8 @@ describe("delayed jobs", () => {
     const resque = make();
     await resque.enqueueAt(Date.now() - 1000, EchoJob, "late");
     await resque.enqueueIn(0, EchoJob, "now");
-    expect(await resque.peek("default", 0, 5)).toMatchObject([{ raw: '{"class":"EchoJob","args":["late"]}' }, { raw: '{"class":"EchoJob","args":["now"]}' }]);
-    expect(await resque.delayedQueueScheduleSize()).toBe(0);
+    expect(await resque.admin.queues.peek("default", { start: 0, count: 5 })).toMatchObject([{ raw: '{"class":"EchoJob","args":["late"]}' }, { raw: '{"class":"EchoJob","args":["now"]}' }]);
+    expect(await resque.admin.delayed.timestampCount()).toBe(0);
   });
 
   it("enqueueIn delays by seconds from now", async () => {
@@ -81,29 +82,29 @@ describe("delayed jobs", () => {
 
     expect(await resque.removeDelayed(EchoJob, 7)).toBe(3);
     expect(await resque.removeDelayed(EchoJob, 7)).toBe(0);
-    expect((await resque.delayedTimestamps()).map((d) => d.getTime() / 1000)).toEqual([FAR + 10]);
+    expect((await (await resque.admin.delayed.timestamps({ count: 1000 })).map((t) => t.at)).map((d) => d.getTime() / 1000)).toEqual([FAR + 10]);
     expect(await client.exists(`resque:delayed:${FAR}`, `resque:delayed:${FAR + 20}`)).toBe(0);
     expect(await client.keys("resque:timestamps:*")).toEqual(['resque:timestamps:{"class":"EchoJob","args":[8],"queue":"default"}']);
     await client.quit();
   });
 
-  it("finds and removes a selection by predicate and class", async () => {
+  it("finds and removes delayed jobs by filter (the admin API)", async () => {
     const resque = make();
     await resque.enqueueAt(FAR * 1000, EchoJob, { user: 1 });
     await resque.enqueueAt((FAR + 1) * 1000, EchoJob, { user: 2 });
     await resque.enqueueAt((FAR + 2) * 1000, "Other", { user: 2 }).catch(() => undefined);
     await resque.enqueueAtWithQueue("q", (FAR + 2) * 1000, "Other", { user: 2 });
 
-    const userTwo = (args: unknown[]) => (args[0] as { user: number }).user === 2;
-    const found = await resque.findDelayedSelection(userTwo);
+    const userTwo = { args: [{ user: 2 }] };
+    const found = await resque.admin.delayed.find(userTwo);
     expect(found.map((f) => [f.class, f.queue, f.at.getTime() / 1000])).toEqual([
       ["EchoJob", "default", FAR + 1],
       ["Other", "q", FAR + 2],
     ]);
-    expect(await resque.findDelayedSelection(userTwo, EchoJob)).toHaveLength(1);
-    expect(await resque.removeDelayedSelection(userTwo, "Other")).toBe(1);
-    expect((await resque.findDelayedSelection(() => true)).map((f) => f.args)).toEqual([[{ user: 1 }], [{ user: 2 }]]);
-    expect(await resque.delayed.countDelayed()).toBe(2);
+    expect(await resque.admin.delayed.find({ ...userTwo, class: "EchoJob" })).toHaveLength(1);
+    expect((await resque.admin.delayed.removeMatching({ ...userTwo, class: "Other" })).affected).toBe(1);
+    expect((await resque.admin.delayed.find({}, { limit: 1000 })).map((f) => f.args)).toEqual([[{ user: 1 }], [{ user: 2 }]]);
+    expect(await resque.admin.delayed.count()).toBe(2);
   });
 
   it("reschedule moves a delayed job to a new time, or to its queue when the time has come", async () => {
@@ -111,12 +112,12 @@ describe("delayed jobs", () => {
     await resque.enqueueAt(FAR * 1000, EchoJob, "move");
     expect(await resque.reschedule((FAR + 60) * 1000, EchoJob, "move")).toBe(1);
     expect(await resque.scheduledAt(EchoJob, "move")).toEqual([new Date((FAR + 60) * 1000)]);
-    expect(await resque.delayedTimestampPeek((FAR + 60) * 1000)).toMatchObject([{ class: "EchoJob", args: ["move"], queue: "default" }]);
-    expect(await resque.delayedQueueScheduleSize()).toBe(1);
+    expect(await resque.admin.delayed.at((FAR + 60) * 1000)).toMatchObject([{ class: "EchoJob", args: ["move"], queue: "default" }]);
+    expect(await resque.admin.delayed.timestampCount()).toBe(1);
 
     expect(await resque.reschedule(Date.now() - 1, EchoJob, "move")).toBe(1);
-    expect(await resque.delayedQueueScheduleSize()).toBe(0);
-    expect((await resque.peek("default"))[0]!.raw).toBe('{"class":"EchoJob","args":["move"]}');
+    expect(await resque.admin.delayed.timestampCount()).toBe(0);
+    expect((await resque.admin.queues.peek("default", { count: 1 }))[0]!.raw).toBe('{"class":"EchoJob","args":["move"]}');
     expect(await resque.reschedule(FAR * 1000, EchoJob, "absent")).toBe(0);
   });
 
@@ -125,18 +126,18 @@ describe("delayed jobs", () => {
     await resque.enqueueAt(FAR * 1000, EchoJob, 1.5, []);
     await resque.enqueueAt((FAR + 5) * 1000, EchoJob, 1.5, []);
     expect(await resque.enqueueDelayedNow(EchoJob, 1.5, [])).toBe(2);
-    expect(await resque.size("default")).toBe(2);
-    expect((await resque.peek("default"))[0]!.raw).toBe('{"class":"EchoJob","args":[1.5,[]]}');
-    expect(await resque.queues()).toEqual(["default"]);
-    expect(await resque.delayedQueueScheduleSize()).toBe(0);
+    expect(await resque.admin.queues.size("default")).toBe(2);
+    expect((await resque.admin.queues.peek("default", { count: 1 }))[0]!.raw).toBe('{"class":"EchoJob","args":[1.5,[]]}');
+    expect(await resque.admin.queues.names()).toEqual(["default"]);
+    expect(await resque.admin.delayed.timestampCount()).toBe(0);
   });
 
   it("peeks at one time and counts jobs", async () => {
     const resque = make();
     for (let i = 0; i < 3; i++) await resque.enqueueAt(FAR * 1000, EchoJob, i);
-    expect((await resque.delayedTimestampPeek(FAR * 1000, 1, 5)).map((j) => j.args)).toEqual([[1], [2]]);
-    expect(await resque.delayed.delayedTimestampSize(FAR * 1000)).toBe(3);
-    expect(await resque.delayed.countDelayed()).toBe(3);
+    expect((await resque.admin.delayed.at(FAR * 1000, { start: 1, count: 5 })).map((j) => j.args)).toEqual([[1], [2]]);
+    expect(await resque.admin.delayed.timestamps()).toEqual([{ at: new Date(FAR * 1000), size: 3 }]);
+    expect(await resque.admin.delayed.count()).toBe(3);
   });
 
   it("wakes a sleeping scheduler only for a time earlier than any known", async () => {
@@ -161,8 +162,8 @@ describe("delayed jobs", () => {
     const client = redis.server().client();
     await client.hset("resque:delayed:last_enqueued_at", "nightly", "2026-11-25 14:49:20 +0000");
     await resque.enqueueAt(FAR * 1000, EchoJob, 1);
-    expect(await resque.findDelayedSelection(() => true)).toHaveLength(1);
-    expect(await resque.delayed.countDelayed()).toBe(1);
+    expect(await resque.admin.delayed.find({}, { limit: 1000 })).toHaveLength(1);
+    expect(await resque.admin.delayed.count()).toBe(1);
     await client.quit();
   });
 
@@ -170,8 +171,8 @@ describe("delayed jobs", () => {
     const resque = make();
     const item = delayedItemFromPayload('{"class":"EchoJob","args":[1.0,{"a":[]}]}', "retries");
     expect(item).toBe('{"class":"EchoJob","args":[1.0,{"a":[]}],"queue":"retries"}');
-    await resque.store.delayed.push(FAR, [item]);
-    expect(await resque.delayedTimestampPeek(FAR * 1000)).toMatchObject([{ class: "EchoJob", args: [1, { a: [] }], queue: "retries", raw: item }]);
+    await storeOf(resque).delayed.push(FAR, [item]);
+    expect(await resque.admin.delayed.at(FAR * 1000, { count: 1 })).toMatchObject([{ class: "EchoJob", args: [1, { a: [] }], queue: "retries", raw: item }]);
     const client = redis.server().client();
     expect(await client.smembers(`resque:timestamps:${item}`)).toEqual([`delayed:${FAR}`]);
     await client.quit();

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { Job, type Scheduler } from "../../src/index.js";
 import { useRedis } from "../helpers/resque.js";
+import { storeOf } from "../../src/redis/store-of.js";
 
 class Bulk extends Job<[number]> {
   static override queue = "bulk";
@@ -25,8 +26,8 @@ describe("10,000 delayed jobs due at once", () => {
 
     const due = Math.ceil(Date.now() / 1000) + 2; // unix seconds, at least a second of margin
     const items = Array.from({ length: COUNT }, (_, i) => `{"class":"Bulk","args":[${i}],"queue":"bulk"}`);
-    await resque.store.delayed.push(due, items);
-    expect(await resque.size("bulk")).toBe(0); // nothing moved early...
+    await storeOf(resque).delayed.push(due, items);
+    expect(await resque.admin.queues.size("bulk")).toBe(0); // nothing moved early...
     const client = redis.server().client();
     const [seconds] = await client.time();
     await client.quit();
@@ -47,11 +48,11 @@ describe("10,000 delayed jobs due at once", () => {
 
     expect(promotions[0]!.at).toBeGreaterThanOrEqual(due * 1000);
     expect(finished).toBeLessThan(due * 1000 + 1000);
-    expect(await resque.size("bulk")).toBe(COUNT);
-    const [first] = await resque.peek("bulk", 0, 1);
-    const [last] = await resque.peek("bulk", COUNT - 1, 1);
+    expect(await resque.admin.queues.size("bulk")).toBe(COUNT);
+    const [first] = await resque.admin.queues.peek("bulk", { start: 0, count: 1 });
+    const [last] = await resque.admin.queues.peek("bulk", { start: COUNT - 1, count: 1 });
     expect([first!.raw, last!.raw]).toEqual(['{"class":"Bulk","args":[0]}', `{"class":"Bulk","args":[${COUNT - 1}]}`]);
-    expect(await resque.delayedQueueScheduleSize()).toBe(0);
+    expect(await resque.admin.delayed.timestampCount()).toBe(0);
   });
 
   it("an enqueueIn earlier than anything scheduled wakes the sleeping scheduler", async () => {

@@ -82,7 +82,7 @@ describe("promoting due delayed jobs", () => {
     clock.set(T * 1000);
     await scheduler.runPass();
     expect(await client.lrange("resque:queue:registered-queue", 0, -1)).toEqual(['{"class":"Registered","args":[1]}']);
-    const failed = await resque.failed.all();
+    const failed = await resque.admin.failed.page({ count: 1000 });
     expect(failed.map((f) => [f.exception, f.payload.class, f.payload.args, f.rawPayload])).toEqual([
       ["NoQueueError", "Unknown", [2], undefined],
       ["InvalidPayloadError", "(invalid payload)", [], "not json"],

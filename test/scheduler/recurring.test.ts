@@ -47,8 +47,10 @@ describe("recurring schedules", () => {
     expect(await client.smembers("resque:queues")).toEqual(["reports"]);
     await client.quit();
 
-    const runs = await redis.make().scheduleRuns();
-    expect(runs.get("report")).toEqual({
+    const [listed] = await redis.make().admin.schedules.list();
+    expect(listed).toMatchObject({
+      name: "report",
+      source: "static",
       lastRun: new Date("2026-06-01T10:00:00Z"),
       nextRun: new Date("2026-06-01T10:01:00Z"),
       lastEnqueuedAt: new Date("2026-06-01T10:00:00Z"),
@@ -191,11 +193,11 @@ describe("dynamic schedules", () => {
     const leader = resque.scheduler({ clock, dynamic: true, lockValue: "host-a:1" });
     await leader.runPass();
 
-    await resque.setSchedule("dyn", { cron: "* * * * * UTC", class: "Report", args: [1], persist: true });
+    await resque.admin.schedules.set("dyn", { cron: "* * * * * UTC", class: "Report", args: [1], persist: true });
     const client = redis.server().client();
     expect(await client.hget("resque:persistent_schedules", "dyn")).toBe('{"cron":"* * * * * UTC","class":"Report","args":[1]}');
     expect(await client.smembers("resque:schedules_changed")).toEqual(["dyn"]);
-    expect(await resque.schedules()).toEqual({ dyn: { cron: "* * * * * UTC", class: "Report", args: [1] } });
+    expect((await resque.admin.schedules.list()).map((i) => [i.name, i.source, i.config])).toEqual([["dyn", "dynamic", { cron: "* * * * * UTC", class: "Report", args: [1] }]]);
 
     await leader.runPass();
     expect(await client.scard("resque:schedules_changed")).toBe(0);
@@ -205,14 +207,14 @@ describe("dynamic schedules", () => {
     expect(await client.lrange("resque:queue:reports", 0, -1)).toEqual(['{"class":"Report","args":[1]}']);
 
     // An edit keeps the schedule's place: the slot that fired does not fire again.
-    await resque.setSchedule("dyn", { cron: "* * * * * UTC", class: "Report", args: [2] });
+    await resque.admin.schedules.set("dyn", { cron: "* * * * * UTC", class: "Report", args: [2] });
     await leader.runPass();
     clock.set("2026-06-01T10:01:00Z");
     await leader.runPass();
     expect(await client.lrange("resque:queue:reports", 0, -1)).toEqual(['{"class":"Report","args":[1]}', '{"class":"Report","args":[2]}']);
 
-    expect(await resque.removeSchedule("dyn")).toBe(true);
-    expect(await resque.removeSchedule("dyn")).toBe(false);
+    expect(await resque.admin.schedules.remove("dyn")).toBe(true);
+    expect(await resque.admin.schedules.remove("dyn")).toBe(false);
     await leader.runPass();
     clock.set("2026-06-01T10:05:00Z");
     await leader.runPass();
@@ -224,8 +226,8 @@ describe("dynamic schedules", () => {
 
   it("are validated before they are stored", async () => {
     const resque = redis.make();
-    await expect(resque.setSchedule("bad", { cron: "61 * * * *", queue: "q" })).rejects.toThrow(/schedule "bad": field "cron"/);
-    expect(await resque.schedules()).toEqual({});
+    await expect(resque.admin.schedules.set("bad", { cron: "61 * * * *", queue: "q" })).rejects.toThrow(/schedule "bad": field "cron"/);
+    expect(await resque.admin.schedules.list()).toEqual([]);
   });
 
   it("an invalid schedule written by another program is skipped, the others run", async () => {
@@ -240,7 +242,7 @@ describe("dynamic schedules", () => {
 
   it("are ignored unless the scheduler is dynamic", async () => {
     const resque = redis.make({ jobs: [Report] });
-    await resque.setSchedule("dyn", { cron: "* * * * * UTC", class: "Report" });
+    await resque.admin.schedules.set("dyn", { cron: "* * * * * UTC", class: "Report" });
     const leader = resque.scheduler({ clock: new ManualClock(START), lockValue: "host-a:1" });
     await leader.runPass();
     expect(leader.schedules).toEqual([]);

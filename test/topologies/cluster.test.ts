@@ -4,6 +4,7 @@ import { Resque } from "../../src/index.js";
 import { silentLogger } from "../helpers/resque.js";
 import { ClusterSetup } from "../helpers/redis-topologies.js";
 import { Greet, Retried, runScenario } from "./scenario.js";
+import { storeOf } from "../../src/redis/store-of.js";
 
 describe("Redis Cluster (3 masters)", () => {
   let setup: ClusterSetup;
@@ -19,7 +20,7 @@ describe("Redis Cluster (3 masters)", () => {
     try {
       await runScenario(resque);
       // Every key sits in the namespace's slot, on one node.
-      const cluster = resque.store.client as Cluster;
+      const cluster = storeOf(resque).client as Cluster;
       const perNode = await Promise.all(cluster.nodes("master").map((node) => node.keys("*")));
       const nodesWithKeys = perNode.filter((keys) => keys.length > 0);
       expect(nodesWithKeys).toHaveLength(1);

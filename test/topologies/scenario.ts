@@ -48,23 +48,23 @@ export async function runScenario(resque: Resque): Promise<void> {
     const failed = collect(worker, "job:failure", 1);
     await resque.enqueue(Greet, "flaky");
     await failed;
-    await expect.poll(() => resque.failed.count()).toBe(1); // recorded in the worker's next cycle
+    await expect.poll(() => resque.admin.failed.count()).toBe(1); // recorded in the worker's next cycle
     const retried = collect(worker, "job:success", 1);
-    await resque.failed.retryAndRemove(0);
+    await resque.admin.failed.retryAndRemove((await resque.admin.failed.get(0))!);
     await retried;
 
     const afterRetry = collect(worker, "job:success", 1);
     await resque.enqueue(Retried, "retried");
     await afterRetry;
-    expect(await resque.failed.count()).toBe(0); // the retried attempt never reached the failed list
+    expect(await resque.admin.failed.count()).toBe(0); // the retried attempt never reached the failed list
 
     const delayed = collect(worker, "job:success", 1);
     await resque.enqueueIn(1, Greet, "delayed");
-    expect(await resque.delayedQueueScheduleSize()).toBe(1);
+    expect(await resque.admin.delayed.timestampCount()).toBe(1);
     await delayed;
 
     expect(performed).toEqual(["direct", "flaky", "retried on attempt 1", "delayed"]);
-    await expect.poll(() => resque.stats()).toEqual({ processed: 6, failed: 2 });
+    await expect.poll(() => resque.admin.stats.totals()).toEqual({ processed: 6, failed: 2 });
   } finally {
     await scheduler.stop();
     await worker.stop();

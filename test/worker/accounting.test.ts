@@ -37,10 +37,10 @@ describe("enqueue → perform with exact accounting", () => {
       expect([...performedIds.values()].every((n) => n === 1)).toBe(true);
       expect(failedEvents).toBe(expectedFailures);
       expect(succeeded).toBe(total - expectedFailures);
-      expect(await resque.size("work")).toBe(0);
-      expect(await resque.failed.count()).toBe(expectedFailures);
-      expect(await resque.stats()).toEqual({ processed: total, failed: expectedFailures });
-      const failedIds = (await resque.failed.all()).map((f) => f.payload.args[0] as number).sort((a, b) => a - b);
+      expect(await resque.admin.queues.size("work")).toBe(0);
+      expect(await resque.admin.failed.count()).toBe(expectedFailures);
+      expect(await resque.admin.stats.totals()).toEqual({ processed: total, failed: expectedFailures });
+      const failedIds = (await resque.admin.failed.page({ count: 1000 })).map((f) => f.payload.args[0] as number).sort((a, b) => a - b);
       expect(failedIds).toEqual(Array.from({ length: total }, (_, i) => i).filter((i) => i % 10 === 7));
     });
   }
@@ -60,6 +60,6 @@ describe("enqueue → perform with exact accounting", () => {
     await Promise.all(workers.map((w) => w.stop()));
     expect(performedIds.size).toBe(total);
     expect([...performedIds.values()].every((n) => n === 1)).toBe(true);
-    expect(await resque.stats()).toEqual({ processed: total, failed: 0 });
+    expect(await resque.admin.stats.totals()).toEqual({ processed: total, failed: 0 });
   });
 });

@@ -37,7 +37,7 @@ describe("bad payloads on a queue", () => {
       expect((failed.error as Error).name).toBe(c.exception);
       await worker.stop();
 
-      const entries = await resque.failed.all();
+      const entries = await resque.admin.failed.page({ count: 1000 });
       expect(entries).toHaveLength(1);
       const [entry] = entries;
       expect(entry!.exception).toBe(c.exception);
@@ -52,7 +52,7 @@ describe("bad payloads on a queue", () => {
       } else {
         expect(stored.raw_payload).toBe(c.raw);
       }
-      expect(await resque.stats()).toEqual({ processed: 2, failed: 1 });
+      expect(await resque.admin.stats.totals()).toEqual({ processed: 2, failed: 1 });
       await client.quit();
     });
   }
@@ -66,7 +66,7 @@ describe("bad payloads on a queue", () => {
     await worker.start();
     await failure;
     await worker.stop();
-    await resque.failed.retryAndRemove(0);
+    await resque.admin.failed.retryAndRemove((await resque.admin.failed.get(0))!);
     expect(await client.lrange("resque:queue:in", 0, -1)).toEqual(['{"class":"Good","args":[1']);
     await client.quit();
   });

@@ -28,14 +28,14 @@ describe("remote control of workers", () => {
     await worker.start();
     await other.start();
     const paused = collect(worker, "paused", 1);
-    await resque.control.pause({ host: "h1" });
+    await resque.admin.workers.pause({ host: "h1" });
     await paused;
     expect(worker.paused).toBe(true);
     expect(other.paused).toBe(false);
     await resque.enqueue(Note, "while paused");
-    expect(await resque.control.paused()).toEqual({ all: false, targets: ["host:h1"] });
+    expect(await resque.admin.workers.paused()).toEqual({ all: false, targets: ["host:h1"] });
     const performed = collect(worker, "job:success", 1);
-    await resque.control.resume({ host: "h1" });
+    await resque.admin.workers.resume({ host: "h1" });
     expect((await performed)[0]![0].args).toEqual(["while paused"]);
     await worker.stop();
     await other.stop();
@@ -44,7 +44,7 @@ describe("remote control of workers", () => {
   it("a pause is kept in Redis: a worker starting later starts paused", async () => {
     const resque = redis.make({ jobs: [Note] });
     const worker = resque.worker({ queues: "ctl", interval: 30 });
-    await resque.control.pause({ worker: worker.ids[0]! });
+    await resque.admin.workers.pause({ worker: worker.ids[0]! });
     await worker.start();
     expect(worker.paused).toBe(true);
     await worker.stop();
@@ -55,12 +55,12 @@ describe("remote control of workers", () => {
     const worker = resque.worker({ queues: "ctl", interval: 0.05 });
     await worker.start();
     const paused = collect(worker, "paused", 1);
-    await resque.control.pause({ all: true });
+    await resque.admin.workers.pause({ all: true });
     const client = redis.server().client();
     expect(await client.get("resque:pause-all-workers")).toBe("true");
     await paused;
     const resumed = collect(worker, "resumed", 1);
-    await resque.control.resume({ all: true });
+    await resque.admin.workers.resume({ all: true });
     await resumed;
     expect(await client.exists("resque:pause-all-workers")).toBe(0);
     await worker.stop();
@@ -74,20 +74,22 @@ describe("remote control of workers", () => {
     const worker = resque.worker({ queues: "ctl", interval: 30, host: "k1" });
     await worker.start();
     await entered.promise;
-    expect(await resque.control.kill({ worker: worker.ids[0]! })).toBeGreaterThanOrEqual(1);
+    const killed = await resque.admin.workers.kill({ worker: worker.ids[0]! });
+    expect(killed.processes).toBeGreaterThanOrEqual(1);
+    expect(killed.workers).toEqual(worker.ids);
     await worker.stopped;
-    expect(await resque.size("ctl")).toBe(1);
+    expect(await resque.admin.queues.size("ctl")).toBe(1);
 
     const calm = resque.worker({ queues: "idle", interval: 30, host: "k2" });
     await calm.start();
-    await resque.control.stop({ host: "k2" });
+    await resque.admin.workers.stop({ host: "k2" });
     await calm.stopped;
   });
 
   it("rejects a target it cannot understand", async () => {
     const resque = redis.make();
-    await expect(resque.control.pause({ host: "" } as never)).rejects.toThrow(/Unknown control target/);
-    await expect(resque.control.stop({} as never)).rejects.toThrow(/Unknown control target/);
+    await expect(resque.admin.workers.pause({ host: "" } as never)).rejects.toThrow(/Unknown control target/);
+    await expect(resque.admin.workers.stop({} as never)).rejects.toThrow(/Unknown control target/);
   });
 
   it("from the command line: resque pause / stop reach a running worker process", async () => {
@@ -114,7 +116,7 @@ describe("remote control of workers", () => {
     const client = redis.server().client();
     while ((await client.scard("resque:workers")) < 2) await new Promise((r) => setTimeout(r, 50));
     const [id] = await client.smembers("resque:workers");
-    await redis.make().control.stop({ worker: id! });
+    await redis.make().admin.workers.stop({ worker: id! });
     expect((await master.exited).code).toBe(0);
     expect(await client.smembers("resque:workers")).toEqual([]);
     await client.quit();

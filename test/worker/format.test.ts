@@ -138,13 +138,13 @@ describe("listing workers", () => {
     const started = collect(worker, "job:start", 1);
     await worker.start();
     await started;
-    const workers = await resque.workers();
+    const workers = await resque.admin.workers.list();
     expect(workers.map((w) => w.id)).toEqual([`box+1:${process.pid}:default`, `box+2:${process.pid}:default`, "vm:8715:*"]);
     const ruby = workers[2]!;
     expect(ruby).toMatchObject({ host: "vm", pid: 8715, queues: ["*"], job: { queue: "default", class: "SleepJob", args: [3, "sleeping"] } });
     expect(ruby.startedAt?.toISOString()).toBe("2026-11-25T14:53:31.000Z");
     expect(ruby.heartbeatAt?.getTime()).toBe(beat.getTime());
-    const working = await resque.working();
+    const working = await resque.admin.workers.working();
     expect(working.map((w) => w.job?.args)).toEqual([[1, "ours"], [3, "sleeping"]]);
     expect(working[0]!.host).toBe("box");
     release.resolve();

@@ -4,6 +4,7 @@ import { deadWorkers, pruneDeadWorkers } from "../../src/worker/prune.js";
 import { silentLogger, useRedis } from "../helpers/resque.js";
 import { runTs } from "../helpers/processes.js";
 import { collect } from "../helpers/events.js";
+import { storeOf } from "../../src/redis/store-of.js";
 
 const now = Date.parse("2026-11-25T15:00:00Z");
 const iso = (msAgo: number) => new Date(now - msAgo).toISOString().replace(/\.\d{3}Z$/, "+00:00");
@@ -53,7 +54,7 @@ describe("pruning dead workers", () => {
     const client = redis.server().client();
     await client.rpush("resque:queue:prune", '{"class":"Work","args":[2]}');
     await deadWorker(client, "gone:1:prune", '{"class":"Work","args":[1.0]}');
-    const pruned = await pruneDeadWorkers({ store: resque.store.workers, host: "me", ownIds: ["me:1:prune"], logger: silentLogger, dirtyExitLimit: 3, lockSeconds: 5 });
+    const pruned = await pruneDeadWorkers({ store: storeOf(resque).workers, host: "me", ownIds: ["me:1:prune"], logger: silentLogger, dirtyExitLimit: 3, lockSeconds: 5 });
     expect(pruned).toEqual(["gone:1:prune"]);
     expect(await client.lrange("resque:queue:prune", 0, -1)).toEqual(['{"class":"Work","args":[1.0]}', '{"class":"Work","args":[2]}']);
     expect(await client.smembers("resque:workers")).toEqual([]);
@@ -70,10 +71,10 @@ describe("pruning dead workers", () => {
     for (let round = 1; round <= 3; round++) {
       await client.del("resque:queue:prune");
       await deadWorker(client, `gone:${round}:prune`, payload);
-      await pruneDeadWorkers({ store: resque.store.workers, host: "me", ownIds: [], logger: silentLogger, dirtyExitLimit: 3, lockSeconds: 5 });
+      await pruneDeadWorkers({ store: storeOf(resque).workers, host: "me", ownIds: [], logger: silentLogger, dirtyExitLimit: 3, lockSeconds: 5 });
       expect(await client.llen("resque:queue:prune")).toBe(round < 3 ? 1 : 0);
     }
-    const [entry] = await resque.failed.all();
+    const [entry] = await resque.admin.failed.page({ count: 1000 });
     expect(entry).toMatchObject({ exception: "DirtyExit", worker: "gone:3:prune", queue: "prune", payload: { class: "Work", args: [13] } });
     expect(entry!.error).toBe("Worker gone:3:prune did not gracefully exit while processing Work (3 times); it is not requeued again");
     expect(Object.keys(JSON.parse(entry!.raw)).slice(0, 7)).toEqual(["failed_at", "payload", "exception", "error", "backtrace", "worker", "queue"]);
@@ -86,7 +87,7 @@ describe("pruning dead workers", () => {
     const client = redis.server().client();
     await deadWorker(client, "gone:1:prune", '{"class":"Work","args":[1]}');
     await client.set("resque:pruning_dead_workers_in_progress", "vm:8673:*", "EX", 60);
-    expect(await pruneDeadWorkers({ store: resque.store.workers, host: "me", ownIds: [], logger: silentLogger, dirtyExitLimit: 3, lockSeconds: 5 })).toEqual([]);
+    expect(await pruneDeadWorkers({ store: storeOf(resque).workers, host: "me", ownIds: [], logger: silentLogger, dirtyExitLimit: 3, lockSeconds: 5 })).toEqual([]);
     expect(await client.sismember("resque:workers", "gone:1:prune")).toBe(1);
     await client.quit();
   });
@@ -112,7 +113,7 @@ describe("pruning dead workers", () => {
     expect(event.args).toEqual([1]);
     await worker.stop();
     expect(await client.smembers("resque:workers")).toEqual([]);
-    expect(await resque.stats()).toEqual({ processed: 1, failed: 0 });
+    expect(await resque.admin.stats.totals()).toEqual({ processed: 1, failed: 0 });
     await client.quit();
   });
 });

@@ -57,8 +57,8 @@ describe("queue selection", () => {
     await done;
     await worker.stop();
     expect(order).toEqual(["mh", "ml"]);
-    expect(await resque.size("mail_skip")).toBe(1);
-    expect(await resque.size("other")).toBe(1);
+    expect(await resque.admin.queues.size("mail_skip")).toBe(1);
+    expect(await resque.admin.queues.size("other")).toBe(1);
     // Ruby lists the configured entries in the id: globs literal, exclusions dropped.
     expect(worker.ids[0]).toMatch(/:mail_\*$/);
   });

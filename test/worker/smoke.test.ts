@@ -19,6 +19,6 @@ describe("smoke", () => {
     await worker.start();
     await worker.stopped;
     expect(performed).toEqual([[1, "a"]]);
-    expect(await resque.stats()).toEqual({ processed: 1, failed: 0 });
+    expect(await resque.admin.stats.totals()).toEqual({ processed: 1, failed: 0 });
   });
 });

@@ -51,9 +51,9 @@ describe("stopping a worker", () => {
     gate.resolve();
     await stopping;
     expect((await succeeded).length).toBe(2);
-    expect(await resque.size("slow")).toBe(1);
-    expect((await resque.peek("slow"))[0]!.args).toEqual([3]);
-    expect(await resque.stats()).toEqual({ processed: 2, failed: 0 });
+    expect(await resque.admin.queues.size("slow")).toBe(1);
+    expect((await resque.admin.queues.peek("slow", { count: 1 }))[0]!.args).toEqual([3]);
+    expect(await resque.admin.stats.totals()).toEqual({ processed: 2, failed: 0 });
     const client = redis.server().client();
     expect(await client.smembers("resque:workers")).toEqual([]);
     await client.quit();
@@ -69,10 +69,10 @@ describe("stopping a worker", () => {
     await started;
     await worker.stop({ immediate: true });
     expect((await requeued).length).toBe(2);
-    expect((await resque.peek("slow", 0, 10)).map((j) => j.args[0])).toEqual([1, 2, 3]);
-    expect(await resque.size("slow")).toBe(3);
-    expect(await resque.stats()).toEqual({ processed: 0, failed: 0 });
-    expect(await resque.failed.count()).toBe(0);
+    expect((await resque.admin.queues.peek("slow", { start: 0, count: 10 })).map((j) => j.args[0])).toEqual([1, 2, 3]);
+    expect(await resque.admin.queues.size("slow")).toBe(3);
+    expect(await resque.admin.stats.totals()).toEqual({ processed: 0, failed: 0 });
+    expect(await resque.admin.failed.count()).toBe(0);
   });
 
   it("immediate stop requeues a job that ignores its signal after the grace period", async () => {
@@ -83,7 +83,7 @@ describe("stopping a worker", () => {
     await worker.start();
     await started;
     await worker.stop({ immediate: true });
-    expect((await resque.peek("slow"))[0]!.args).toEqual([9]);
+    expect((await resque.admin.queues.peek("slow", { count: 1 }))[0]!.args).toEqual([9]);
     const client = redis.server().client();
     expect(await client.keys("resque:worker:*")).toEqual([]);
     await client.quit();
@@ -112,7 +112,7 @@ describe("stopping a worker", () => {
     hookGate.resolve();
     await stopping;
     expect(performed).toBe(false);
-    expect(await resque.size("slow")).toBe(1);
+    expect(await resque.admin.queues.size("slow")).toBe(1);
   });
 
   it("the job's signal fires on immediate stop", async () => {
@@ -137,6 +137,6 @@ describe("stopping a worker", () => {
     const worker = resque.worker({ queues: "slow", interval: 0, concurrency: 2 });
     await worker.start();
     await worker.stopped;
-    expect(await resque.stats()).toEqual({ processed: 2, failed: 0 });
+    expect(await resque.admin.stats.totals()).toEqual({ processed: 2, failed: 0 });
   });
 });

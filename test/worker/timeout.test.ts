@@ -55,7 +55,7 @@ describe("job timeouts", () => {
     expect(event.error).toBeInstanceOf(JobTimeout);
     expect(((event.error as Error).cause as Error).message).toBe("aborted by signal");
     expect(failureSeenByHook).toBe(event.error);
-    const [entry] = await resque.failed.all();
+    const [entry] = await resque.admin.failed.page({ count: 1000 });
     expect(entry).toMatchObject({ exception: "JobTimeout", error: "Polite ran longer than its timeout of 0.05 s" });
   });
 
@@ -71,7 +71,7 @@ describe("job timeouts", () => {
     expect(failure.error).toBeInstanceOf(JobTimeout);
     expect((await succeeded)[0]![0].jobName).toBe("Quick");
     await worker.stop();
-    expect(await resque.stats()).toEqual({ processed: 2, failed: 1 });
+    expect(await resque.admin.stats.totals()).toEqual({ processed: 2, failed: 1 });
   });
 });
 
@@ -93,7 +93,7 @@ describe("killing running jobs (USR1)", () => {
     await resque.enqueue(Quick);
     await succeeded;
     await worker.stop();
-    const [entry] = await resque.failed.all();
+    const [entry] = await resque.admin.failed.page({ count: 1000 });
     expect(entry!.exception).toBe("JobKilled");
   });
 });

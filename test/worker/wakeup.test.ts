@@ -45,7 +45,7 @@ describe("starting jobs promptly", () => {
     await worker.start();
     await resque.enqueueTo("elsewhere", Ping, 1);
     expect(worker.queues.matches("elsewhere")).toBe(false);
-    expect(await resque.size("elsewhere")).toBe(1);
+    expect(await resque.admin.queues.size("elsewhere")).toBe(1);
     await worker.stop();
   });
 });

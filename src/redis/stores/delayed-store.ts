@@ -6,6 +6,7 @@
 import { closeClient, duplicateClient, type RedisClient } from "../connection.js";
 import type { Keys } from "../keys.js";
 import { runScript } from "../scripts/load.js";
+import { readAfter, type ListChunk, type ListRef } from "./list-refs.js";
 
 /** What one promotion call did. */
 export interface PromotionResult {
@@ -195,9 +196,9 @@ export class DelayedStore {
     return this.client.llen(this.keys.delayed(timestamp));
   }
 
-  /** LRANGE of one time's list, with Redis' index rules. */
-  timestampRange(timestamp: number, start: number, stop: number): Promise<string[]> {
-    return this.client.lrange(this.keys.delayed(timestamp), start, stop);
+  /** The next items of one time's list after one read earlier (or from its head). */
+  timestampAfter(timestamp: number, anchor: ListRef | undefined, count: number): Promise<ListChunk> {
+    return readAfter(this.client, this.keys.delayed(timestamp), anchor, count);
   }
 
   /** Due times from unix second `after` (exclusive; undefined = from the earliest), at most `count`. */

@@ -6,7 +6,7 @@
 import type { RedisClient } from "../connection.js";
 import type { Keys } from "../keys.js";
 import { runScript } from "../scripts/load.js";
-import { flatRefs, REF_WINDOW, sentinel, type ListRef } from "./list-refs.js";
+import { flatRefs, readAfter, REF_WINDOW, sentinel, type ListChunk, type ListRef } from "./list-refs.js";
 
 /** The default backend's list. */
 export const DEFAULT_FAILED_LIST = "failed";
@@ -48,9 +48,9 @@ export class FailureStore {
     return this.client.lrange(this.keys.failedList(list), start, start + count - 1);
   }
 
-  /** LRANGE with Redis' index rules (negative = from the tail). */
-  slice(list: string, start: number, stop: number): Promise<string[]> {
-    return this.client.lrange(this.keys.failedList(list), start, stop);
+  /** The next entries after one read earlier (or from the oldest), wherever the list moved since. */
+  after(list: string, anchor: ListRef | undefined, count: number): Promise<ListChunk> {
+    return readAfter(this.client, this.keys.failedList(list), anchor, count);
   }
 
   size(list: string): Promise<number> {

@@ -4,6 +4,8 @@
  * each again even if the list shifted a little meanwhile.
  */
 import { randomUUID } from "node:crypto";
+import type { RedisClient } from "../connection.js";
+import { runScript } from "../scripts/load.js";
 
 /** A list item as a caller read it: its position (negative = from the tail) and exact bytes. */
 export interface ListRef {
@@ -23,4 +25,18 @@ export function flatRefs(refs: readonly ListRef[]): (string | number)[] {
   const flat: (string | number)[] = [];
   for (const ref of refs) flat.push(ref.index, ref.raw);
   return flat;
+}
+
+/** Items of a list after `anchor` (an item read earlier), or from the head when there is none. */
+export interface ListChunk {
+  /** Position of items[0] now. */
+  start: number;
+  items: string[];
+}
+
+/** Reads the next items after an anchor, wherever it moved (see read-list-after.lua). */
+export async function readAfter(client: RedisClient, key: string, anchor: ListRef | undefined, count: number): Promise<ListChunk> {
+  const reply = (await runScript(client, "readListAfter", [key], [anchor?.index ?? -1, anchor?.raw ?? "", REF_WINDOW, count])) as [number, ...string[]];
+  const [start, ...items] = reply;
+  return { start: Number(start), items };
 }

@@ -2,7 +2,7 @@
 import type { RedisClient } from "../connection.js";
 import type { Keys } from "../keys.js";
 import { runScript } from "../scripts/load.js";
-import { flatRefs, REF_WINDOW, sentinel, type ListRef } from "./list-refs.js";
+import { flatRefs, readAfter, REF_WINDOW, sentinel, type ListChunk, type ListRef } from "./list-refs.js";
 
 /** How many payloads go into one RPUSH; keeps single commands (and Redis' latency) small. */
 const PUSH_CHUNK = 1000;
@@ -94,9 +94,9 @@ export class QueueStore {
     return this.client.lrange(this.keys.queue(queue), start, start + count - 1);
   }
 
-  /** LRANGE with Redis' index rules (negative = from the tail). */
-  range(queue: string, start: number, stop: number): Promise<string[]> {
-    return this.client.lrange(this.keys.queue(queue), start, stop);
+  /** The next jobs after one read earlier (or from the head), wherever the queue moved since. */
+  after(queue: string, anchor: ListRef | undefined, count: number): Promise<ListChunk> {
+    return readAfter(this.client, this.keys.queue(queue), anchor, count);
   }
 
   async names(): Promise<string[]> {

@@ -26,10 +26,15 @@ describe("dynamic schedules written by resque-scheduler", () => {
     await client.sadd("resque:schedules_changed", "hourly_report", "minutely");
 
     const resque = redis.make({ jobs: [EchoJob] });
-    expect(await resque.schedules()).toEqual({
-      hourly_report: { cron: "0 * * * *", class: "EchoJob", queue: "reports", args: { format: "pdf" }, description: "hourly" },
-      minutely: { every: ["1m", { first_in: "30s" }], class: "EchoJob", args: ["tick", 1] },
-    });
+    const listed = await resque.admin.schedules.list();
+    expect(listed.map((s) => [s.name, s.source, s.config])).toEqual([
+      ["hourly_report", "dynamic", { cron: "0 * * * *", class: "EchoJob", queue: "reports", args: { format: "pdf" }, description: "hourly" }],
+      ["minutely", "dynamic", { every: ["1m", { first_in: "30s" }], class: "EchoJob", args: ["tick", 1] }],
+    ]);
+    expect(listed.map((s) => [s.queue, s.args, s.kind, s.expression, s.error])).toEqual([
+      ["reports", [{ format: "pdf" }], "cron", "0 * * * *", undefined],
+      ["default", ["tick", 1], "every", "1m", undefined],
+    ]);
     const clock = new ManualClock(Date.parse("2026-06-01T09:59:30Z"));
     const scheduler = resque.scheduler({ clock, dynamic: true, timezone: "UTC", logger: silentLogger, lockValue: "ours:1" });
     await scheduler.runPass();

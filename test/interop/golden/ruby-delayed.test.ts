@@ -32,10 +32,10 @@ describe("resque-scheduler's delayed jobs, read by resque-ts", () => {
   it("finds them by time, by selection and through Ruby's timestamps index", async () => {
     const client = await load("after-enqueue.json");
     const resque = redis.make({ jobs: [EchoJob] });
-    expect(seconds(await resque.delayedTimestamps())).toEqual([AT, IN, FAR]);
-    expect(await resque.delayedQueueScheduleSize()).toBe(3);
-    expect(await resque.delayed.countDelayed()).toBe(4);
-    expect((await resque.findDelayedSelection(() => true)).map((j) => [j.at.getTime() / 1000, j.queue, j.class, j.args])).toEqual([
+    expect(seconds(await (await resque.admin.delayed.timestamps({ count: 1000 })).map((t) => t.at))).toEqual([AT, IN, FAR]);
+    expect(await resque.admin.delayed.timestampCount()).toBe(3);
+    expect(await resque.admin.delayed.count()).toBe(4);
+    expect((await resque.admin.delayed.find({}, { limit: 1000 })).map((j) => [j.at.getTime() / 1000, j.queue, j.class, j.args])).toEqual([
       [AT, "default", "EchoJob", ["enqueue_at", { k: "v" }]],
       [AT, "critical", "EchoJob", ["enqueue_at_with_queue"]],
       [IN, "default", "EchoJob", ["enqueue_in", 99]],
@@ -43,11 +43,11 @@ describe("resque-scheduler's delayed jobs, read by resque-ts", () => {
     ]);
     expect(seconds(await resque.scheduledAt(EchoJob, "enqueue_at", { k: "v" }))).toEqual([AT]);
     expect(seconds(await resque.scheduledAt(EchoJob, "enqueue_in", 99))).toEqual([IN]);
-    expect((await resque.delayedTimestampPeek(AT * 1000, 0, 5)).map((j) => j.queue)).toEqual(["default", "critical"]);
+    expect((await resque.admin.delayed.at(AT * 1000, { start: 0, count: 5 })).map((j) => j.queue)).toEqual(["default", "critical"]);
 
     // removeDelayed goes through Ruby's index and cleans up what it empties.
     expect(await resque.removeDelayed(EchoJob, "far-future")).toBe(1);
-    expect(seconds(await resque.delayedTimestamps())).toEqual([AT, IN]);
+    expect(seconds(await (await resque.admin.delayed.timestamps({ count: 1000 })).map((t) => t.at))).toEqual([AT, IN]);
     expect(await client.exists(`resque:delayed:${FAR}`, 'resque:timestamps:{"class":"EchoJob","args":["far-future"],"queue":"default"}')).toBe(0);
     await client.quit();
   });

@@ -22,15 +22,15 @@ describe("Ruby Resque's failed list and stats, read by resque-ts", () => {
   it("reads Ruby's counters", async () => {
     const client = await load();
     const resque = redis.make();
-    expect(await resque.stats()).toEqual({ processed: 11, failed: 5 });
-    expect(await resque.failed.count()).toBe(2);
+    expect(await resque.admin.stats.totals()).toEqual({ processed: 11, failed: 5 });
+    expect(await resque.admin.failed.count()).toBe(2);
     await client.quit();
   });
 
   it("retry puts Ruby's payload bytes back on its queue and stamps the entry as Resque 2.7 does", async () => {
     const client = await load();
     const resque = redis.make();
-    await resque.failed.retry(0);
+    await resque.admin.failed.retry((await resque.admin.failed.get(0))!);
     const [first, second] = rubyFailed();
     expect(await client.lrange("resque:queue:default", 0, -1)).toEqual(['{"class":"FailJob","args":["boom",123,{"why":"deliberate"}]}']);
     const stamped = (await client.lindex("resque:failed", 0))!;
@@ -44,10 +44,10 @@ describe("Ruby Resque's failed list and stats, read by resque-ts", () => {
   it("retryAndRemove and remove take out exactly the entry at the index", async () => {
     const client = await load();
     const resque = redis.make();
-    await resque.failed.retryAndRemove(1);
+    await resque.admin.failed.retryAndRemove((await resque.admin.failed.get(1))!);
     expect(await client.lrange("resque:failed", 0, -1)).toEqual([rubyFailed()[0]]);
     expect(await client.lrange("resque:queue:default", 0, -1)).toEqual(['{"class":"AlwaysRetryFailJob","args":["always-fails"]}']);
-    await resque.failed.remove(0);
+    await resque.admin.failed.remove((await resque.admin.failed.get(0))!);
     expect(await client.llen("resque:failed")).toBe(0);
     await client.quit();
   });

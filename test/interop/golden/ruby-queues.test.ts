@@ -24,12 +24,12 @@ describe("Ruby Resque's queues, read by resque-ts", () => {
   it("lists the queues and peeks each payload as Ruby wrote it", async () => {
     await load();
     const resque = redis.make();
-    expect(await resque.queues()).toEqual(["critical", "default"]);
+    expect(await resque.admin.queues.names()).toEqual(["critical", "default"]);
     for (const queue of ["critical", "default"]) {
       const raws = rubyQueue(queue);
-      expect(await resque.size(queue)).toBe(raws.length);
-      const peeked = await resque.peek(queue, 0, 100);
-      expect(peeked).toEqual(raws.map((raw) => ({ ...parse(raw), raw })));
+      expect(await resque.admin.queues.size(queue)).toBe(raws.length);
+      const peeked = await resque.admin.queues.peek(queue, { start: 0, count: 100 });
+      expect(peeked).toEqual(raws.map((raw, index) => ({ queue, index, ...parse(raw), raw })));
     }
   });
 
@@ -66,6 +66,6 @@ describe("Ruby Resque's queues, read by resque-ts", () => {
     const [, nested, tricky] = rubyQueue("default");
     expect(await resque.dequeue(EchoJob, ...parse(nested!).args)).toBe(1);
     expect(await resque.dequeue(EchoJob, ...parse(tricky!).args)).toBe(1);
-    expect((await resque.peek("default", 0, 100)).map((j) => j.raw)).toEqual(rubyQueue("default").filter((_, i) => i !== 1 && i !== 2));
+    expect((await resque.admin.queues.peek("default", { start: 0, count: 100 })).map((j) => j.raw)).toEqual(rubyQueue("default").filter((_, i) => i !== 1 && i !== 2));
   });
 });

@@ -4,11 +4,13 @@
  * member order and byte.
  */
 import { describe, expect, it } from "vitest";
-import { DelayedJobs, Job } from "../../../src/index.js";
+import { Job } from "../../../src/index.js";
+import { DelayedJobs } from "../../../src/scheduler/delayed-jobs.js";
 import { golden, goldenKey } from "../../helpers/golden.js";
 import { asDumped, dumpRedis } from "../../helpers/load-golden.js";
 import { ManualClock } from "../../helpers/manual-clock.js";
 import { useRedis } from "../../helpers/resque.js";
+import { storeOf } from "../../../src/redis/store-of.js";
 
 class EchoJob extends Job<unknown[]> {
   static override queue = "default";
@@ -27,7 +29,7 @@ describe("resque-ts writes Ruby's state", () => {
       }
     }
     // The dump's delayed times are in the past by now; delay from a clock set before them.
-    const delayed = new DelayedJobs(resque.store.delayed, {
+    const delayed = new DelayedJobs(storeOf(resque).delayed, {
       target: (job, queue) => ({ name: job as string, queue: queue ?? "default" }),
       enqueueNow: () => Promise.reject(new Error("every time here is in the future")),
       clock: new ManualClock(Date.parse("2026-11-25T14:53:00Z")),

@@ -9,6 +9,7 @@ import { goldenKey } from "../../helpers/golden.js";
 import { loadGolden } from "../../helpers/load-golden.js";
 import { useRedis } from "../../helpers/resque.js";
 import { isoWithOffset } from "../../../src/redis/time-formats.js";
+import { storeOf } from "../../../src/redis/store-of.js";
 
 const RUBY = "vm:8715:*";
 /**
@@ -40,8 +41,8 @@ describe("a Ruby Resque worker, seen by resque-ts", () => {
     const client = redis.server().client();
     await loadGolden(client, "while-working.json");
     const resque = redis.make();
-    expect(await resque.store.workers.ids()).toEqual([RUBY]);
-    expect(await resque.store.workers.records([RUBY])).toEqual([
+    expect(await storeOf(resque).workers.ids()).toEqual([RUBY]);
+    expect(await storeOf(resque).workers.records([RUBY])).toEqual([
       { id: RUBY, job: rubyJob(), started: "2026-11-25 14:53:31 +0000", heartbeat: "2026-11-25T14:53:31+00:00" },
     ]);
     await client.quit();
@@ -57,7 +58,7 @@ describe("a Ruby Resque worker, seen by resque-ts", () => {
     expect(await client.get("resque:pruning_dead_workers_in_progress")).toBe("vm:8715:*");
     // Our pruner takes the same lock, the same way (SET NX EX, value = its worker id).
     await client.del("resque:pruning_dead_workers_in_progress");
-    expect(await resque.store.workers.lockPruning(worker.ids[0]!, 60)).toBe(true);
+    expect(await storeOf(resque).workers.lockPruning(worker.ids[0]!, 60)).toBe(true);
     expect(await client.get("resque:pruning_dead_workers_in_progress")).toBe(worker.ids[0]);
     expect(await client.ttl("resque:pruning_dead_workers_in_progress")).toBeGreaterThan(55);
     await client.quit();

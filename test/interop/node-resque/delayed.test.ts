@@ -30,8 +30,8 @@ describe("delayed jobs shared with node-resque", () => {
       await peer.queue.enqueueAt((T + 1) * 1000, "default", "EchoJob", ["later"]);
 
       // Our read API sees node-resque's {"class","queue","args"} items.
-      expect((await resque.delayedTimestamps()).map((d) => d.getTime() / 1000)).toEqual([T, T + 1]);
-      expect((await resque.findDelayedSelection(() => true)).map((j) => [j.class, j.queue, j.args])).toEqual([
+      expect((await (await resque.admin.delayed.timestamps({ count: 1000 })).map((t) => t.at)).map((d) => d.getTime() / 1000)).toEqual([T, T + 1]);
+      expect((await resque.admin.delayed.find({}, { limit: 1000 })).map((j) => [j.class, j.queue, j.args])).toEqual([
         ["EchoJob", "default", [{ k: "v" }, 1.5, "unicodé ✓"]],
         ["EchoJob", "critical", ["to critical"]],
         ["EchoJob", "default", ["later"]],
@@ -41,8 +41,8 @@ describe("delayed jobs shared with node-resque", () => {
       const clock = new ManualClock(T * 1000);
       const scheduler = resque.scheduler({ clock, logger: silentLogger, lockValue: "ours:1" });
       await scheduler.runPass();
-      expect((await resque.peek("default", 0, 10)).map((j) => j.raw)).toEqual(['{"class":"EchoJob","args":[{"k":"v"},1.5,"unicodé ✓"]}']);
-      expect((await resque.peek("critical", 0, 10)).map((j) => j.raw)).toEqual(['{"class":"EchoJob","args":["to critical"]}']);
+      expect((await resque.admin.queues.peek("default", { start: 0, count: 10 })).map((j) => j.raw)).toEqual(['{"class":"EchoJob","args":[{"k":"v"},1.5,"unicodé ✓"]}']);
+      expect((await resque.admin.queues.peek("critical", { start: 0, count: 10 })).map((j) => j.raw)).toEqual(['{"class":"EchoJob","args":["to critical"]}']);
       // node-resque's index entries of the moved items are gone; the later one is untouched.
       const client = redis.server().client();
       expect(await client.keys("resque:timestamps:*")).toEqual(['resque:timestamps:{"class":"EchoJob","queue":"default","args":["later"]}']);
@@ -66,7 +66,7 @@ describe("delayed jobs shared with node-resque", () => {
       // node-resque looks up its own encoding only.
       expect(await peer.queue.scheduledAt("default", "EchoJob", ["x"])).toEqual([T]);
       expect(await resque.removeDelayed(EchoJob, "x")).toBe(2);
-      expect(await resque.delayedQueueScheduleSize()).toBe(0);
+      expect(await resque.admin.delayed.timestampCount()).toBe(0);
     } finally {
       await peer.close();
     }

@@ -67,7 +67,7 @@ describe("node-resque and resque-ts share queues", () => {
       expect(performed.map(({ class: c, queue, args }) => [queue, c, args])).toEqual(sent);
       // Each job saw the payload exactly as node-resque wrote it.
       expect(performed.map((p) => p.payload)).toEqual(QUEUES.flatMap((q) => goldenKey("node-resque-after-enqueue.json", `resque:queue:${q}`).value as string[]));
-      expect(await resque.stats()).toEqual({ processed: sent.length, failed: 0 });
+      expect(await resque.admin.stats.totals()).toEqual({ processed: sent.length, failed: 0 });
     } finally {
       await peer.close();
     }
@@ -92,14 +92,14 @@ describe("node-resque and resque-ts share queues", () => {
       const sent = QUEUES.flatMap((q) => goldenJobs("after-enqueue.json", q));
       for (const [queue, name, args] of sent) await resque.enqueueTo(queue, name, ...args);
       // Our bytes are Ruby Resque's {"class","args"} (checked byte for byte in test/client/enqueue.test.ts).
-      expect((await resque.peek("default"))[0]!.raw).toBe((goldenKey("after-enqueue.json", "resque:queue:default").value as string[])[0]);
+      expect((await resque.admin.queues.peek("default", { count: 1 }))[0]!.raw).toBe((goldenKey("after-enqueue.json", "resque:queue:default").value as string[])[0]);
 
       const worker = await peer.worker({ queues: QUEUES });
       const done = nodeEvents(worker, "success", sent.length);
       await done;
       expect(performed.map(({ class: c, queue, args }) => [queue, c, args])).toEqual(sent);
-      expect(await resque.size("default")).toBe(0);
-      expect(await resque.stats()).toEqual({ processed: sent.length, failed: 0 });
+      expect(await resque.admin.queues.size("default")).toBe(0);
+      expect(await resque.admin.stats.totals()).toEqual({ processed: sent.length, failed: 0 });
     } finally {
       await peer.close();
     }
@@ -115,7 +115,7 @@ describe("node-resque and resque-ts share queues", () => {
       await peer.queue.enqueue("default", "EchoJob", [2]);
       // node-resque compares {"class","queue","args"} bytes, so our {"class","args"} copy stays.
       expect(await peer.queue.del("default", "EchoJob", [1])).toBe(1);
-      expect((await resque.peek("default", 0, 10)).map((j) => j.raw)).toEqual([
+      expect((await resque.admin.queues.peek("default", { start: 0, count: 10 })).map((j) => j.raw)).toEqual([
         '{"class":"EchoJob","args":[1]}',
         '{"class":"EchoJob","args":[2]}',
         '{"class":"EchoJob","queue":"default","args":[2]}',

@@ -53,7 +53,7 @@ describe("failed jobs shared with node-resque", () => {
       await peer.queue.enqueue("default", "NoStack", []);
       await failed;
 
-      const all = await resque.failed.all();
+      const all = await resque.admin.failed.page({ count: 1000 });
       const name = `${hostname()}:${process.pid}`;
       expect(all.map((f) => [f.payload, f.exception, f.error, f.worker, f.queue])).toEqual([
         [{ class: "Flaky", args: [{ id: 7 }] }, "TypeError", 'first attempt of {"id":7}', name, "default"],
@@ -66,15 +66,15 @@ describe("failed jobs shared with node-resque", () => {
       expect(all[0]!.failedAt!.getTime()).toBeGreaterThanOrEqual(before);
       expect(all[0]!.failedAt!.getTime()).toBeLessThanOrEqual(Date.now());
       // node-resque counts a failure as failed but not as processed (Ruby and we count both).
-      expect(await resque.stats()).toEqual({ processed: 0, failed: 2 });
+      expect(await resque.admin.stats.totals()).toEqual({ processed: 0, failed: 2 });
 
       // Retry: a fresh Ruby {"class","args"} payload (the entry's payload carries "queue"), and the
       // entry stays, stamped with retried_at.
       const performed = nodeEvents(worker, "success", 1);
-      await resque.failed.retry(0);
-      expect(await resque.failed.count()).toBe(2);
+      await resque.admin.failed.retry((await resque.admin.failed.get(0))!);
+      expect(await resque.admin.failed.count()).toBe(2);
       await performed;
-      const stamped = JSON.parse((await resque.failed.get(0))!.raw) as Record<string, unknown>;
+      const stamped = JSON.parse((await resque.admin.failed.get(0))!.raw) as Record<string, unknown>;
       expect(Object.keys(stamped)).toEqual(["worker", "queue", "payload", "exception", "error", "backtrace", "failed_at", "retried_at"]);
       expect(stamped.retried_at).toMatch(RETRIED_AT);
       expect(attempts.get('{"id":7}')).toBe(2);
@@ -86,10 +86,10 @@ describe("failed jobs shared with node-resque", () => {
 
       // Retry and remove: the entry goes; the job runs (and fails) again, recorded anew.
       const failedAgain = nodeEvents(worker, "failure", 1);
-      await resque.failed.retryAndRemove(0);
+      await resque.admin.failed.retryAndRemove((await resque.admin.failed.get(0))!);
       await failedAgain;
       // One entry: the old one was removed, the new one is from the second run.
-      expect((await resque.failed.all()).map((f) => f.payload)).toEqual([{ class: "NoStack", args: [] }]);
+      expect((await resque.admin.failed.page({ count: 1000 })).map((f) => f.payload)).toEqual([{ class: "NoStack", args: [] }]);
     } finally {
       await peer.close();
     }
@@ -119,7 +119,7 @@ describe("failed jobs shared with node-resque", () => {
       const performed = finished(worker, 1);
       await peer.queue.retryAndRemoveFailed(entry!);
       await performed;
-      expect(await resque.failed.count()).toBe(0);
+      expect(await resque.admin.failed.count()).toBe(0);
       expect(attempts.get(JSON.stringify({ id: 8, text: "unicodé ✓ / \u0001" }))).toBe(2);
     } finally {
       await worker.stop();
@@ -139,16 +139,16 @@ describe("failed jobs shared with node-resque", () => {
       const failed = collect(worker, "job:failure", 1);
       await worker.start();
       await failed;
-      await expect.poll(() => resque.failed.count()).toBe(1);
+      await expect.poll(() => resque.admin.failed.count()).toBe(1);
 
       const [entry] = await peer.queue.failed(0, -1);
       await expect(peer.queue.retryAndRemoveFailed(entry!)).rejects.toThrow(/not in failed queue/);
-      expect(await resque.failed.count()).toBe(1);
+      expect(await resque.admin.failed.count()).toBe(1);
 
       const performed = finished(worker, 1);
-      await resque.failed.retryAndRemove(0);
+      await resque.admin.failed.retryAndRemove((await resque.admin.failed.get(0))!);
       await performed;
-      expect(await resque.failed.count()).toBe(0);
+      expect(await resque.admin.failed.count()).toBe(0);
       expect(attempts.get("1")).toBe(2);
     } finally {
       await client.quit();

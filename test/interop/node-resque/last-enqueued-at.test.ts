@@ -41,7 +41,7 @@ describe("delayed:last_enqueued_at and node-resque", () => {
       expect(times.filter(Number.isFinite).sort((a, b) => a - b)).toEqual([due * 1000, FAR * 1000]);
       expect(times.filter((t) => Number.isNaN(t))).toHaveLength(1);
       expect(Object.keys(await peer.queue.allDelayed()).sort()).toEqual([String(due * 1000), String(FAR * 1000), "NaN"].sort());
-      expect((await resque.delayedTimestamps()).map((d) => d.getTime() / 1000)).toEqual([due, FAR]);
+      expect((await (await resque.admin.delayed.timestamps({ count: 1000 })).map((t) => t.at)).map((d) => d.getTime() / 1000)).toEqual([due, FAR]);
 
       // node-resque's scheduler walks the zset: it moves the due job and leaves the hash alone.
       const node = await peer.scheduler();

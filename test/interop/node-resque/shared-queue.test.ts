@@ -78,8 +78,8 @@ describe("one queue, worked by node-resque and resque-ts together", () => {
 
       // Two gates plus every Work job; our failures count as processed, node-resque's do not.
       const processed = 2 + ours.length + node.length - nodeFailures;
-      await expect.poll(() => resque.stats()).toEqual({ processed, failed: failures });
-      const entries = await resque.failed.all();
+      await expect.poll(() => resque.admin.stats.totals()).toEqual({ processed, failed: failures });
+      const entries = await resque.admin.failed.page({ count: 1000 });
       expect(entries.map((e) => e.payload.args[0]).sort((a, b) => Number(a) - Number(b))).toEqual(
         runs.filter((r) => fails(r.n)).map((r) => r.n).sort((a, b) => a - b),
       );

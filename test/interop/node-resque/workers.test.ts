@@ -11,6 +11,7 @@ import { collect, deferred } from "../../helpers/events.js";
 import { NodeResquePeer, nodeEvents } from "../../helpers/node-resque.js";
 import { runTs } from "../../helpers/processes.js";
 import { useRedis } from "../../helpers/resque.js";
+import { storeOf } from "../../../src/redis/store-of.js";
 
 let release = deferred();
 class Hold extends Job<[]> {
@@ -65,7 +66,7 @@ describe("worker records shared with node-resque", () => {
       expect(await client.llen("resque:queue:slow")).toBe(0); // nothing requeued
 
       // Our store reads node-resque's records (unix-seconds start, Date#toString run_at).
-      const [record] = await resque.store.workers.records([nodeId]);
+      const [record] = await storeOf(resque).workers.records([nodeId]);
       expect(record!.started).toMatch(/^\d+$/);
       expect(JSON.parse(record!.job!)).toMatchObject({ queue: "slow", worker: `${host}:${process.pid}`, payload: { class: "Slow", args: [1] } });
       expect(record!.heartbeat).toBeNull();
@@ -101,7 +102,7 @@ describe("worker records shared with node-resque", () => {
       const worker = resque.worker({ queues: "mine", interval: 30 });
       await worker.start();
       // Back at the front of its queue: node-resque re-encoded the payload when it recorded it.
-      expect((await resque.peek("faults")).map(({ class: c, args }) => [c, args])).toEqual([["Hang", [1]]]);
+      expect((await resque.admin.queues.peek("faults", { count: 1 })).map(({ class: c, args }) => [c, args])).toEqual([["Hang", [1]]]);
       expect(await client.sismember("resque:workers", id)).toBe(0);
       expect(await client.exists(`resque:worker:${id}`, `resque:worker:${id}:started`)).toBe(0);
       await worker.stop();
@@ -111,7 +112,7 @@ describe("worker records shared with node-resque", () => {
       expect(await client.exists(`resque:worker:ping:${name}`)).toBe(0);
       await nodeEvents(await peer.scheduler({ stuckWorkerTimeout: 1 }), "poll", 2);
       expect(peer.errors).toEqual([]);
-      expect(await resque.stats()).toEqual({ processed: 0, failed: 0 });
+      expect(await resque.admin.stats.totals()).toEqual({ processed: 0, failed: 0 });
     } finally {
       await client.quit();
       await peer.close();
@@ -145,12 +146,12 @@ describe("worker records shared with node-resque", () => {
       expect(peer.errors.map(String)).toEqual(["force-cleaning worker undefined, but cannot find queues"]);
       expect(await client.exists(`resque:worker:${id}`)).toBe(1);
       expect(await client.smembers("resque:workers")).toEqual([id]);
-      expect(await resque.failed.count()).toBe(0);
+      expect(await resque.admin.failed.count()).toBe(0);
       expect(await client.get("resque:stat:failed")).toBe("1");
 
       release.resolve();
       await worker.stop();
-      expect(await resque.stats()).toEqual({ processed: 1, failed: 1 });
+      expect(await resque.admin.stats.totals()).toEqual({ processed: 1, failed: 1 });
     } finally {
       release.resolve();
       await worker.stop();

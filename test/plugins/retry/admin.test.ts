@@ -39,7 +39,7 @@ describe("resque.retries: the admin view of scheduled retries", () => {
 
   it("lists retries with their attempt, limit and last failure (not ordinary delayed jobs)", async () => {
     const resque = await failOnce();
-    const retries = await resque.retries.scheduled();
+    const retries = await resque.admin.retries.scheduled();
     expect(retries).toHaveLength(1);
     const [r] = retries;
     expect(r).toMatchObject({
@@ -49,22 +49,22 @@ describe("resque.retries: the admin view of scheduled retries", () => {
       at: new Date((T + 10) * 1000),
       attempt: 1,
       limit: 3,
-      retryKey: resque.retries.key(SendSms, "+4611", "hello"),
+      retryKey: resque.admin.retries.key(SendSms, "+4611", "hello"),
       raw: '{"class":"SendSms","args":["+4611","hello"],"queue":"sms"}',
     });
     expect(r!.lastFailure).toMatchObject({ exception: "ProviderDown", error: "cannot reach +4611", queue: "sms", failedAt: new Date(T * 1000) });
-    expect(await resque.retries.attempt(SendSms, "+4611", "hello")).toBe(0);
-    expect(await resque.retries.attempt(SendSms, "+4622", "an ordinary delayed job")).toBeUndefined();
+    expect(await resque.admin.retries.attempt(SendSms, "+4611", "hello")).toBe(0);
+    expect(await resque.admin.retries.attempt(SendSms, "+4622", "an ordinary delayed job")).toBeUndefined();
   });
 
   it("cancels a retry as resque-web does: the delayed job, the counter and the failure copy go", async () => {
     const resque = await failOnce();
     const client = newClient();
-    const [r] = await resque.retries.scheduled();
-    expect(await resque.retries.cancel(r!)).toBe(1);
-    expect(await resque.retries.scheduled()).toEqual([]);
+    const [r] = await resque.admin.retries.scheduled();
+    expect(await resque.admin.retries.cancel(r!)).toBe(1);
+    expect(await resque.admin.retries.scheduled()).toEqual([]);
     expect(await client.keys("*retry*")).toEqual([]);
-    expect(await resque.delayedQueueScheduleSize()).toBe(1); // the ordinary delayed job stays
+    expect(await resque.admin.delayed.timestampCount()).toBe(1); // the ordinary delayed job stays
   });
 
   it("lists retries Ruby's resque-retry scheduled (golden dump), for classes this process does not have", async () => {
@@ -76,7 +76,7 @@ describe("resque.retries: the admin view of scheduled retries", () => {
       if (key.type === "set") await client.sadd(key.key, ...(key.value as string[]));
       if (key.type === "zset") for (const [member, score] of key.value as [string, number][]) await client.zadd(key.key, score, member);
     }
-    const retries = await resque.retries.scheduled();
+    const retries = await resque.admin.retries.scheduled();
     expect(retries).toHaveLength(1);
     expect(retries[0]).toMatchObject({
       class: "RetryJob",

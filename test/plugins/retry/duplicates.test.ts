@@ -59,13 +59,13 @@ describe("copies of one job identity failing together", () => {
     await Promise.all(workers.map((w) => w.stop()));
 
     // Both runs were counted (attempts 0 and 1), one retry is scheduled.
-    expect(await client.get(`resque:${a.retries.key(Twin, "same")}`)).toBe("1");
+    expect(await client.get(`resque:${a.admin.retries.key(Twin, "same")}`)).toBe("1");
     expect(await client.zrange("resque:delayed_queue_schedule", 0, -1)).toHaveLength(1);
     const [ts] = await client.zrange("resque:delayed_queue_schedule", 0, -1);
     expect(await client.lrange(`resque:delayed:${ts}`, 0, -1)).toEqual([ITEM]);
     expect(retried).toHaveLength(1);
-    expect(await a.failed.count()).toBe(0);
-    expect(await a.stats()).toEqual({ processed: 2, failed: 2 });
+    expect(await a.admin.failed.count()).toBe(0);
+    expect(await a.admin.stats.totals()).toEqual({ processed: 2, failed: 2 });
   });
 
   it("with no delay too: the retry goes onto its queue once", async () => {
@@ -77,9 +77,9 @@ describe("copies of one job identity failing together", () => {
     await worker.start();
     await failures;
     await worker.stop();
-    expect(await resque.peek("later", 0, 10)).toMatchObject([{ class: "TwinNow", args: ["same"] }]);
+    expect(await resque.admin.queues.peek("later", { start: 0, count: 10 })).toMatchObject([{ class: "TwinNow", args: ["same"] }]);
     expect(retried).toHaveLength(1);
-    expect(await resque.failed.count()).toBe(0);
+    expect(await resque.admin.failed.count()).toBe(0);
   });
 
   it("many concurrent copies on one worker's slots schedule one retry", async () => {
@@ -92,7 +92,7 @@ describe("copies of one job identity failing together", () => {
     await worker.start();
     await failures;
     await worker.stop();
-    expect(await client.get(`resque:${resque.retries.key(Twin, "same")}`)).toBe("5");
+    expect(await client.get(`resque:${resque.admin.retries.key(Twin, "same")}`)).toBe("5");
     const times = await client.zrange("resque:delayed_queue_schedule", 0, -1);
     expect(times).toHaveLength(1);
     expect(await client.llen(`resque:delayed:${times[0]}`)).toBe(1);
@@ -121,7 +121,7 @@ describe("copies of one job identity failing together", () => {
     expect(await client.llen(`resque:delayed:${T + 10}`)).toBe(1);
     expect(retried).toHaveLength(1);
     // Its failure is the one the Retry tab shows now.
-    expect(JSON.parse((await client.get(`resque:failure-${resque.retries.key(Twin, "same")}`))!)).toMatchObject({ error: "attempt 1 failed" });
+    expect(JSON.parse((await client.get(`resque:failure-${resque.admin.retries.key(Twin, "same")}`))!)).toMatchObject({ error: "attempt 1 failed" });
 
     // The retry runs (attempt 2) and fails: the next retry is scheduled, 60 s on.
     entered = 0;
@@ -132,7 +132,7 @@ describe("copies of one job identity failing together", () => {
     await worker.stop();
     expect(await client.zrange("resque:delayed_queue_schedule", 0, -1)).toEqual([String(T + 70)]);
     expect(retried.map((r) => r.attempt)).toEqual([0, 2]);
-    expect(await resque.failed.count()).toBe(0);
-    expect(await resque.stats()).toEqual({ processed: 3, failed: 3 });
+    expect(await resque.admin.failed.count()).toBe(0);
+    expect(await resque.admin.stats.totals()).toEqual({ processed: 3, failed: 3 });
   });
 });

@@ -124,7 +124,7 @@ describe("which failures retry, and how", () => {
     const plain = await failOnce("Picky", ["plain"]);
     await plain.worker.stop();
     expect(await plain.client.zrange("resque:delayed_queue_schedule", 0, -1)).toEqual([String(T + 5), String(T + 30)]);
-    expect(await plain.resque.failed.count()).toBe(0);
+    expect(await plain.resque.admin.failed.count()).toBe(0);
   });
 
   it("jitter scales the delay, and the due time rounds up to the next second", async () => {
@@ -141,7 +141,7 @@ describe("which failures retry, and how", () => {
     expect(attempts).toEqual([0]);
     expect(gaveUp).toMatchObject([{ attempt: 0, limit: 5, reason: "not-retryable" }]);
     expect(await client.zcard("resque:delayed_queue_schedule")).toBe(0);
-    const [entry] = await resque.failed.all();
+    const [entry] = await resque.admin.failed.page({ count: 1000 });
     expect(JSON.parse(entry!.raw)).toMatchObject({ error: "a thrown string", attempts: 1, retry_limit: 5 });
     expect(await client.keys("*retry*")).toEqual([]);
   });
@@ -151,7 +151,7 @@ describe("which failures retry, and how", () => {
     const fatal = await failOnce("Strict", [true]);
     await fatal.worker.stop();
     expect(gaveUp).toMatchObject([{ attempt: 0, reason: "fatal" }]);
-    expect(await fatal.resque.failed.all()).toMatchObject([{ exception: "ValidationError", error: "bad input" }]);
+    expect(await fatal.resque.admin.failed.page({ count: 1000 })).toMatchObject([{ exception: "ValidationError", error: "bad input" }]);
     expect(await fatal.client.zcard("resque:delayed_queue_schedule")).toBe(0);
 
     const transient = await failOnce("Strict", [false]);
@@ -192,8 +192,8 @@ describe("which failures retry, and how", () => {
     await worker.stop();
     expect(attempts).toEqual([0, 1]);
     expect(await client.zcard("resque:delayed_queue_schedule")).toBe(0);
-    expect(await resque.failed.all()).toMatchObject([{ error: "again" }]);
-    expect(await resque.stats()).toEqual({ processed: 2, failed: 2 });
+    expect(await resque.admin.failed.page({ count: 1000 })).toMatchObject([{ error: "again" }]);
+    expect(await resque.admin.stats.totals()).toEqual({ processed: 2, failed: 2 });
     expect(await client.keys("*retry*")).toEqual([]);
   });
 
@@ -205,7 +205,7 @@ describe("which failures retry, and how", () => {
     expect(await client.lrange(`resque:delayed:${T + 15}`, 0, -1)).toEqual(['{"class":"Slow","args":[],"queue":"q"}']);
     expect(await client.get("resque:resque-retry:Slow")).toBe("0"); // no args: no identifier part
     expect(JSON.parse((await client.get("resque:failure-resque-retry:Slow"))!)).toMatchObject({ exception: "JobTimeout" });
-    expect(await resque.failed.count()).toBe(0);
+    expect(await resque.admin.failed.count()).toBe(0);
   });
 
   it("a failure before the plugin's beforePerform ran (an earlier hook threw) still counts as an attempt", async () => {
@@ -219,7 +219,7 @@ describe("which failures retry, and how", () => {
     };
     const { worker, client, next, promoteAt, resque } = await failOnce("Strict", [false], "q", [gate]);
     expect(attempts).toEqual([]);
-    expect(await client.get(`resque:${resque.retries.key("Strict", false)}`)).toBe("0");
+    expect(await client.get(`resque:${resque.admin.retries.key("Strict", false)}`)).toBe("0");
     expect(await client.zrange("resque:delayed_queue_schedule", 0, -1)).toEqual([String(T + 10)]);
     refuse = false;
     const failed = next("job:failure");
@@ -265,14 +265,14 @@ describe("which failures retry, and how", () => {
     expect(["stopped", "The worker is shutting down."]).toContain(seenByHooks[0]);
     expect(await client.lrange("resque:queue:q", 0, -1)).toEqual(['{"class":"Cooperative","args":[]}']);
     expect(await client.zcard("resque:delayed_queue_schedule")).toBe(0);
-    expect(await resque.failed.count()).toBe(0);
+    expect(await resque.admin.failed.count()).toBe(0);
   });
 
   it("failing a job whose run was in another process (a pool's timed-out child) reads the attempt instead of counting one", async () => {
     reset();
     const resque = redis.make({ jobs: [Strict] });
     const client = newClient();
-    const key = `resque:${resque.retries.key(Strict, false)}`;
+    const key = `resque:${resque.admin.retries.key(Strict, false)}`;
     await client.set(key, "1"); // the child began attempt 1
     const processor = new Processor(resque);
     const reserved = { workerId: "host:1:q", queue: "q", payload: '{"class":"Strict","args":[false]}', reservation: "r" };
@@ -280,7 +280,7 @@ describe("which failures retry, and how", () => {
     expect(entry).toBe(""); // suppressed: a retry is scheduled
     expect(await client.get(key)).toBe("1");
     expect(await client.lrange(`resque:delayed:${T + 10}`, 0, -1)).toEqual(['{"class":"Strict","args":[false],"queue":"q"}']);
-    expect(JSON.parse((await client.get(`resque:resque-ts:retry-pending:${resque.retries.key(Strict, false).slice(13)}`))!)).toMatchObject({
+    expect(JSON.parse((await client.get(`resque:resque-ts:retry-pending:${resque.admin.retries.key(Strict, false).slice(13)}`))!)).toMatchObject({
       attempt: 1,
     });
   });

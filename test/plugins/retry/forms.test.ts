@@ -71,7 +71,7 @@ describe("ways to give a job the retry plugin", () => {
     const event = (await failed)[0]![0];
     await worker.stop();
     const name = job.jobName ?? job.name;
-    return { resque, client, event, counter: await client.get(`resque:${resque.retries.key(name, 1)}`), times: await client.zrange("resque:delayed_queue_schedule", 0, -1) };
+    return { resque, client, event, counter: await client.get(`resque:${resque.admin.retries.key(name, 1)}`), times: await client.zrange("resque:delayed_queue_schedule", 0, -1) };
   }
 
   it("@retry, a TC39 class decorator, stacked with @plugin (which sees the attempt)", async () => {
@@ -99,7 +99,7 @@ describe("ways to give a job the retry plugin", () => {
 
   it("keys use the job's payload name (static jobName)", async () => {
     const { resque, counter } = await failOnce(Renamed);
-    expect(resque.retries.key(Renamed, 1)).toBe("resque-retry:Mailer::Deliver:356a192b7913b04c54574d18c28d46e6395428ab");
+    expect(resque.admin.retries.key(Renamed, 1)).toBe("resque-retry:Mailer::Deliver:356a192b7913b04c54574d18c28d46e6395428ab");
     expect(counter).toBe("0");
   });
 
@@ -118,7 +118,7 @@ describe("ways to give a job the retry plugin", () => {
     await expect(resque.enqueue(BadStatic, 1)).rejects.toThrow(new ConfigurationError("static retry of BadStatic: delay must not be negative, got -5."));
     const { event, resque: r2 } = await failOnce(BadStatic, { raw: '{"class":"BadStatic","args":[1]}' });
     expect(event.error).toBeInstanceOf(ConfigurationError);
-    expect(await r2.failed.all()).toMatchObject([{ exception: "ConfigurationError", error: "static retry of BadStatic: delay must not be negative, got -5." }]);
+    expect(await r2.admin.failed.page({ count: 1000 })).toMatchObject([{ exception: "ConfigurationError", error: "static retry of BadStatic: delay must not be negative, got -5." }]);
   });
 
   it("two retry plugins on one class are refused", async () => {

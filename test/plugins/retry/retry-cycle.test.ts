@@ -44,7 +44,7 @@ describe("a job with @retry({ backoff: [10, 60, 600] })", () => {
     const resque = redis.make({ jobs: [Flaky] });
     const client = newClient();
     const { worker, next, promoteAt } = rig(resque, clock, "flaky");
-    const counter = `resque:${resque.retries.key(Flaky, "x")}`;
+    const counter = `resque:${resque.admin.retries.key(Flaky, "x")}`;
     await resque.enqueue(Flaky, "x");
     let failed = next("job:failure");
     await worker.start();
@@ -54,11 +54,11 @@ describe("a job with @retry({ backoff: [10, 60, 600] })", () => {
     expect(await client.lrange(`resque:delayed:${T + 10}`, 0, -1)).toEqual([ITEM]);
     expect(await client.smembers(`resque:timestamps:${ITEM}`)).toEqual([`delayed:${T + 10}`]);
     expect(await client.get(counter)).toBe("0");
-    expect(await resque.failed.count()).toBe(0);
+    expect(await resque.admin.failed.count()).toBe(0);
 
     // Nothing runs before its time.
     await promoteAt(T + 9);
-    expect(await resque.size("flaky")).toBe(0);
+    expect(await resque.admin.queues.size("flaky")).toBe(0);
 
     failed = next("job:failure");
     await promoteAt(T + 10);
@@ -84,9 +84,9 @@ describe("a job with @retry({ backoff: [10, 60, 600] })", () => {
     expect(gaveUp).toEqual([]);
     // Cleared on success: counter, failure copy and pending record.
     expect(await client.keys("*retry*")).toEqual([]);
-    expect(await resque.failed.count()).toBe(0);
+    expect(await resque.admin.failed.count()).toBe(0);
     // resque-retry's suppression keeps the failed list clean but still counts each failure.
-    expect(await resque.stats()).toEqual({ processed: 3, failed: 2 });
+    expect(await resque.admin.stats.totals()).toEqual({ processed: 3, failed: 2 });
   });
 
   it("gives up after its limit: one failed entry saying how many attempts were made, and onGiveUp", async () => {
@@ -110,13 +110,13 @@ describe("a job with @retry({ backoff: [10, 60, 600] })", () => {
     expect(gaveUp).toHaveLength(1);
     expect(gaveUp[0]!.info).toMatchObject({ attempt: 3, limit: 3, reason: "limit" });
     expect((gaveUp[0]!.error as Error).message).toBe("failure 4");
-    const entries = await resque.failed.all();
+    const entries = await resque.admin.failed.page({ count: 1000 });
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ error: "failure 4", queue: "flaky", payload: { class: "Flaky", args: ["y"] } });
     expect(JSON.parse(entries[0]!.raw)).toMatchObject({ attempts: 4, retry_limit: 3 });
     expect(await client.keys("*retry*")).toEqual([]);
     expect(await client.zcard("resque:delayed_queue_schedule")).toBe(0);
-    expect(await resque.stats()).toEqual({ processed: 4, failed: 4 });
+    expect(await resque.admin.stats.totals()).toEqual({ processed: 4, failed: 4 });
   });
 });
 
@@ -145,7 +145,7 @@ describe("resque-retry's keys and values, as Ruby writes them", () => {
 
     const id = "a0e91fecc1c98a76c3aae1a9f9062e9d9a454b14";
     const counter = goldenKey("after-work.json", `resque:resque-retry:RetryJob:${id}`);
-    expect(resque.retries.key(RetryJob, "retry-me", 1)).toBe(`resque-retry:RetryJob:${id}`);
+    expect(resque.admin.retries.key(RetryJob, "retry-me", 1)).toBe(`resque-retry:RetryJob:${id}`);
     expect(await client.get(counter.key)).toBe(counter.value);
     expect(await client.ttl(counter.key)).toBe(counter.ttl);
 
@@ -166,6 +166,6 @@ describe("resque-retry's keys and values, as Ruby writes them", () => {
     const rubyItem = (golden.value as string[]).find((item) => item.includes("RetryJob"))!;
     expect(await client.lrange(`resque:delayed:${T + 1}`, 0, -1)).toEqual([rubyItem]);
     expect(await client.smembers(`resque:timestamps:${rubyItem}`)).toEqual([`delayed:${T + 1}`]);
-    expect(await resque.failed.count()).toBe(0);
+    expect(await resque.admin.failed.count()).toBe(0);
   });
 });
