@@ -67,7 +67,10 @@ export class Admin {
   constructor(options: AdminOptions = {}) {
     const attached = attaching;
     attaching = undefined;
-    this.#store = attached?.store ?? new DataStore({ ...(options.redis === undefined ? {} : { redis: options.redis }), ...(options.namespace === undefined ? {} : { namespace: options.namespace }) });
+    // Connection errors reach callers as rejected calls; the events only keep ioredis from reporting them as unhandled.
+    const quiet = { lost: () => {}, restored: () => {} };
+    this.#store =
+      attached?.store ?? new DataStore({ ...(options.redis === undefined ? {} : { redis: options.redis }), ...(options.namespace === undefined ? {} : { namespace: options.namespace }) }, quiet);
     this.#owned = attached === undefined;
     const context: AdminContext = { store: this.#store, registry: attached?.registry };
     this.name = options.name ?? `${this.#store.server.target}/${this.#store.keys.prefix}`;

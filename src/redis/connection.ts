@@ -69,6 +69,11 @@ export function duplicateClient(client: RedisClient): RedisClient {
 
 export async function closeClient(client: RedisClient): Promise<void> {
   if (client.status === "end") return;
+  // QUIT waits for a connection; one that is not up (Redis unreachable) has nothing to say goodbye to.
+  if (client.status !== "ready") {
+    client.disconnect();
+    return;
+  }
   try {
     await client.quit();
   } catch {
