@@ -35,6 +35,7 @@ export {
   JobTimeout,
   JobKilled,
   DirtyExit,
+  RedisUnavailableError,
 } from "./errors.js";
 export { VERSION } from "./version.js";
 export { Scheduler, type SchedulerOptions, type SchedulerEvents } from "./scheduler/scheduler.js";
