@@ -1,7 +1,9 @@
 /** resque-ts public API. */
 export { Resque, type ResqueOptions } from "./resque.js";
 export { Job, defineJob, type JobClass, type JobContext, type ArgsOf } from "./job/job.js";
-export { Worker, type WorkerOptions, type WorkerEvents, type JobEvent, type StopOptions } from "./worker/worker.js";
+export { Worker, type WorkerOptions, type WorkerEvents, type JobEvent, type RecordedOutcome, type StopOptions } from "./worker/worker.js";
+export { DURATION_BUCKETS_SECONDS, type HistoryRetention } from "./redis/history-format.js";
+export type { FailureBackend } from "./redis/stores/worker-store.js";
 export type { ControlTarget } from "./worker/control.js";
 export { plugin } from "./plugins/decorator.js";
 export {
@@ -37,6 +39,7 @@ export {
   EmptyFilterError,
   NotFoundError,
   AdminTimeoutError,
+  RedisUnavailableError,
 } from "./errors.js";
 export { VERSION } from "./version.js";
 
@@ -79,7 +82,7 @@ export type { AdminWorkers, WorkerInfo, WorkerKind, RunningJob, ControlResult, P
 export type { AdminDelayed, DelayedJobRef, DelayedTimestamp } from "./admin/delayed.js";
 export type { AdminSchedules, ScheduleInfo, SchedulerLeader } from "./admin/schedules.js";
 export type { AdminRetries, ScheduledRetry } from "./admin/retries.js";
-export { DURATION_BUCKET_BOUNDS, type AdminStats, type Counts, type History, type HistoryOptions, type HistoryPoint, type JobDurations } from "./admin/stats.js";
+export type { AdminStats, Counts, History, HistoryOptions, HistoryPoint, JobDurations } from "./admin/stats.js";
 export type { HistoryResolution } from "./redis/stores/stats-store.js";
 export type { AdminRedis, RedisInfo, KeyCounts, KeyKind } from "./admin/redis-health.js";
 export type { RedisMode } from "./redis/stores/server-store.js";

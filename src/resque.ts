@@ -47,8 +47,12 @@ export class Resque {
   constructor(options: ResqueOptions = {}) {
     this.logger = options.logger ?? createLogger();
     this.#store = new DataStore(options, {
-      lost: (error) => this.logger.error({ err: error }, "lost the connection to Redis; reconnecting"),
-      restored: () => this.logger.warn("connection to Redis restored"),
+      unreachable: ({ target, error, first, since }) => {
+        const what = first ? `cannot connect to ${target}` : `lost the connection to ${target}`;
+        const down = Math.round((Date.now() - since) / 1000);
+        this.logger.error({ err: error, downForSeconds: down }, `${what}: ${error.message}; retrying`);
+      },
+      restored: ({ target, downForMs }) => this.logger.warn({ downForSeconds: Math.round(downForMs / 1000) }, `connected to ${target} again`),
     });
     attachStore(this, this.#store);
     this.plugins = (options.plugins ?? []).map(toPlugin);
@@ -110,6 +114,7 @@ export class Resque {
    */
   async #push(target: Target, argsList: readonly (readonly unknown[])[], options: { front?: boolean } = {}): Promise<number> {
     const payloads = argsList.map((args) => encodePayload(target.name, args));
+    await this.#store.ready();
     const hooks = jobHooks(target.job, this.plugins);
     if (hooks.beforeEnqueue.length === 0 && hooks.afterEnqueue.length === 0) {
       await this.#store.queues.push(target.queue, payloads, options);
@@ -181,28 +186,32 @@ export class Resque {
    */
   enqueueAt<J extends JobClass>(time: DelayedTime, job: J, ...args: ArgsOf<J>): Promise<void>;
   enqueueAt(time: DelayedTime, job: string, ...args: unknown[]): Promise<void>;
-  enqueueAt(time: DelayedTime, job: JobRef, ...args: unknown[]): Promise<void> {
+  async enqueueAt(time: DelayedTime, job: JobRef, ...args: unknown[]): Promise<void> {
+    await this.#store.ready();
     return this.#delayed.enqueueAt(time, job, args);
   }
 
   /** enqueueAt onto a given queue. */
   enqueueAtWithQueue<J extends JobClass>(queue: string, time: DelayedTime, job: J, ...args: ArgsOf<J>): Promise<void>;
   enqueueAtWithQueue(queue: string, time: DelayedTime, job: string, ...args: unknown[]): Promise<void>;
-  enqueueAtWithQueue(queue: string, time: DelayedTime, job: JobRef, ...args: unknown[]): Promise<void> {
+  async enqueueAtWithQueue(queue: string, time: DelayedTime, job: JobRef, ...args: unknown[]): Promise<void> {
+    await this.#store.ready();
     return this.#delayed.enqueueAtWithQueue(queue, time, job, args);
   }
 
   /** Runs a job `seconds` from now (a finite number, 0 or more). */
   enqueueIn<J extends JobClass>(seconds: number, job: J, ...args: ArgsOf<J>): Promise<void>;
   enqueueIn(seconds: number, job: string, ...args: unknown[]): Promise<void>;
-  enqueueIn(seconds: number, job: JobRef, ...args: unknown[]): Promise<void> {
+  async enqueueIn(seconds: number, job: JobRef, ...args: unknown[]): Promise<void> {
+    await this.#store.ready();
     return this.#delayed.enqueueIn(seconds, job, args);
   }
 
   /** enqueueIn onto a given queue. */
   enqueueInWithQueue<J extends JobClass>(queue: string, seconds: number, job: J, ...args: ArgsOf<J>): Promise<void>;
   enqueueInWithQueue(queue: string, seconds: number, job: string, ...args: unknown[]): Promise<void>;
-  enqueueInWithQueue(queue: string, seconds: number, job: JobRef, ...args: unknown[]): Promise<void> {
+  async enqueueInWithQueue(queue: string, seconds: number, job: JobRef, ...args: unknown[]): Promise<void> {
+    await this.#store.ready();
     return this.#delayed.enqueueInWithQueue(queue, seconds, job, args);
   }
 

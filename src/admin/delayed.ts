@@ -40,17 +40,20 @@ export class AdminDelayed {
   }
 
   /** Number of delayed jobs at all times (counted a page of due times per call). */
-  count(): Promise<number> {
+  async count(): Promise<number> {
+    await this.#context.store.ready();
     return this.#store.countAll();
   }
 
   /** Number of distinct due times (resque-scheduler's delayed_queue_schedule_size). */
-  timestampCount(): Promise<number> {
+  async timestampCount(): Promise<number> {
+    await this.#context.store.ready();
     return this.#store.scheduleSize();
   }
 
   /** Due times from position `start` (0 = earliest), at most `count` (default 20), each with its number of jobs. */
   async timestamps(options?: { start?: number; count?: number }): Promise<DelayedTimestamp[]> {
+    await this.#context.store.ready();
     const { start, count } = checkPage(options, 20);
     const found = await this.#store.timestampsWithSizes(start, count);
     return found.map(({ timestamp, size }) => ({ at: new Date(timestamp * 1000), size }));
@@ -58,6 +61,7 @@ export class AdminDelayed {
 
   /** Jobs due at `time` (a Date or epoch ms, rounded up to its second as enqueueAt stores it), `count` (default 20) from `start`. */
   async at(time: DelayedTime, options?: { start?: number; count?: number }): Promise<DelayedJob[]> {
+    await this.#context.store.ready();
     const timestamp = dueTimestamp(toMillis(time));
     const { start, count } = checkPage(options, 20);
     const raws = await this.#store.timestampPeek(timestamp, start, count);
@@ -66,6 +70,7 @@ export class AdminDelayed {
 
   /** Delayed jobs the filter selects, earliest first, at most `limit` (default 100). */
   async find(filter: DelayedFilter, options: { limit?: number; signal?: AbortSignal } = {}): Promise<DelayedJob[]> {
+    await this.#context.store.ready();
     const checked = checkFilter(filter, DELAYED_FILTER_FIELDS, "delayed job", false);
     const limit = options.limit ?? 100;
     checkIndex(limit, "limit");
@@ -82,16 +87,19 @@ export class AdminDelayed {
 
   /** Puts one delayed job on its queue now. Throws JobChangedError when it is no longer scheduled at that time. */
   async runNow(ref: DelayedJobRef): Promise<void> {
+    await this.#context.store.ready();
     await this.#changeOne(ref, { mode: "now" }, "run");
   }
 
   /** Removes one delayed job. Throws JobChangedError when it is no longer scheduled at that time. */
   async remove(ref: DelayedJobRef): Promise<void> {
+    await this.#context.store.ready();
     await this.#changeOne(ref, { mode: "remove" }, "removed");
   }
 
   /** Moves one delayed job to `time` (rounded up to the second). A time not in the future runs it now. */
   async reschedule(ref: DelayedJobRef, time: DelayedTime): Promise<void> {
+    await this.#context.store.ready();
     const ms = toMillis(time, "new time");
     const now = await this.#context.store.server.time();
     await this.#changeOne(ref, ms <= now ? { mode: "now" } : { mode: "at", timestamp: dueTimestamp(ms) }, "rescheduled");
@@ -99,16 +107,19 @@ export class AdminDelayed {
 
   /** Puts every delayed job the filter selects on its queue now. */
   async runNowMatching(filter: DelayedFilter, options: BulkOptions = {}): Promise<BulkResult> {
+    await this.#context.store.ready();
     return this.#changeMatching(checkFilter(filter, DELAYED_FILTER_FIELDS, "delayed job", true), { mode: "now" }, options);
   }
 
   /** Removes every delayed job the filter selects. */
   async removeMatching(filter: DelayedFilter, options: BulkOptions = {}): Promise<BulkResult> {
+    await this.#context.store.ready();
     return this.#changeMatching(checkFilter(filter, DELAYED_FILTER_FIELDS, "delayed job", true), { mode: "remove" }, options);
   }
 
   /** Removes every delayed job. */
   async clear(options: BulkOptions = {}): Promise<BulkResult> {
+    await this.#context.store.ready();
     return this.#changeMatching({}, { mode: "remove" }, options);
   }
 

@@ -68,11 +68,13 @@ export class AdminFailed {
 
   /** Every failed list with its length: `failed` first, then RedisMultiQueue's lists by name. */
   async lists(): Promise<FailedList[]> {
+    await this.#context.store.ready();
     return (await this.#store.lists()).map(({ name, size }) => ({ name, queue: queueOfList(name), size }));
   }
 
   /** Number of failed entries in every list, or of those the filter selects (read a chunk per call). */
   async count(filter?: FailedFilter, options: Pick<BulkOptions, "signal"> = {}): Promise<number> {
+    await this.#context.store.ready();
     if (filter === undefined) return (await this.#store.lists()).reduce((sum, list) => sum + list.size, 0);
     const checked = checkFilter(filter, FAILED_FILTER_FIELDS, "failed job", false);
     let count = 0;
@@ -82,6 +84,7 @@ export class AdminFailed {
 
   /** A page of failed entries (see FailedPageOptions), each with its list and index for later changes. */
   async page(options: FailedPageOptions = {}): Promise<FailedJob[]> {
+    await this.#context.store.ready();
     const { start, count } = checkPage(options, 20);
     if (count === 0) return [];
     if (options.filter !== undefined) {
@@ -122,6 +125,7 @@ export class AdminFailed {
 
   /** One entry by position, or undefined when the list is shorter. */
   async get(index: number, list: string = DEFAULT_FAILED_LIST): Promise<FailedJob | undefined> {
+    await this.#context.store.ready();
     checkIndex(index, "The index");
     checkName(list, "The failed list");
     const raw = await this.#store.get(list, index);
@@ -130,6 +134,7 @@ export class AdminFailed {
 
   /** Entries counted by class, queue or exception, largest group first (every entry read, a chunk per call). */
   async groups(by: "class" | "queue" | "exception", options: { filter?: FailedFilter; signal?: AbortSignal } = {}): Promise<FailedGroup[]> {
+    await this.#context.store.ready();
     if (by !== "class" && by !== "queue" && by !== "exception") throw new ConfigurationError(`Failed jobs group by "class", "queue" or "exception", got ${JSON.stringify(by)}.`);
     const counts = new Map<string, number>();
     for await (const job of this.entries(options)) {
@@ -145,32 +150,38 @@ export class AdminFailed {
    * is no longer there as read.
    */
   async retry(ref: FailedJobRef, options: FailedRetryOptions = {}): Promise<void> {
+    await this.#context.store.ready();
     await this.#retryOne(ref, options, true);
   }
 
   /** Puts the job back on its queue and removes the entry, in one step (resque-brain's "safe retry"). */
   async retryAndRemove(ref: FailedJobRef, options: FailedRetryOptions = {}): Promise<void> {
+    await this.#context.store.ready();
     await this.#retryOne(ref, options, false);
   }
 
   /** Removes the entry. Throws FailedEntryChangedError, changing nothing, when it is no longer there as read. */
   async remove(ref: FailedJobRef): Promise<void> {
+    await this.#context.store.ready();
     const { list, index, raw } = checkRef(ref);
     if ((await this.#store.remove(list, [{ index, raw }])) === 0) throw changed(list, index);
   }
 
   /** Retries every entry the filter selects, keeping them (with retried_at). Entries with no queue are skipped. */
   async retryMatching(filter: FailedFilter, options: BulkOptions = {}): Promise<BulkResult> {
+    await this.#context.store.ready();
     return this.#retryBulk(checkFilter(filter, FAILED_FILTER_FIELDS, "failed job", true), true, options);
   }
 
   /** Retries and removes every entry the filter selects. Entries with no queue are skipped and stay. */
   async retryAndRemoveMatching(filter: FailedFilter, options: BulkOptions = {}): Promise<BulkResult> {
+    await this.#context.store.ready();
     return this.#retryBulk(checkFilter(filter, FAILED_FILTER_FIELDS, "failed job", true), false, options);
   }
 
   /** Removes every entry the filter selects. */
   async removeMatching(filter: FailedFilter, options: BulkOptions = {}): Promise<BulkResult> {
+    await this.#context.store.ready();
     const checked = checkFilter(filter, FAILED_FILTER_FIELDS, "failed job", true);
     return this.#walkAll(checked.list, options, (list) => ({
       select: (raw) => (selects(checked, list, raw) ? "act" : "leave"),
@@ -183,16 +194,19 @@ export class AdminFailed {
 
   /** Retries every entry, keeping them (Resque::Failure.requeue_all). Entries with no queue are skipped. */
   async retryAll(options: BulkOptions & { list?: string } = {}): Promise<BulkResult> {
+    await this.#context.store.ready();
     return this.#retryBulk(options.list === undefined ? {} : { list: options.list }, true, options);
   }
 
   /** Retries and removes every entry. Entries with no queue are skipped and stay. */
   async retryAndRemoveAll(options: BulkOptions & { list?: string } = {}): Promise<BulkResult> {
+    await this.#context.store.ready();
     return this.#retryBulk(options.list === undefined ? {} : { list: options.list }, false, options);
   }
 
   /** Empties one failed list, or every list (Resque::Failure.clear). Returns how many entries were dropped. */
   async clear(options: { list?: string } = {}): Promise<number> {
+    await this.#context.store.ready();
     const lists = await this.#listsToRead(options.list);
     const dropped = await Promise.all(lists.map((list) => this.#store.clear(list.name)));
     return dropped.reduce((sum, n) => sum + n, 0);
@@ -212,6 +226,7 @@ export class AdminFailed {
   }
 
   async *#entries(options: { list?: string | undefined; filter?: FailedFilter | undefined; newestFirst?: boolean | undefined; signal?: AbortSignal | undefined }): AsyncGenerator<FailedJob> {
+    await this.#context.store.ready();
     const lists = await this.#listsToRead(options.filter?.list ?? options.list);
     if (options.newestFirst) lists.reverse();
     for (const list of lists) {

@@ -26,6 +26,8 @@ export interface AdminOptions {
   namespace?: string;
   /** A label for this instance in combined overviews; default: where it connects and its namespace. */
   name?: string;
+  /** Seconds a call waits for Redis to be reachable before it fails with RedisUnavailableError (default 10). */
+  connectionTimeout?: number;
 }
 
 /** One row of a combined overview: the instance's overview, or why it could not be read. */
@@ -67,10 +69,14 @@ export class Admin {
   constructor(options: AdminOptions = {}) {
     const attached = attaching;
     attaching = undefined;
-    // Connection errors reach callers as rejected calls; the events only keep ioredis from reporting them as unhandled.
-    const quiet = { lost: () => {}, restored: () => {} };
+    // Connection errors reach callers as rejected calls (RedisUnavailableError after connectionTimeout).
     this.#store =
-      attached?.store ?? new DataStore({ ...(options.redis === undefined ? {} : { redis: options.redis }), ...(options.namespace === undefined ? {} : { namespace: options.namespace }) }, quiet);
+      attached?.store ??
+      new DataStore({
+        ...(options.redis === undefined ? {} : { redis: options.redis }),
+        ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
+        ...(options.connectionTimeout === undefined ? {} : { connectionTimeout: options.connectionTimeout }),
+      });
     this.#owned = attached === undefined;
     const context: AdminContext = { store: this.#store, registry: attached?.registry };
     this.name = options.name ?? `${this.#store.server.target}/${this.#store.keys.prefix}`;
@@ -85,7 +91,8 @@ export class Admin {
   }
 
   /** Facts about this instance for dashboards and monitors, in three round trips (see Overview). */
-  overview(): Promise<Overview> {
+  async overview(): Promise<Overview> {
+    await this.#store.ready();
     return readOverview({ store: this.#store, registry: undefined }, this.name, () => this.redis.info());
   }
 

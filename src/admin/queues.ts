@@ -54,23 +54,27 @@ export class AdminQueues {
 
   /** Every queue in the `queues` set with its size, sorted by name. */
   async list(): Promise<QueueInfo[]> {
+    await this.#context.store.ready();
     const names = await this.#store.names();
     const sizes = await this.#store.sizes(names);
     return names.map((name, i) => ({ name, size: sizes[i]! }));
   }
 
   /** Names of every known queue, sorted. */
-  names(): Promise<string[]> {
+  async names(): Promise<string[]> {
+    await this.#context.store.ready();
     return this.#store.names();
   }
 
   /** Number of jobs waiting on a queue. */
   async size(queue: string): Promise<number> {
+    await this.#context.store.ready();
     return this.#store.size(checkName(queue, "The queue name"));
   }
 
   /** Jobs from position `start` (0 = next to run), at most `count` (default 20), without taking them. */
   async peek(queue: string, options?: { start?: number; count?: number }): Promise<QueuedJob[]> {
+    await this.#context.store.ready();
     checkName(queue, "The queue name");
     const { start, count } = checkPage(options, 20);
     const raws = await this.#store.peek(queue, start, count);
@@ -79,6 +83,7 @@ export class AdminQueues {
 
   /** The job at a position, or undefined when the queue is shorter. */
   async get(queue: string, index: number): Promise<QueuedJob | undefined> {
+    await this.#context.store.ready();
     checkName(queue, "The queue name");
     checkIndex(index, "The index");
     const [raw] = await this.#store.peek(queue, index, 1);
@@ -90,6 +95,7 @@ export class AdminQueues {
    * call. Positions are as read; the queue keeps moving while workers run.
    */
   async find(queue: string, filter: JobFilter, options: { limit?: number; signal?: AbortSignal } = {}): Promise<QueuedJob[]> {
+    await this.#context.store.ready();
     checkName(queue, "The queue name");
     const checked = checkFilter(filter, JOB_FILTER_FIELDS, "queued job", false);
     const limit = options.limit ?? 100;
@@ -109,6 +115,7 @@ export class AdminQueues {
 
   /** Number of jobs on a queue the filter selects (every job read, a chunk per call). */
   async count(queue: string, filter: JobFilter, options: BulkOptions = {}): Promise<number> {
+    await this.#context.store.ready();
     checkName(queue, "The queue name");
     const checked = checkFilter(filter, JOB_FILTER_FIELDS, "queued job", false);
     const result = await walkList(walkedQueue(this.#context, queue), { select: (raw) => selectBy(checked, raw), act: countOnly, current: (ref) => ref.raw }, options);
@@ -121,6 +128,7 @@ export class AdminQueues {
    * Returns the job as it is now.
    */
   async editJob(ref: QueuedJobRef, edit: JobEdit): Promise<QueuedJob> {
+    await this.#context.store.ready();
     const { queue, index, raw } = checkRef(ref);
     if (typeof edit !== "object" || edit === null || (edit.class === undefined && edit.args === undefined)) {
       throw new ConfigurationError("An edit changes the job's class, its args, or both: { class?: string, args?: unknown[] }.");
@@ -137,12 +145,14 @@ export class AdminQueues {
 
   /** Removes one job. Throws JobChangedError, changing nothing, when it is no longer there. */
   async removeJob(ref: QueuedJobRef): Promise<void> {
+    await this.#context.store.ready();
     const { queue, index, raw } = checkRef(ref);
     if ((await this.#store.removeItems(queue, [{ index, raw }])) === 0) throw changed(queue, index, "removed");
   }
 
   /** Moves one job to the back of another queue, bytes unchanged. Throws JobChangedError when it is no longer there. */
   async moveJob(ref: QueuedJobRef, to: string): Promise<void> {
+    await this.#context.store.ready();
     const { queue, index, raw } = checkRef(ref);
     checkTarget(queue, to);
     if ((await this.#store.moveItems(queue, to, [{ index, raw }])) === 0) throw changed(queue, index, "moved");
@@ -150,6 +160,7 @@ export class AdminQueues {
 
   /** Removes every job the filter selects (an empty filter is refused: use clear()). */
   async removeMatching(queue: string, filter: JobFilter, options: BulkOptions = {}): Promise<BulkResult> {
+    await this.#context.store.ready();
     checkName(queue, "The queue name");
     const checked = checkFilter(filter, JOB_FILTER_FIELDS, "queued job", true);
     return removeQueuedWhere(this.#context, queue, (raw) => selectBy(checked, raw), options);
@@ -157,6 +168,7 @@ export class AdminQueues {
 
   /** Moves every job the filter selects to the back of another queue, in order, bytes unchanged. */
   async moveMatching(queue: string, to: string, filter: JobFilter, options: BulkOptions = {}): Promise<BulkResult> {
+    await this.#context.store.ready();
     checkName(queue, "The queue name");
     checkTarget(queue, to);
     const checked = checkFilter(filter, JOB_FILTER_FIELDS, "queued job", true);
@@ -169,11 +181,13 @@ export class AdminQueues {
 
   /** Drops every job of a queue; the queue stays listed. Returns how many were dropped. */
   async clear(queue: string): Promise<number> {
+    await this.#context.store.ready();
     return this.#store.clear(checkName(queue, "The queue name"));
   }
 
   /** Forgets a queue and drops its jobs (Resque.remove_queue). Returns how many were dropped. */
   async delete(queue: string): Promise<number> {
+    await this.#context.store.ready();
     return this.#store.remove(checkName(queue, "The queue name"));
   }
 

@@ -52,6 +52,7 @@ export class AdminRedis {
 
   /** Server facts in one round trip. */
   async info(): Promise<RedisInfo> {
+    await this.#context.store.ready();
     const server = this.#context.store.server;
     const info = await server.info(["server", "clients", "memory", "replication"]);
     const policy = info.maxmemory_policy ?? "";
@@ -71,6 +72,7 @@ export class AdminRedis {
 
   /** Keys of the namespace counted by kind: a SCAN of every key, a thousand per call. */
   async keys(options: BulkOptions = {}): Promise<KeyCounts> {
+    await this.#context.store.ready();
     const byKind: Record<KeyKind, number> = { queues: 0, workers: 0, stats: 0, failed: 0, delayed: 0, schedules: 0, retries: 0, "resque-ts": 0, other: 0 };
     const counts: KeyCounts = { total: 0, byKind, aborted: false };
     let cursor = "0";

@@ -62,6 +62,7 @@ export class AdminRetries {
 
   /** Every retry in the delayed schedule, earliest first. */
   async scheduled(): Promise<ScheduledRetry[]> {
+    await this.#context.store.ready();
     const found: ScheduledRetry[] = [];
     let batch: StoredDelayedItem[] = [];
     for await (const stored of this.#store.delayed.scan()) {
@@ -80,6 +81,7 @@ export class AdminRetries {
    * forgets its attempts and last failure. Returns how many delayed copies were removed.
    */
   async cancel(retry: Pick<ScheduledRetry, "class" | "args" | "raw">): Promise<number> {
+    await this.#context.store.ready();
     return this.#store.retries.cancel(this.#identity(retry.class, retry.args, rawArgsOf(retry.raw)), retry.raw);
   }
 
@@ -91,6 +93,7 @@ export class AdminRetries {
 
   /** The last attempt begun for a job with these args (0 = the first run), undefined when none is counted. */
   async attempt(job: JobRef, ...args: unknown[]): Promise<number | undefined> {
+    await this.#context.store.ready();
     return this.#store.retries.currentAttempt(this.#identityOfRef(job, args));
   }
 

@@ -80,6 +80,7 @@ export class AdminSchedules {
 
   /** Every schedule, by name. */
   async list(): Promise<ScheduleInfo[]> {
+    await this.#context.store.ready();
     const store = this.#store;
     const [published, persistent, disabled, lastRuns, nextRuns, lastEnqueued] = await Promise.all([
       store.published(),
@@ -125,24 +126,28 @@ export class AdminSchedules {
 
   /** One schedule, or undefined. */
   async get(name: string): Promise<ScheduleInfo | undefined> {
+    await this.#context.store.ready();
     checkName(name, "The schedule name");
     return (await this.list()).find((s) => s.name === name);
   }
 
   /** Stops the schedule from firing (its slots are skipped, not saved up) until enable(). Kept in Redis; every resque-ts scheduler honours it. */
   async disable(name: string): Promise<void> {
+    await this.#context.store.ready();
     await this.#known(name);
     await this.#store.setDisabled(name, true);
   }
 
   /** Undoes disable(). A schedule whose config says `enabled: false` stays off: edit its config. */
   async enable(name: string): Promise<void> {
+    await this.#context.store.ready();
     checkName(name, "The schedule name");
     await this.#store.setDisabled(name, false);
   }
 
   /** Enqueues the schedule's job now, outside its slots (its next slot still fires as planned). Returns the queue. */
   async runNow(name: string): Promise<string> {
+    await this.#context.store.ready();
     const info = await this.#known(name);
     if (info.queue === undefined) {
       throw new ConfigurationError(`Schedule "${name}" names no queue and its class "${info.class}" is not known here; set "queue" in its config.`);
@@ -157,6 +162,7 @@ export class AdminSchedules {
    * reads it too; the leading scheduler (with dynamic schedules on) loads it at once.
    */
   async set(name: string, config: ScheduleConfig): Promise<void> {
+    await this.#context.store.ready();
     checkName(name, "The schedule name");
     parseSchedule(name, config, this.#validation());
     const { persist: _persist, ...stored } = config;
@@ -165,12 +171,14 @@ export class AdminSchedules {
 
   /** Deletes a dynamic schedule. Returns whether it existed. A static schedule cannot be removed here: edit its file. */
   async remove(name: string): Promise<boolean> {
+    await this.#context.store.ready();
     checkName(name, "The schedule name");
     return this.#store.removePersistent(name);
   }
 
   /** The scheduler holding the leader lock (Ruby's or ours), or undefined when none leads. */
-  leader(): Promise<SchedulerLeader | undefined> {
+  async leader(): Promise<SchedulerLeader | undefined> {
+    await this.#context.store.ready();
     return this.#context.store.schedulerLock.lease();
   }
 

@@ -4,6 +4,7 @@
  * Ruby and node-resque workers write no history: on a shared Redis it counts resque-ts workers only.
  */
 import { ConfigurationError } from "../errors.js";
+import { DURATION_BUCKETS_SECONDS } from "../redis/history-format.js";
 import type { HistoryResolution } from "../redis/stores/stats-store.js";
 import type { AdminContext } from "./context.js";
 
@@ -49,8 +50,6 @@ export interface JobDurations {
   buckets: { le: number; count: number }[];
 }
 
-/** Upper bounds (seconds) of the duration buckets, index 0..15, as the work cycle writes them. */
-export const DURATION_BUCKET_BOUNDS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 600, Infinity];
 
 /** Periods read per round trip. */
 const HISTORY_BATCH = 500;
@@ -72,12 +71,14 @@ export class AdminStats {
   }
 
   /** Jobs processed (including failed ones, as Ruby counts) and failed, ever (stat:processed, stat:failed). */
-  totals(): Promise<Counts> {
+  async totals(): Promise<Counts> {
+    await this.#context.store.ready();
     return this.#context.store.stats.totals();
   }
 
   /** Processed and failed per minute or hour, total, per queue and per class (resque-ts workers only). */
   async history(options: HistoryOptions = {}): Promise<History> {
+    await this.#context.store.ready();
     const resolution = options.resolution ?? "minute";
     if (resolution !== "minute" && resolution !== "hour") throw new ConfigurationError(`History resolution is "minute" or "hour", got ${JSON.stringify(resolution)}.`);
     const step = resolution === "minute" ? 60 : 3600;
@@ -101,11 +102,12 @@ export class AdminStats {
 
   /** Job durations per class (resque-ts workers only), optionally of one class. */
   async durations(options: { class?: string } = {}): Promise<JobDurations[]> {
+    await this.#context.store.ready();
     const byClass = new Map<string, JobDurations>();
     const entry = (className: string) => {
       let found = byClass.get(className);
       if (!found) {
-        found = { class: className, count: 0, sumMs: 0, buckets: DURATION_BUCKET_BOUNDS.map((le) => ({ le, count: 0 })) };
+        found = { class: className, count: 0, sumMs: 0, buckets: DURATION_BUCKETS_SECONDS.map((le) => ({ le, count: 0 })) };
         byClass.set(className, found);
       }
       return found;
@@ -119,7 +121,7 @@ export class AdminStats {
       if (!Number.isFinite(n)) continue;
       if (bucket === "sum") {
         entry(className).sumMs = n;
-      } else if (typeof bucket === "number" && Number.isInteger(bucket) && bucket >= 0 && bucket < DURATION_BUCKET_BOUNDS.length) {
+      } else if (typeof bucket === "number" && Number.isInteger(bucket) && bucket >= 0 && bucket < DURATION_BUCKETS_SECONDS.length) {
         const durations = entry(className);
         durations.buckets[bucket]!.count = n;
         durations.count += n;

@@ -48,8 +48,10 @@ export interface WorkerInfo {
   heartbeatAt: Date | undefined;
   /** Milliseconds since the last heartbeat, by Redis' clock. */
   heartbeatAgeMs: number | undefined;
-  /** The heartbeat interval of a resque-ts worker (pruned after 4 missed beats); undefined for others. */
+  /** The heartbeat interval of a resque-ts worker; undefined for others. */
   heartbeatIntervalSeconds: number | undefined;
+  /** The longest job timeout of a resque-ts worker's process (undefined: none, or not a resque-ts worker). */
+  jobTimeoutSeconds: number | undefined;
   processed: number;
   failed: number;
 }
@@ -84,6 +86,7 @@ export class AdminWorkers {
 
   /** Every registered worker, sorted by id. */
   async list(): Promise<WorkerInfo[]> {
+    await this.#context.store.ready();
     const { store } = this.#context;
     const [ids, now, pausedAll, pausedTargets] = await Promise.all([store.workerRecords.ids(), store.server.time(), store.control.pauseAll(), store.control.pausedTargets()]);
     const details = await store.workerRecords.details(ids);
@@ -92,11 +95,13 @@ export class AdminWorkers {
 
   /** The workers running a job now. */
   async working(): Promise<WorkerInfo[]> {
+    await this.#context.store.ready();
     return (await this.list()).filter((w) => w.job !== null);
   }
 
   /** One worker by id, or undefined when it is not registered. */
   async get(id: string): Promise<WorkerInfo | undefined> {
+    await this.#context.store.ready();
     checkName(id, "The worker id");
     return (await this.list()).find((w) => w.id === id);
   }
@@ -106,30 +111,35 @@ export class AdminWorkers {
    * workers too; `{ host }` and `{ worker }` reach resque-ts workers (a worker id pauses its whole process).
    */
   async pause(target: ControlTarget): Promise<ControlResult> {
+    await this.#context.store.ready();
     const processes = await pause(this.#context.store.control, target);
     return { workers: await this.#covered(target), processes };
   }
 
   /** Resumes. `{ all: true }` clears `pause-all-workers` and every host and worker pause. */
   async resume(target: ControlTarget): Promise<ControlResult> {
+    await this.#context.store.ready();
     const processes = await resume(this.#context.store.control, target);
     return { workers: await this.#covered(target), processes };
   }
 
   /** Asks the targeted resque-ts processes to finish their running jobs and exit (QUIT). */
   async stop(target: ControlTarget): Promise<ControlResult> {
+    await this.#context.store.ready();
     const processes = await command(this.#context.store.control, "stop", target);
     return { workers: await this.#covered(target), processes };
   }
 
   /** Asks the targeted resque-ts processes to stop now, requeueing their running jobs (TERM). */
   async kill(target: ControlTarget): Promise<ControlResult> {
+    await this.#context.store.ready();
     const processes = await command(this.#context.store.control, "kill", target);
     return { workers: await this.#covered(target), processes };
   }
 
   /** What is paused now. */
   async paused(): Promise<PausedState> {
+    await this.#context.store.ready();
     const [all, targets] = await Promise.all([this.#context.store.control.pauseAll(), this.#context.store.control.pausedTargets()]);
     return { all, targets };
   }
@@ -165,7 +175,7 @@ export function describeWorkers(details: readonly WorkerDetails[], now: number, 
     const isPaused =
       paused.all ||
       (kind === "resque-ts" && (pausedTargets.has(`host:${parsed.host}`) || pausedProcesses.has(processKey(parsed))));
-    const interval = d.ours === null ? undefined : Number(d.ours);
+    const registration = ourRegistration(d.ours);
     return {
       id: d.id,
       host: parsed.host,
@@ -179,7 +189,8 @@ export function describeWorkers(details: readonly WorkerDetails[], now: number, 
       startedAt: parseResqueTime(d.started),
       heartbeatAt,
       heartbeatAgeMs: heartbeatAt === undefined ? undefined : Math.max(0, now - heartbeatAt.getTime()),
-      heartbeatIntervalSeconds: interval !== undefined && Number.isFinite(interval) ? interval : undefined,
+      heartbeatIntervalSeconds: registration.heartbeat,
+      jobTimeoutSeconds: registration.timeout,
       processed: d.processed,
       failed: d.failed,
     };
@@ -193,6 +204,23 @@ export function watches(worker: Pick<WorkerInfo, "queues">, queue: string): bool
   } catch {
     return false; // an id whose queue part cannot be read watches nothing we can tell
   }
+}
+
+/** A resque-ts worker's registration: JSON {"heartbeat","timeout"}, or a bare interval (older versions). */
+function ourRegistration(value: string | null): { heartbeat: number | undefined; timeout: number | undefined } {
+  if (value === null) return { heartbeat: undefined, timeout: undefined };
+  const seconds = (n: unknown) => (typeof n === "number" && Number.isFinite(n) ? n : undefined);
+  try {
+    const parsed = JSON.parse(value) as unknown;
+    if (typeof parsed === "number") return { heartbeat: seconds(parsed), timeout: undefined };
+    if (parsed && typeof parsed === "object") {
+      const { heartbeat, timeout } = parsed as { heartbeat?: unknown; timeout?: unknown };
+      return { heartbeat: seconds(heartbeat), timeout: seconds(timeout) };
+    }
+  } catch {
+    // unreadable: known to be ours, nothing more
+  }
+  return { heartbeat: undefined, timeout: undefined };
 }
 
 function processKey(parsed: { host: string; pid: number }): string {

@@ -67,16 +67,72 @@ export function duplicateClient(client: RedisClient): RedisClient {
   return client.duplicate({ enableAutoPipelining: false });
 }
 
-export async function closeClient(client: RedisClient): Promise<void> {
+/**
+ * Closes a client politely (QUIT after pending replies), or drops the connection when Redis does
+ * not answer within `timeoutMs` (a QUIT queued behind commands that wait for an unreachable server
+ * would never complete).
+ */
+export async function closeClient(client: RedisClient, timeoutMs = 2000): Promise<void> {
   if (client.status === "end") return;
-  // QUIT waits for a connection; one that is not up (Redis unreachable) has nothing to say goodbye to.
   if (client.status !== "ready") {
     client.disconnect();
     return;
   }
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await client.quit();
+    await Promise.race([client.quit(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("QUIT timed out")), timeoutMs)))]);
   } catch {
     client.disconnect();
+  } finally {
+    clearTimeout(timer);
   }
+}
+
+/**
+ * Connection settings another thread can use to open its own connection to the same Redis: the
+ * options of `client` with everything that cannot cross a thread boundary (functions such as a
+ * custom retryStrategy, class instances) left out. Undefined when they cannot be copied.
+ */
+export type PortableConnection = RedisOptions | ClusterConnection;
+
+export function portableConnection(client: RedisClient): PortableConnection | undefined {
+  try {
+    if (client instanceof Cluster) {
+      // ioredis keeps the seed nodes in a field its typings mark private.
+      const seeds = (client as unknown as { startupNodes: ClusterNode[] }).startupNodes;
+      const nodes = structuredClone(plainData(seeds)) as ClusterNode[];
+      return { cluster: nodes, options: structuredClone(plainData(client.options)) as ClusterOptions };
+    }
+    return structuredClone(plainData(client.options)) as RedisOptions;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A copy of plain data: arrays, plain objects and primitives; functions and class instances dropped. */
+function plainData(value: unknown): unknown {
+  if (typeof value === "function" || typeof value === "symbol") return undefined;
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(plainData);
+  if (Buffer.isBuffer(value)) return value;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    const plain = plainData(item);
+    if (plain !== undefined) copy[key] = plain;
+  }
+  return copy;
+}
+
+/** Where a client connects, for messages: no password, never the full options. */
+export function describeTarget(client: RedisClient): string {
+  if (client instanceof Cluster) {
+    const seeds = (client as unknown as { startupNodes: (ClusterNode & { host?: string; port?: number })[] }).startupNodes;
+    return `Redis Cluster (${seeds.map((n) => (typeof n === "object" ? `${n.host ?? "127.0.0.1"}:${n.port ?? 6379}` : String(n))).join(", ")})`;
+  }
+  const o = client.options;
+  if (o.sentinels?.length) return `Redis master "${o.name ?? ""}" via Sentinel ${o.sentinels.map((s) => `${s.host ?? "127.0.0.1"}:${s.port ?? 26379}`).join(", ")}`;
+  if (o.path) return `Redis at unix:${o.path}`;
+  return `Redis at ${o.tls ? "rediss" : "redis"}://${o.host ?? "127.0.0.1"}:${o.port ?? 6379}${o.db ? `/${o.db}` : ""}`;
 }

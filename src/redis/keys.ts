@@ -48,19 +48,22 @@ export class Keys {
   get failed(): string {
     return `${this.prefix}failed`;
   }
-  /** Set of the failed lists of Ruby's RedisMultiQueue backend (`<queue>_failed`, unprefixed). */
-  get failedQueues(): string {
-    return `${this.prefix}failed_queues`;
-  }
-  /** A failed list by its unprefixed name: `failed`, or `<queue>_failed` (RedisMultiQueue). */
-  failedList(name: string): string {
-    return `${this.prefix}${name}`;
-  }
   get pruneLock(): string {
     return `${this.prefix}pruning_dead_workers_in_progress`;
   }
   get pauseAll(): string {
     return `${this.prefix}pause-all-workers`;
+  }
+  /** Set of `<queue>_failed` list names (Ruby's redis_multi_queue failure backend). */
+  get failedQueues(): string {
+    return `${this.prefix}failed_queues`;
+  }
+  /**
+   * A failed list by its unprefixed name: a queue's list `<queue>_failed` (redis_multi_queue
+   * backend), or `failed` (the default backend's list).
+   */
+  failedQueue(name: string): string {
+    return `${this.prefix}${name}`;
   }
 
   /** node-resque's heartbeat of a worker process (`<host>:<pid>`); tells its workers apart. */
@@ -130,6 +133,22 @@ export class Keys {
   }
 
   // Our own keys (documented in docs/redis-layout.md)
+  /** Hash: sha1 of a payload → times workers died running it (poison-job guard), TTL 1 day. */
+  get dirtyExits(): string {
+    return `${this.prefix}resque-ts:dirty-exits`;
+  }
+  /** Hash of per-minute stats history (see src/redis/history-format.ts); `minute` = unix seconds of its start. */
+  historyMinute(minute: number): string {
+    return `${this.prefix}resque-ts:history:m:${minute}`;
+  }
+  /** Hash of per-hour stats history; `hour` = unix seconds of its start. */
+  historyHour(hour: number): string {
+    return `${this.prefix}resque-ts:history:h:${hour}`;
+  }
+  /** Hash: job duration counts per class and bucket, and total milliseconds per class (cumulative). */
+  get durations(): string {
+    return `${this.prefix}resque-ts:durations`;
+  }
   /** Hash: worker id → heartbeat interval (s), for every worker run by resque-ts. */
   get ourWorkers(): string {
     return `${this.prefix}resque-ts:workers`;
@@ -175,13 +194,4 @@ export class Keys {
     return `${this.prefix}resque-ts:schedules:disabled`;
   }
 
-  // Stats history, written by the work cycle (docs/redis-layout.md, "Stats history")
-  /** Hash of the counts of one minute or one hour, keyed by the unix second it starts at. */
-  statsHistory(resolution: "minute" | "hour", start: number): string {
-    return `${this.prefix}resque-ts:history:${resolution === "minute" ? "m" : "h"}:${start}`;
-  }
-  /** Hash of cumulative job-duration buckets per class. */
-  get jobDurations(): string {
-    return `${this.prefix}resque-ts:durations`;
-  }
 }

@@ -12,8 +12,9 @@ import { ConfigurationError, JobKilled, ShutdownError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { runWorkerHooks } from "../plugins/hooks.js";
 import type { Plugin, WorkerHookContext, WorkerHookName } from "../plugins/plugin.js";
-import type { DataStore } from "../redis/store.js";
-import type { FinishedSlot, ReservedJob, WorkerStore } from "../redis/stores/worker-store.js";
+import type { DataStore, WorkerConnection } from "../redis/store.js";
+import type { FinishedSlot, ReservedJob, WorkCycleResult } from "../redis/stores/worker-store.js";
+import { DEFAULT_HISTORY_RETENTION, type HistoryRetention } from "../redis/history-format.js";
 import { isoUtc, isoWithOffset, rubyTimeToS } from "../redis/time-formats.js";
 import { decodePayload } from "../job/payload.js";
 import { VERSION } from "../version.js";
@@ -22,11 +23,22 @@ import { parseQueues, type ParsedQueues } from "./queue-selection.js";
 import { OutcomeQueue } from "./outcome-queue.js";
 import { Wakeup } from "./wakeup.js";
 import { parseCommand, targets } from "./control.js";
-import { pruneDeadWorkers } from "./prune.js";
+import { Heartbeat } from "./heartbeat.js";
+import { newOrphanWatch, pruneDeadWorkers } from "./prune.js";
 import { slotIds, workerHost } from "./worker-id.js";
 import type { JobEvent, StopOptions, WorkerEvents, WorkerOptions } from "./worker-options.js";
 
-export type { JobEvent, StopOptions, WorkerEvents, WorkerOptions } from "./worker-options.js";
+export type { JobEvent, RecordedOutcome, StopOptions, WorkerEvents, WorkerOptions } from "./worker-options.js";
+
+/** Rejects with `message` when `promise` has not settled after `ms`. */
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${message} within ${ms / 1000} s`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The class name the stats history records for a payload whose class cannot be read. */
+const UNREADABLE_CLASS = "(invalid payload)";
 
 interface RunningJob {
   reserved: ReservedJob;
@@ -43,6 +55,8 @@ interface RunningJob {
 
 interface Slot {
   id: string;
+  /** Position among the process's slots (the heartbeat watchdog's deadline index). */
+  index: number;
   running: RunningJob | undefined;
 }
 
@@ -61,6 +75,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
   readonly #shutdownMs: number;
   readonly #preShutdownMs: number;
   readonly #processTitle: boolean;
+  readonly #history: HistoryRetention | undefined;
+  readonly #orphans = newOrphanWatch();
+  #heartbeatThread: Heartbeat | undefined;
+  /** Slot ids found unregistered (pruned) that must register again before they take work. */
+  readonly #unregistered = new Set<string>();
   readonly #wakeup = new Wakeup();
   readonly #outcomes = new OutcomeQueue();
   readonly #tokenPrefix = randomBytes(8).toString("hex");
@@ -70,11 +89,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
   #reservations = 0;
   #state: "new" | "running" | "stopping" | "stopped" = "new";
   #stopRequested = false;
+  #stopRequestedAt = 0;
   /** Why the worker is paused: pause()/USR2, Ruby's pause-all-workers, or remote control. */
   readonly #pausedBy = { local: false, all: false, control: false };
   #busy = false;
   #lastTitle = "";
-  #connection: { workers: WorkerStore; close(): Promise<void> } | undefined;
+  #connection: WorkerConnection | undefined;
+  /** Rejects once a stopping worker has found Redis unreachable for its shutdown timeout. */
+  #giveUpOnRedis: Promise<never> | undefined;
   #unsubscribe: (() => Promise<void>) | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #loop: Promise<void> | undefined;
@@ -110,7 +132,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.#forkedChild = options.forkedChild;
     this.#acceptRemoteStop = options.acceptRemoteStop ?? true;
     this.ids = slotIds({ host: options.host, queues: this.queues.entries, concurrency: this.concurrency });
-    this.#slots = this.ids.map((id) => ({ id, running: undefined }));
+    this.#slots = this.ids.map((id, index) => ({ id, index, running: undefined }));
+    this.#history = options.history === false ? undefined : (options.history ?? DEFAULT_HISTORY_RETENTION);
   }
 
   get paused(): boolean {
@@ -135,8 +158,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       throw error;
     }
     this.#connection = this.#store.workerConnection();
-    const now = new Date(await this.#store.time());
-    await this.#connection.workers.register(this.ids, rubyTimeToS(now), isoWithOffset(now), this.#heartbeatMs / 1000);
+    await this.#register(this.ids);
     await this.#prune();
     this.#unsubscribe = await this.#store.subscribeWorker(
       (queue) => {
@@ -145,10 +167,17 @@ export class Worker extends EventEmitter<WorkerEvents> {
       (command) => this.#onControl(command),
     );
     await this.#refreshControlPause();
+    this.#heartbeatThread = new Heartbeat({
+      store: this.#store,
+      ids: this.ids,
+      intervalMs: this.#heartbeatMs,
+      logger: this.#logger,
+      onUnregistered: (ids) => this.#lostRegistration(ids),
+    });
     this.#heartbeat = setInterval(() => void this.#beat(), this.#heartbeatMs);
     this.#heartbeat.unref();
     this.#title();
-    this.#logger.info({ workers: this.ids }, "worker started");
+    this.#logger.info({ workers: this.ids, queues: this.queues.entries, concurrency: this.concurrency }, "worker started");
     this.#loop = this.#run().catch((error: unknown) => {
       this.#logger.error({ err: error }, "work loop crashed");
     });
@@ -213,19 +242,31 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   async #shutdown(): Promise<void> {
     this.#stopRequested = true;
+    this.#stopRequestedAt = Date.now();
+    this.#giveUpOnRedis = this.#unreachableFor(this.#shutdownMs);
     this.#state = "stopping";
     this.#title();
     this.#wakeup.poke();
     await this.#runHooks("shutdown");
     await this.#loop;
     clearInterval(this.#heartbeat);
+    // Before unregistering: a beat after it would find the ids unregistered and register them again.
+    await this.#heartbeatThread?.stop();
     await this.#unsubscribe?.();
     try {
-      // Anything still recorded (a cycle that could not be flushed) goes back to its queue.
-      await this.#connection?.workers.unregister(this.ids);
-      await this.#connection?.workers.forgetProcess(this.#tokenPrefix);
+      // Anything still recorded (a cycle that could not be flushed) goes back to its queue. With
+      // Redis unreachable this gives up after the shutdown timeout: the jobs stay recorded in
+      // their worker keys, where pruning finds them once Redis is back.
+      await withTimeout(
+        (async () => {
+          await this.#connection?.workers.unregister(this.ids);
+          await this.#connection?.workers.forgetProcess(this.#tokenPrefix);
+        })(),
+        Math.max(1000, this.#shutdownMs),
+        "Redis did not answer",
+      );
     } catch (error) {
-      this.#logger.error({ err: error }, "could not unregister worker");
+      this.#logger.error({ err: error }, "could not unregister the worker; its recorded jobs are requeued by pruning once Redis is reachable");
     }
     await this.#connection?.close();
     await this.#runHooks("workerExit");
@@ -251,7 +292,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       const running = slot.running;
       if (!running?.interrupted) continue;
       running.abandoned = true;
-      this.#finish(slot, running, { outcome: "requeue", queue: running.reserved.queue, payload: running.reserved.payload });
+      this.#finish(slot, running, { outcome: "requeue" });
       this.#logger.warn({ worker: slot.id, queue: running.reserved.queue }, "job did not stop in time; requeued");
       this.emit("job:requeued", this.#event(running));
     }
@@ -270,9 +311,16 @@ export class Worker extends EventEmitter<WorkerEvents> {
       }
       const pokes = this.#wakeup.pokes;
       this.#wakeup.clear();
-      let result;
+      let result: WorkCycleResult;
       try {
-        result = await this.#connection!.workers.workCycle({
+        if (this.#unregistered.size > 0 && !this.#stopRequested) {
+          // Pruned by another process while alive: take no job before registering again.
+          const ids = [...this.#unregistered];
+          await this.#register(ids);
+          for (const id of ids) this.#unregistered.delete(id);
+        }
+        if (this.#stopRequested && !this.#connection!.isReady()) throw new Error("Redis is unreachable while the worker stops");
+        const call = this.#connection!.workers.workCycle({
           reservation: `${this.#tokenPrefix}-${++this.#cycles}`,
           processToken: this.#tokenPrefix,
           recovering,
@@ -281,7 +329,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
           selection: this.queues.selection,
           runAt: isoUtc(new Date()),
           honourPause: true,
+          now: Math.floor(Date.now() / 1000),
+          history: this.#history,
         });
+        // A call waits in the client while Redis is down; a stopping worker does not wait forever.
+        result = await (this.#giveUpOnRedis ? Promise.race([call, this.#giveUpOnRedis]) : call);
       } catch (error) {
         // The reply may be lost after the script ran: keep the outcomes and let the next call check.
         this.#outcomes.putBack(finished);
@@ -290,7 +342,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
           this.#logger.error({ err: error }, "Redis call failed; retrying with backoff");
           if (this.listenerCount("error") > 0) this.emit("error", error as Error);
         }
-        if (this.#stopRequested && this.running === 0 && failures > 5) {
+        if (this.#stopRequested && this.running === 0 && (failures > 5 || Date.now() - this.#stopRequestedAt > this.#shutdownMs)) {
           // Shutting down while Redis is unreachable: unfinished reservations stay recorded in
           // their worker keys, where dead-worker pruning requeues them.
           this.#logger.error({ unreported: this.#outcomes.length }, "stopping without reaching Redis");
@@ -302,6 +354,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
       if (failures > 0) this.#logger.warn("Redis reachable again; worker continues");
       failures = 0;
       recovering = false;
+      if (result.fenced.length > 0) this.#reportFenced(result.fenced);
+      if (result.unregistered.length > 0) this.#lostRegistration(result.unregistered);
+      if (this.listenerCount("job:recorded") > 0) this.#reportRecorded(finished, result.fenced);
       this.#setPaused("all", result.paused);
       for (const reserved of result.reserved) this.#begin(reserved);
       if (idle.length > 0 && result.reserved.length < idle.length) {
@@ -391,6 +446,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
       this.#title();
     }
     const timeoutMs = this.#processor.timeoutFor(jobName);
+    // Past timeout + grace (and a second for the loop to notice) only a stuck event loop keeps it.
+    if (timeoutMs !== undefined) this.#heartbeatThread?.jobStarted(slot.index, Date.now() + timeoutMs + this.#shutdownMs + 1000);
     if (this.listenerCount("job:start") > 0) this.emit("job:start", { ...this.#event(running), reservation: reserved.reservation, timeoutMs });
     // Every job of this worker shares one signal (a per-job signal costs allocations on every
     // job): an immediate stop or killJobs() fires it for all running jobs at once.
@@ -404,7 +461,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
           // Events cost an object per job; nothing is built when nobody listens.
           if (this.listenerCount("job:success") > 0) this.emit("job:success", { ...this.#event(running), durationMs, skipped: result.skipped });
         } else if (running.interrupted) {
-          this.#finish(slot, running, { outcome: "requeue", queue: reserved.queue, payload: reserved.payload });
+          this.#finish(slot, running, { outcome: "requeue" });
           this.emit("job:requeued", this.#event(running));
         } else {
           this.#finish(slot, running, { outcome: "failed", failureEntry: result.failureEntry });
@@ -414,18 +471,23 @@ export class Worker extends EventEmitter<WorkerEvents> {
       (error: unknown) => {
         // Processor.run does not throw; if it ever does, the job must not vanish.
         this.#logger.error({ err: error }, "processor crashed; requeueing job");
-        this.#finish(slot, running, { outcome: "requeue", queue: reserved.queue, payload: reserved.payload });
+        this.#finish(slot, running, { outcome: "requeue" });
       },
     );
   }
 
-  #finish(
-    slot: Slot,
-    running: RunningJob,
-    outcome: { outcome: "done" } | { outcome: "failed"; failureEntry: string } | { outcome: "requeue"; queue: string; payload: string },
-  ): void {
+  #finish(slot: Slot, running: RunningJob, outcome: { outcome: "done" } | { outcome: "failed"; failureEntry: string } | { outcome: "requeue" }): void {
     if (slot.running === running) slot.running = undefined;
-    this.#outcomes.push({ ...outcome, workerId: slot.id, reservation: running.reserved.reservation } as FinishedSlot, running.sequence);
+    this.#heartbeatThread?.jobEnded(slot.index);
+    const { reserved } = running;
+    let finished: FinishedSlot;
+    if (outcome.outcome === "requeue") {
+      finished = { workerId: slot.id, outcome: "requeue", queue: reserved.queue, payload: reserved.payload, reservation: reserved.reservation };
+    } else {
+      const common = { workerId: slot.id, queue: reserved.queue, jobName: running.jobName ?? UNREADABLE_CLASS, durationMs: performance.now() - running.startedAt, reservation: reserved.reservation };
+      finished = outcome.outcome === "done" ? { ...common, outcome: "done" } : { ...common, outcome: "failed", failureEntry: outcome.failureEntry };
+    }
+    this.#outcomes.push(finished, running.sequence);
     this.#wakeup.poke();
   }
 
@@ -434,13 +496,71 @@ export class Worker extends EventEmitter<WorkerEvents> {
     return { workerId: reserved.workerId, queue: reserved.queue, jobName: running.jobName, args: running.args, payload: reserved.payload };
   }
 
-  async #beat(): Promise<void> {
-    try {
-      const now = new Date(await this.#store.time());
-      await this.#store.workers.heartbeat(this.ids, isoWithOffset(now));
-    } catch (error) {
-      this.#logger.debug({ err: error }, "heartbeat failed");
+  /** Rejects once the work-cycle connection has been down for `ms` without a break. */
+  #unreachableFor(ms: number): Promise<never> {
+    const promise = new Promise<never>((_, reject) => {
+      let downSince: number | undefined;
+      const check = setInterval(() => {
+        if (this.#state === "stopped") return clearInterval(check);
+        if (this.#connection?.isReady() !== false) {
+          downSince = undefined;
+          return;
+        }
+        downSince ??= Date.now();
+        if (Date.now() - downSince >= ms) {
+          clearInterval(check);
+          reject(new Error(`Redis has been unreachable for ${ms / 1000} s while the worker stops`));
+        }
+      }, 100);
+      check.unref();
+    });
+    promise.catch(() => {}); // observed by the work loop when it races a call against it
+    return promise;
+  }
+
+  /** Registers slot ids as Resque workers, with what pruners need to judge them (see prune.ts). */
+  async #register(ids: readonly string[]): Promise<void> {
+    const now = new Date(await this.#store.time());
+    await this.#connection!.workers.register(ids, rubyTimeToS(now), isoWithOffset(now), {
+      heartbeatSeconds: this.#heartbeatMs / 1000,
+      longestTimeoutSeconds: this.#processor.longestTimeoutSeconds(),
+    });
+  }
+
+  /** Another process pruned these slots (it judged them dead): they register again before taking work. */
+  #lostRegistration(ids: readonly string[]): void {
+    if (this.#stopRequested) return;
+    const fresh = ids.filter((id) => !this.#unregistered.has(id));
+    if (fresh.length === 0) return;
+    for (const id of fresh) this.#unregistered.add(id);
+    this.#logger.warn({ workers: fresh }, "this worker was pruned by another process (its heartbeat was late); registering again before taking more jobs");
+    this.#wakeup.poke();
+  }
+
+  /** Outcomes the work cycle refused: the job was taken from this worker while it ran. */
+  #reportFenced(fenced: readonly FinishedSlot[]): void {
+    for (const slot of fenced) {
+      const jobName = slot.outcome === "requeue" ? undefined : slot.jobName;
+      this.#logger.warn(
+        { worker: slot.workerId, queue: slot.queue, class: jobName, outcome: slot.outcome },
+        "the job's reservation was taken away while it ran (pruning judged this worker dead and requeued the job); this outcome is not recorded",
+      );
+      if (this.listenerCount("job:fenced") > 0) this.emit("job:fenced", { workerId: slot.workerId, queue: slot.queue, jobName, outcome: slot.outcome });
     }
+  }
+
+  /** job:recorded for every outcome the work cycle applied. */
+  #reportRecorded(finished: readonly FinishedSlot[], fenced: readonly FinishedSlot[]): void {
+    const refused = new Set(fenced);
+    for (const slot of finished) {
+      if (refused.has(slot)) continue;
+      const jobName = slot.outcome === "requeue" ? undefined : slot.jobName;
+      this.emit("job:recorded", { workerId: slot.workerId, queue: slot.queue, jobName, outcome: slot.outcome });
+    }
+  }
+
+  /** Prunes dead workers and refreshes remote-control pauses (the heartbeat itself runs on its own thread). */
+  async #beat(): Promise<void> {
     await this.#prune();
     await this.#refreshControlPause().catch(() => {});
   }
@@ -455,6 +575,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         logger: this.#logger,
         dirtyExitLimit: this.#dirtyExitLimit,
         lockSeconds: Math.max(5, Math.ceil((this.#heartbeatMs * 2) / 1000)),
+        orphans: this.#orphans,
       });
     } catch (error) {
       this.#logger.debug({ err: error }, "pruning dead workers failed");

@@ -3,7 +3,7 @@
  * by hand (docs/redis-layout.md, "Stats history"), so they pin down the reader independently.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { Admin, ConfigurationError, DURATION_BUCKET_BOUNDS } from "../../src/index.js";
+import { Admin, ConfigurationError, DURATION_BUCKETS_SECONDS } from "../../src/index.js";
 import { useRedis } from "../helpers/resque.js";
 
 const field = (...parts: unknown[]) => JSON.stringify(parts);
@@ -78,7 +78,7 @@ describe("admin.stats", () => {
       ["Send", 4, 1012],
     ]);
     const send = durations[1]!;
-    expect(send.buckets).toHaveLength(DURATION_BUCKET_BOUNDS.length);
+    expect(send.buckets).toHaveLength(DURATION_BUCKETS_SECONDS.length);
     expect(send.buckets[0]).toEqual({ le: 0.005, count: 3 });
     expect(send.buckets[7]).toEqual({ le: 1, count: 1 });
     expect(durations[0]!.buckets[15]).toEqual({ le: Infinity, count: 2 });

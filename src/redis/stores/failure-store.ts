@@ -38,27 +38,27 @@ export class FailureStore {
   async lists(): Promise<{ name: string; size: number }[]> {
     const named = (await this.client.smembers(this.keys.failedQueues)).filter((n) => n !== DEFAULT_FAILED_LIST).sort();
     const names = [DEFAULT_FAILED_LIST, ...named];
-    const sizes = await Promise.all(names.map((name) => this.client.llen(this.keys.failedList(name))));
+    const sizes = await Promise.all(names.map((name) => this.client.llen(this.keys.failedQueue(name))));
     return names.map((name, i) => ({ name, size: sizes[i]! }));
   }
 
   /** Raw entries of a list from index `start` (0 = oldest), at most `count` of them. */
   range(list: string, start: number, count: number): Promise<string[]> {
     if (count <= 0) return Promise.resolve([]);
-    return this.client.lrange(this.keys.failedList(list), start, start + count - 1);
+    return this.client.lrange(this.keys.failedQueue(list), start, start + count - 1);
   }
 
   /** The next entries after one read earlier (or from the oldest), wherever the list moved since. */
   after(list: string, anchor: ListRef | undefined, count: number): Promise<ListChunk> {
-    return readAfter(this.client, this.keys.failedList(list), anchor, count);
+    return readAfter(this.client, this.keys.failedQueue(list), anchor, count);
   }
 
   size(list: string): Promise<number> {
-    return this.client.llen(this.keys.failedList(list));
+    return this.client.llen(this.keys.failedQueue(list));
   }
 
   get(list: string, index: number): Promise<string | null> {
-    return this.client.lindex(this.keys.failedList(list), index);
+    return this.client.lindex(this.keys.failedQueue(list), index);
   }
 
   /** Appends entries to `failed` and counts them in stat:failed (failures recorded outside a worker). */
@@ -75,14 +75,14 @@ export class FailureStore {
     if (items.length === 0) return { requeued: 0, missing: 0 };
     const args: (string | number)[] = [this.keys.prefix, keep ? "update" : "remove", sentinel(), REF_WINDOW, this.keys.wakeupChannel];
     for (const item of items) args.push(item.index, item.raw, keep ? item.replacement : "", item.queue, item.payload);
-    const [requeued, missing] = (await runScript(this.client, "failedRequeue", [this.keys.failedList(list), this.keys.queues], args)) as [number, number];
+    const [requeued, missing] = (await runScript(this.client, "failedRequeue", [this.keys.failedQueue(list), this.keys.queues], args)) as [number, number];
     return { requeued, missing };
   }
 
   /** Removes entries named by position and bytes. Returns how many were removed. */
   async remove(list: string, refs: readonly ListRef[]): Promise<number> {
     if (refs.length === 0) return 0;
-    return (await runScript(this.client, "failedRemove", [this.keys.failedList(list)], [sentinel(), REF_WINDOW, ...flatRefs(refs)])) as number;
+    return (await runScript(this.client, "failedRemove", [this.keys.failedQueue(list)], [sentinel(), REF_WINDOW, ...flatRefs(refs)])) as number;
   }
 
   /**
@@ -91,7 +91,7 @@ export class FailureStore {
    * between its SADD and RPUSH would otherwise leave an entry in an unnamed list.
    */
   async clear(list: string): Promise<number> {
-    const key = this.keys.failedList(list);
+    const key = this.keys.failedQueue(list);
     const replies = await this.client.multi().llen(key).unlink(key).exec();
     return Number(replies?.[0]?.[1] ?? 0);
   }

@@ -20,11 +20,11 @@ export class StatsStore {
 
   /** The history hashes (field → count) of the minutes or hours starting at these unix seconds, in one round trip. */
   history(resolution: HistoryResolution, starts: readonly number[]): Promise<Record<string, string>[]> {
-    return Promise.all(starts.map((start) => this.client.hgetall(this.keys.statsHistory(resolution, start))));
+    return Promise.all(starts.map((start) => this.client.hgetall(resolution === "minute" ? this.keys.historyMinute(start) : this.keys.historyHour(start))));
   }
 
   /** The cumulative duration buckets (field → value). */
   durations(): Promise<Record<string, string>> {
-    return this.client.hgetall(this.keys.jobDurations);
+    return this.client.hgetall(this.keys.durations);
   }
 }
