@@ -94,7 +94,13 @@ export async function walkList(list: WalkedList, plan: WalkPlan, options: BulkOp
     });
     const acted = refs.length > 0 ? await plan.act(refs) : { affected: 0, missing: 0 };
     const last = refs.at(-1);
-    if (plan.current && last && last.index === start + items.length - 1) anchor = { index: last.index, raw: plan.current(last) };
+    if (plan.current) {
+      if (last && last.index === start + items.length - 1) anchor = { index: last.index, raw: plan.current(last) };
+    } else if (anchor) {
+      // Acted-on items left the list: the anchor moved up by those that were before it.
+      const before = anchor.index;
+      anchor = { index: before - refs.filter((ref) => ref.index < before).length, raw: anchor.raw };
+    }
     result.matched += acted.affected + acted.missing;
     result.affected += acted.affected;
     result.changedMeanwhile += acted.missing;

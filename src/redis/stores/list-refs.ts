@@ -13,8 +13,18 @@ export interface ListRef {
   raw: string;
 }
 
-/** How far (in positions) an item may have moved since it was read and still be found. */
+/**
+ * How far (in positions) an item may have moved since it was read and still be found. One item
+ * changed by a person may have been read minutes ago; a chunk of a bulk walk was read
+ * milliseconds ago, and a smaller window keeps each of its calls short.
+ */
 export const REF_WINDOW = 1000;
+export const BULK_REF_WINDOW = 200;
+
+/** The window for a change to these items: one item, or a chunk of a bulk walk. */
+export function windowFor(refs: readonly unknown[]): number {
+  return refs.length > 1 ? BULK_REF_WINDOW : REF_WINDOW;
+}
 
 /** A value no real item has, marking items while one script call removes them. */
 export function sentinel(): string {
@@ -36,7 +46,7 @@ export interface ListChunk {
 
 /** Reads the next items after an anchor, wherever it moved (see read-list-after.lua). */
 export async function readAfter(client: RedisClient, key: string, anchor: ListRef | undefined, count: number): Promise<ListChunk> {
-  const reply = (await runScript(client, "readListAfter", [key], [anchor?.index ?? -1, anchor?.raw ?? "", REF_WINDOW, count])) as [number, ...string[]];
+  const reply = (await runScript(client, "readListAfter", [key], [anchor?.index ?? -1, anchor?.raw ?? "", BULK_REF_WINDOW, count])) as [number, ...string[]];
   const [start, ...items] = reply;
   return { start: Number(start), items };
 }

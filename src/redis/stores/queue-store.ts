@@ -2,7 +2,7 @@
 import type { RedisClient } from "../connection.js";
 import type { Keys } from "../keys.js";
 import { runScript } from "../scripts/load.js";
-import { flatRefs, readAfter, REF_WINDOW, sentinel, type ListChunk, type ListRef } from "./list-refs.js";
+import { flatRefs, readAfter, REF_WINDOW, sentinel, windowFor, type ListChunk, type ListRef } from "./list-refs.js";
 
 /** How many payloads go into one RPUSH; keeps single commands (and Redis' latency) small. */
 const PUSH_CHUNK = 1000;
@@ -120,14 +120,14 @@ export class QueueStore {
    */
   async removeItems(queue: string, refs: readonly ListRef[]): Promise<number> {
     if (refs.length === 0) return 0;
-    return (await runScript(this.client, "removeJobs", [this.keys.queue(queue)], [sentinel(), REF_WINDOW, ...flatRefs(refs)])) as number;
+    return (await runScript(this.client, "removeJobs", [this.keys.queue(queue)], [sentinel(), windowFor(refs), ...flatRefs(refs)])) as number;
   }
 
   /** Moves the jobs named by position and bytes to the back of `to`, in order. Returns how many moved. */
   async moveItems(queue: string, to: string, refs: readonly ListRef[]): Promise<number> {
     if (refs.length === 0) return 0;
     const keys = [this.keys.queue(queue), this.keys.queue(to), this.keys.queues];
-    return (await runScript(this.client, "moveJobs", keys, [sentinel(), REF_WINDOW, to, this.keys.wakeupChannel, ...flatRefs(refs)])) as number;
+    return (await runScript(this.client, "moveJobs", keys, [sentinel(), windowFor(refs), to, this.keys.wakeupChannel, ...flatRefs(refs)])) as number;
   }
 
   /** Replaces one job in place. Returns its position now, or undefined when it is gone. */
