@@ -12,7 +12,8 @@ export default defineConfig({
   format: ["esm"],
   target: "node20",
   platform: "node",
-  dts: { entry: { index: "src/index.ts" } },
+  // Members tagged @internal (the library's own plumbing on public classes) stay out of the published types.
+  dts: { entry: { index: "src/index.ts" }, compilerOptions: { stripInternal: true } },
   sourcemap: true,
   clean: true,
   splitting: true,

@@ -1,10 +1,11 @@
 /** resque-ts public API. */
 export { Resque, type ResqueOptions } from "./resque.js";
-export { Job, defineJob, type JobClass, type JobContext, type ArgsOf } from "./job/job.js";
-export { Worker, type WorkerOptions, type WorkerEvents, type JobEvent, type RecordedOutcome, type StopOptions } from "./worker/worker.js";
+export { Job, defineJob, type JobClass, type JobContext, type ArgsOf, type PerformArgs } from "./job/job.js";
+export type { WorkerOptions, WorkerEvents, JobEvent, RecordedOutcome, StopOptions } from "./worker/worker.js";
+export type { Worker } from "./worker-interface.js";
 export { DURATION_BUCKETS_SECONDS, type HistoryRetention } from "./redis/history-format.js";
 export type { FailureBackend } from "./redis/stores/worker-store.js";
-export type { ControlTarget } from "./worker/control.js";
+export type { ControlTarget, ControlCommand } from "./worker/control.js";
 export { plugin } from "./plugins/decorator.js";
 export {
   DontPerform,
@@ -16,8 +17,10 @@ export {
   type PerformContext,
   type WorkerHookContext,
   type ForkContext,
+  type Awaitable,
 } from "./plugins/plugin.js";
-export type { RedisConnectionOption, ClusterConnection } from "./redis/connection.js";
+export type { RedisConnectionOption, ClusterConnection, RedisClient } from "./redis/connection.js";
+export type { DataStoreOptions as ConnectionOptions } from "./redis/store.js";
 export type { Logger } from "./logger.js";
 export {
   ResqueError,
@@ -51,7 +54,9 @@ export type { ScheduleConfig, IntervalOptions, Schedule } from "./scheduler/sche
 export type { MissedPolicy } from "./scheduler/missed-runs.js";
 export type { Clock } from "./scheduler/clock.js";
 export { loadScheduleFile } from "./scheduler/schedule-file.js";
-export { scheduleContext, type ScheduleContext } from "./scheduler/schedule-config.js";
+export type { ScheduleContext } from "./scheduler/schedule-config.js";
+export type { Timing } from "./scheduler/timing.js";
+export type { FiredSlot } from "./scheduler/recurring-jobs.js";
 
 // Retries
 export {
@@ -69,6 +74,9 @@ export {
   type ErrorMatcher,
   type RetryIdentifierFunction,
 } from "./plugins/retry/index.js";
+export type { ResolvedRetryOptions, DelayRule, RetryOnRule } from "./plugins/retry/options.js";
+export type { Matcher } from "./plugins/retry/error-match.js";
+export type { RetryIdentity } from "./redis/stores/retry-store.js";
 
 // The admin API (docs/admin.md)
 export { Admin, type AdminOptions, type CombinedOverview, type InstanceOverview } from "./admin/index.js";

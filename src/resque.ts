@@ -15,9 +15,10 @@ import { DataStore, type DataStoreOptions } from "./redis/store.js";
 import { attachStore } from "./redis/store-of.js";
 import { DelayedJobs } from "./scheduler/delayed-jobs.js";
 import type { DelayedTime } from "./scheduler/delayed-time.js";
-import { Scheduler, type SchedulerOptions } from "./scheduler/scheduler.js";
+import { createScheduler, type Scheduler, type SchedulerOptions } from "./scheduler/scheduler.js";
 import { Processor } from "./worker/processor.js";
-import { Worker, type WorkerOptions } from "./worker/worker.js";
+import type { Worker } from "./worker-interface.js";
+import { Worker as WorkerProcess, type WorkerOptions } from "./worker/worker.js";
 
 export interface ResqueOptions extends DataStoreOptions {
   /** Job classes this instance can enqueue by name and perform. */
@@ -35,6 +36,8 @@ interface Target {
   job: JobClass | undefined;
 }
 
+let buildWorker: (resque: Resque, options: WorkerOptions) => WorkerProcess;
+
 export class Resque {
   /** @internal The job classes this instance knows by name. */
   readonly registry = new JobRegistry();
@@ -43,6 +46,10 @@ export class Resque {
   readonly plugins: readonly Plugin[];
   readonly #store: DataStore;
   #admin: Admin | undefined;
+
+  static {
+    buildWorker = (resque, options) => resque.#worker(options);
+  }
 
   constructor(options: ResqueOptions = {}) {
     this.logger = options.logger ?? createLogger();
@@ -161,7 +168,12 @@ export class Resque {
 
   /** A worker for this instance's jobs; call start() on it. */
   worker(options: WorkerOptions): Worker {
-    return new Worker(this.#store, new Processor(this, options.timeout), {
+    return createWorker(this, options);
+  }
+
+  /** The worker process behind worker(), for createWorker. */
+  #worker(options: WorkerOptions): WorkerProcess {
+    return new WorkerProcess(this.#store, new Processor(this, options.timeout), {
       ...options,
       logger: options.logger ?? this.logger,
       plugins: this.plugins,
@@ -245,7 +257,7 @@ export class Resque {
 
   /** A scheduler (delayed-job promotion and recurring schedules) for this instance's jobs; call start() on it. */
   scheduler(options: Omit<SchedulerOptions, "logger"> & { logger?: Logger } = {}): Scheduler {
-    return new Scheduler(this.#store, this.registry, { ...options, logger: options.logger ?? this.logger });
+    return createScheduler(this.#store, this.registry, { ...options, logger: options.logger ?? this.logger });
   }
   // ── end of delayed jobs ──────────────────────────────────────────────────────────────────────
 
@@ -285,4 +297,9 @@ export class Resque {
     }
     return queue;
   }
+}
+
+/** The worker behind `resque.worker()`, with its internals, for the library's own modules (the CLI's pool). */
+export function createWorker(resque: Resque, options: WorkerOptions): WorkerProcess {
+  return buildWorker(resque, options);
 }

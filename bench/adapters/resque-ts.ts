@@ -11,8 +11,8 @@ import { storeOf } from "../../src/redis/store-of.js";
 
 type Library = typeof import("../../src/index.js");
 type Resque = InstanceType<Library["Resque"]>;
-type Worker = InstanceType<Library["Worker"]>;
-type Scheduler = InstanceType<Library["Scheduler"]>;
+type Worker = import("../../src/index.js").Worker;
+type Scheduler = import("../../src/index.js").Scheduler;
 
 const lib = (await import(fromSource() ? "../../src/index.js" : pathToFileURL(DIST_ENTRY).href)) as Library;
 const { Job, Resque, VERSION } = lib;

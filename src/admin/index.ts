@@ -19,6 +19,7 @@ import { createAdminSchedules, type AdminSchedules } from "./schedules.js";
 import { createAdminStats, type AdminStats } from "./stats.js";
 import { createAdminWorkers, type AdminWorkers } from "./workers.js";
 
+/** Where an Admin connects: one Redis and one namespace. */
 export interface AdminOptions {
   /** How to reach Redis (URL, socket path, ioredis options, `{ cluster }`, or an ioredis client); default REDIS_URL or 127.0.0.1:6379. */
   redis?: RedisConnectionOption;
@@ -43,6 +44,10 @@ export interface CombinedOverview {
 /** Set only while `adminOn` builds an Admin over an existing store. */
 let attaching: { store: DataStore; registry: JobRegistry | undefined } | undefined;
 
+/**
+ * The admin API of one Redis + namespace: `new Admin({ redis, namespace })`, or `resque.admin`.
+ * See docs/admin.md.
+ */
 export class Admin {
   /** This instance's label (the `name` option, or where it connects and its namespace). */
   readonly name: string;

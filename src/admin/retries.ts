@@ -36,7 +36,6 @@ export interface ScheduledRetry {
   raw: string;
 }
 
-type JobRef = JobClass | string;
 
 /** Delayed items looked at per pipeline of counter reads. */
 const BATCH = 100;
@@ -86,13 +85,13 @@ export class AdminRetries {
   }
 
   /** The resque-retry key (without the namespace) that counts the attempts of a job with these args. */
-  key(job: JobRef, ...args: unknown[]): string {
+  key(job: JobClass | string, ...args: unknown[]): string {
     const identity = this.#identityOfRef(job, args);
     return this.#store.keys.retryName(identity.className, identity.identifier);
   }
 
   /** The last attempt begun for a job with these args (0 = the first run), undefined when none is counted. */
-  async attempt(job: JobRef, ...args: unknown[]): Promise<number | undefined> {
+  async attempt(job: JobClass | string, ...args: unknown[]): Promise<number | undefined> {
     await this.#context.store.ready();
     return this.#store.retries.currentAttempt(this.#identityOfRef(job, args));
   }
@@ -132,7 +131,7 @@ export class AdminRetries {
     return job && this.#plugin(job)?.options.limit;
   }
 
-  #identityOfRef(job: JobRef, args: readonly unknown[]): RetryIdentity {
+  #identityOfRef(job: JobClass | string, args: readonly unknown[]): RetryIdentity {
     if (typeof job === "string") return this.#identity(job, args, JSON.stringify(args));
     return this.#identity(jobNameOf(job), args, JSON.stringify(args), job);
   }

@@ -7,7 +7,7 @@
 import { pino, type Logger } from "pino";
 import { ConfigurationError } from "../errors.js";
 import { storeOf } from "../redis/store-of.js";
-import { Resque } from "../resque.js";
+import { createWorker, Resque } from "../resque.js";
 import { attachToMaster, announceReady } from "../worker/pool-child.js";
 import { WorkerPool } from "../worker/pool.js";
 import { Processor } from "../worker/processor.js";
@@ -99,7 +99,7 @@ export async function work(options: WorkOptions, env: NodeJS.ProcessEnv = proces
       );
     }
   }
-  const worker = resque.worker({
+  const worker = createWorker(resque, {
     queues: s.queueList,
     concurrency: s.concurrency,
     interval: s.interval,

@@ -57,7 +57,8 @@ export type JobClass<Args extends unknown[] = any[]> = (new () => Job<Args>) & {
   readonly name: string;
 };
 
-type PerformArgs<I> = I extends { perform(...args: infer P): unknown } ? P : unknown[];
+/** The argument list of a job class's perform method. */
+export type PerformArgs<I> = I extends { perform(...args: infer P): unknown } ? P : unknown[];
 
 /**
  * The arguments of a job class: the `Args` of `Job<Args>` when given, else perform's parameters.

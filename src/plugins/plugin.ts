@@ -53,7 +53,8 @@ export interface ForkContext extends WorkerHookContext {
   readonly child: number;
 }
 
-type Awaitable<T> = T | Promise<T>;
+/** A value, or a promise of it: hooks may be sync or async. */
+export type Awaitable<T> = T | Promise<T>;
 
 export interface JobPlugin {
   /** A name for logs and failure entries; defaults to the constructor name. */

@@ -66,6 +66,9 @@ export interface SchedulerEvents {
 
 const MIN_LOCK_TIMEOUT_MS = 100;
 
+let create: (store: DataStore, registry: JobRegistry, options: SchedulerOptions) => Scheduler;
+
+/** A scheduler for a Resque's jobs: `resque.scheduler(options)`; call start() on it. */
 export class Scheduler extends EventEmitter<SchedulerEvents> {
   readonly #store: DataStore;
   readonly #registry: JobRegistry;
@@ -94,8 +97,12 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     this.#logger.info("Redis reachable again; the scheduler continues");
   };
 
+  static {
+    create = (store, registry, options) => new Scheduler(store, registry, options);
+  }
+
   /** Validates the whole schedule first: throws ScheduleFileError (every problem listed) before anything runs. */
-  constructor(store: DataStore, registry: JobRegistry, options: SchedulerOptions) {
+  private constructor(store: DataStore, registry: JobRegistry, options: SchedulerOptions) {
     super();
     this.#store = store;
     this.#registry = registry;
@@ -285,4 +292,9 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     this.#logger.info("scheduler stopped");
     this.emit("stopped");
   }
+}
+
+/** Builds a scheduler over a store and a job registry (Resque.scheduler and the CLI). */
+export function createScheduler(store: DataStore, registry: JobRegistry, options: SchedulerOptions): Scheduler {
+  return create(store, registry, options);
 }

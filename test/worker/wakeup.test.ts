@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { Job } from "../../src/index.js";
 import { collect } from "../helpers/events.js";
 import { useRedis } from "../helpers/resque.js";
+import { createWorker } from "../../src/resque.js";
 
 class Ping extends Job<[number]> {
   static override queue = "ping";
@@ -41,7 +42,7 @@ describe("starting jobs promptly", () => {
 
   it("wake-ups for other queues do not disturb a worker", async () => {
     const resque = redis.make({ jobs: [Ping] });
-    const worker = resque.worker({ queues: "ping", interval: 3600 });
+    const worker = createWorker(resque, { queues: "ping", interval: 3600 });
     await worker.start();
     await resque.enqueueTo("elsewhere", Ping, 1);
     expect(worker.queues.matches("elsewhere")).toBe(false);
