@@ -1,5 +1,5 @@
 /** resque-ts public API. */
-export { Resque, type ResqueOptions, type QueuedJob } from "./resque.js";
+export { Resque, type ResqueOptions, type QueuedJob, type EnqueueResult } from "./resque.js";
 export { Job, defineJob, type JobClass, type JobContext, type ArgsOf } from "./job/job.js";
 export { Worker, type WorkerOptions, type WorkerEvents, type JobEvent, type StopOptions } from "./worker/worker.js";
 export { FailedJobs, FailedEntryChangedError } from "./failure/failed-jobs.js";
@@ -9,6 +9,8 @@ export type { ControlTarget, ControlCommand } from "./worker/control.js";
 export { plugin } from "./plugins/decorator.js";
 export {
   DontPerform,
+  JobDeferred,
+  type DirtyExitContext,
   type Plugin,
   type PluginLike,
   type JobPlugin,

@@ -10,7 +10,7 @@
  * `dirtyExitLimit` times is failed as DirtyExit instead (poison-job guard).
  */
 import type { Logger } from "../logger.js";
-import type { WorkerStore } from "../redis/stores/worker-store.js";
+import type { SettledJob, WorkerStore } from "../redis/stores/worker-store.js";
 import { failureTime, parseResqueTime } from "../redis/time-formats.js";
 import { parseWorkerId } from "./worker-id.js";
 
@@ -66,6 +66,8 @@ export interface PruneOptions {
   dirtyExitLimit: number;
   /** Seconds the prune lock is held at most. */
   lockSeconds: number;
+  /** Told of the dead workers' jobs once they are requeued or failed (runs their onDirtyExit hooks). */
+  onSettled?: (settled: SettledJob[]) => Promise<void>;
 }
 
 /** Prunes once, under Ruby's prune lock. Returns the ids pruned (empty when another pruner runs). */
@@ -81,6 +83,7 @@ export async function pruneDeadWorkers(options: PruneOptions): Promise<string[]>
       { failedAt: failureTime(new Date(liveness.now)), dirtyExitLimit: options.dirtyExitLimit },
     );
     options.logger.warn({ workers: dead, requeued: result.requeued, failed: result.failed }, "pruned dead workers");
+    await options.onSettled?.(result.settled);
     return dead;
   } finally {
     await options.store.unlockPruning(owner);

@@ -67,6 +67,8 @@ export interface WorkerEvents {
   /** The job ran (skipped: a hook threw DontPerform, so perform did not run). */
   "job:success": [JobEvent & { durationMs: number; skipped: boolean }];
   "job:failure": [JobEvent & { error: unknown; durationMs: number }];
+  /** A before hook put the job elsewhere (JobDeferred, e.g. over a concurrency limit); it was not counted. */
+  "job:deferred": [JobEvent & { durationMs: number }];
   /** A job interrupted by an immediate stop went back to the front of its queue. */
   "job:requeued": [JobEvent];
   /** The worker went from working to having nothing to do. */

@@ -399,7 +399,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
       (result) => {
         if (running.abandoned) return;
         const durationMs = performance.now() - running.startedAt;
-        if (result.kind === "done") {
+        if (result.kind === "deferred") {
+          // A hook put the job elsewhere: the slot is released without stats.
+          this.#finish(slot, running, { outcome: "release" });
+          if (this.listenerCount("job:deferred") > 0) this.emit("job:deferred", { ...this.#event(running), durationMs });
+        } else if (result.kind === "done") {
           this.#finish(slot, running, { outcome: "done" });
           // Events cost an object per job; nothing is built when nobody listens.
           if (this.listenerCount("job:success") > 0) this.emit("job:success", { ...this.#event(running), durationMs, skipped: result.skipped });
@@ -422,7 +426,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   #finish(
     slot: Slot,
     running: RunningJob,
-    outcome: { outcome: "done" } | { outcome: "failed"; failureEntry: string } | { outcome: "requeue"; queue: string; payload: string },
+    outcome: { outcome: "done" | "release" } | { outcome: "failed"; failureEntry: string } | { outcome: "requeue"; queue: string; payload: string },
   ): void {
     if (slot.running === running) slot.running = undefined;
     this.#outcomes.push({ ...outcome, workerId: slot.id, reservation: running.reserved.reservation } as FinishedSlot, running.sequence);
@@ -455,6 +459,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         logger: this.#logger,
         dirtyExitLimit: this.#dirtyExitLimit,
         lockSeconds: Math.max(5, Math.ceil((this.#heartbeatMs * 2) / 1000)),
+        onSettled: (settled) => this.#processor.dirtyExits(settled, this.#logger),
       });
     } catch (error) {
       this.#logger.debug({ err: error }, "pruning dead workers failed");

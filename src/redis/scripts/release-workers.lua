@@ -16,13 +16,15 @@
                     token; counted in stat:processed/stat:failed. A different job found there is
                     requeued as "requeue" does.
     "keep":         the recorded job is left to the caller (it was dealt with already)
-  Returns { requeued, failed }.
+  Returns { requeued, failed, then per job a "requeue" settled: worker id, queue, payload,
+  "requeued" | "failed" } (the caller runs the jobs' onDirtyExit hooks with these).
 ]]
 --!include payload-of.lua
 
 local prefix, failedAt = ARGV[1], ARGV[2]
 local dirtyLimit, dirtyTtl = tonumber(ARGV[3]), tonumber(ARGV[4])
 local requeued, failed = 0, 0
+local settled = {}
 
 local function requeue(queue, raw)
   redis.call("SADD", prefix .. "queues", queue)
@@ -50,14 +52,20 @@ end
 local function requeueDirty(id, current, queue, raw)
   local counter = prefix .. "dirty_exits:" .. redis.sha1hex(raw)
   local count = redis.call("INCR", counter)
+  local outcome = "requeued"
   if count >= dirtyLimit then
     redis.call("DEL", counter)
     redis.call("RPUSH", KEYS[3], dirtyExitEntry(id, current, queue, raw, count))
     failed = failed + 1
+    outcome = "failed"
   else
     redis.call("EXPIRE", counter, dirtyTtl)
     requeue(queue, raw)
   end
+  settled[#settled + 1] = id
+  settled[#settled + 1] = queue
+  settled[#settled + 1] = raw
+  settled[#settled + 1] = outcome
 end
 
 for i = 5, #ARGV, 4 do
@@ -95,4 +103,6 @@ for i = 5, #ARGV, 4 do
   redis.call("HDEL", KEYS[2], id)
   redis.call("HDEL", KEYS[6], id)
 end
-return { requeued, failed }
+local reply = { requeued, failed }
+for _, value in ipairs(settled) do reply[#reply + 1] = value end
+return reply

@@ -57,6 +57,14 @@ export type WorkerRelease =
   | { workerId: string; action: "requeue" | "requeue-clean" | "keep" }
   | { workerId: string; action: "fail"; reservation: string; failureEntry: string };
 
+/** A dead worker's job that release-workers settled: back on its queue, or failed as DirtyExit. */
+export interface SettledJob {
+  workerId: string;
+  queue: string;
+  payload: string;
+  outcome: "requeued" | "failed";
+}
+
 export interface WorkerRecord {
   id: string;
   /** Raw `worker:<id>` value: the job it is running, or null when idle. */
@@ -121,15 +129,22 @@ export class WorkerStore {
   }
 
   /** Unregisters workers after settling their recorded jobs (see release-workers.lua). */
-  async release(workers: readonly WorkerRelease[], options: { failedAt?: string; dirtyExitLimit?: number; dirtyExitTtl?: number } = {}): Promise<{ requeued: number; failed: number }> {
-    if (workers.length === 0) return { requeued: 0, failed: 0 };
+  async release(
+    workers: readonly WorkerRelease[],
+    options: { failedAt?: string; dirtyExitLimit?: number; dirtyExitTtl?: number } = {},
+  ): Promise<{ requeued: number; failed: number; settled: SettledJob[] }> {
+    if (workers.length === 0) return { requeued: 0, failed: 0, settled: [] };
     const keys = [this.keys.workers, this.keys.heartbeats, this.keys.failed, this.keys.failedCount, this.keys.processed, this.keys.ourWorkers];
     const args: (string | number)[] = [this.keys.prefix, options.failedAt ?? "", options.dirtyExitLimit ?? 3, options.dirtyExitTtl ?? 86_400];
     for (const w of workers) {
       args.push(w.workerId, w.action, w.action === "fail" ? w.reservation : "", w.action === "fail" ? w.failureEntry : "");
     }
-    const [requeued, failed] = (await runScript(this.client, "releaseWorkers", keys, args)) as [number, number];
-    return { requeued, failed };
+    const reply = (await runScript(this.client, "releaseWorkers", keys, args)) as (number | string)[];
+    const settled: SettledJob[] = [];
+    for (let i = 2; i + 3 < reply.length; i += 4) {
+      settled.push({ workerId: String(reply[i]), queue: String(reply[i + 1]), payload: String(reply[i + 2]), outcome: reply[i + 3] === "failed" ? "failed" : "requeued" });
+    }
+    return { requeued: Number(reply[0]), failed: Number(reply[1]), settled };
   }
 
   /** What pruning needs to judge liveness: every worker, its heartbeat, and whether it is ours. */
