@@ -64,3 +64,17 @@ export {
   type RetryIdentifierFunction,
 } from "./plugins/retry/index.js";
 export { RetryAdmin, type ScheduledRetry } from "./admin/retries.js";
+export {
+  trackStatus,
+  statusOf,
+  StatusPlugin,
+  StatusTracker,
+  StatusKilled,
+  StatusError,
+  type StatusDecorator,
+  type StatusOptions,
+  type JobStatus,
+  type StatusState,
+} from "./plugins/status/index.js";
+export { StatusAdmin, getStatus, listStatuses, statusKillList, type StatusPage, type KillResult, type StatusArgs } from "./admin/statuses.js";
+export type { ReadSource } from "./admin/read-source.js";

@@ -3,6 +3,8 @@
  * points applications use (enqueue*, queue inspection, failed jobs, workers).
  */
 import { RetryAdmin } from "./admin/retries.js";
+import { StatusAdmin } from "./admin/statuses.js";
+import type { JobStatus } from "./plugins/status/status-record.js";
 import { WorkerControl } from "./admin/worker-control.js";
 import { listWorkers, type WorkerInfo } from "./admin/workers.js";
 import { ConfigurationError, NoQueueError, UnknownJobError } from "./errors.js";
@@ -371,6 +373,20 @@ export class Resque {
     return (this.#retries ??= new RetryAdmin(this.store, this.registry));
   }
   // ── end of retries ───────────────────────────────────────────────────────────────────────────
+
+  // ── Job statuses (src/plugins/status/, src/admin/statuses.ts) ───────────────────────────────
+  #statuses: StatusAdmin | undefined;
+
+  /** Status jobs: enqueue with an id, read, list, kill by id (see docs/plugins/status.md). */
+  get statuses(): StatusAdmin {
+    return (this.#statuses ??= new StatusAdmin(this));
+  }
+
+  /** The status of a status job by id (undefined when unknown or expired). */
+  status(id: string): Promise<JobStatus | undefined> {
+    return this.statuses.get(id);
+  }
+  // ── end of job statuses ─────────────────────────────────────────────────────────────────────
 
   /** Closes the Redis connections this instance opened. */
   close(): Promise<void> {

@@ -13,6 +13,7 @@ import { RetryStore } from "./stores/retry-store.js";
 import { ScheduleStore } from "./stores/schedule-store.js";
 import { SchedulerLockStore } from "./stores/scheduler-lock-store.js";
 import { StatsStore } from "./stores/stats-store.js";
+import { StatusStore } from "./stores/status-store.js";
 import { WorkerStore } from "./stores/worker-store.js";
 
 export interface DataStoreOptions {
@@ -60,6 +61,7 @@ export class DataStore {
   readonly schedules: ScheduleStore;
   readonly schedulerLock: SchedulerLockStore;
   readonly retries: RetryStore;
+  readonly statuses: StatusStore;
   readonly #client: RedisClient;
   readonly #owned: boolean;
   readonly #extra = new Set<RedisClient>();
@@ -80,6 +82,7 @@ export class DataStore {
     this.schedules = new ScheduleStore(client, this.keys);
     this.schedulerLock = new SchedulerLockStore(client, this.keys);
     this.retries = new RetryStore(client, this.keys);
+    this.statuses = new StatusStore(client, this.keys);
   }
 
   /** The underlying ioredis client, for applications that want to share it. */

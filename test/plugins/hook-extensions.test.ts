@@ -26,7 +26,7 @@ describe("plugin API extensions", () => {
     const worker = resque.worker({ queues: ["defer"], interval: 0 });
     const events = collect(worker, "job:deferred", 1);
     await worker.start();
-    const [[event]] = await events;
+    const [event] = (await events)[0]!;
     expect(event).toMatchObject({ jobName: "Deferred", args: [1] });
     await worker.stopped;
     expect(await resque.stats()).toEqual({ processed: 0, failed: 0 });
@@ -59,7 +59,7 @@ describe("plugin API extensions", () => {
     await worker.start();
     await started.promise;
     controllers[0]!.abort(new Error("killed by id"));
-    const [[failure]] = await failures;
+    const [failure] = (await failures)[0]!;
     expect((failure.error as Error).message).toBe("killed by id");
     await worker.stopped;
   });
