@@ -78,3 +78,5 @@ export {
 } from "./plugins/status/index.js";
 export { StatusAdmin, getStatus, listStatuses, statusKillList, type StatusPage, type KillResult, type StatusArgs } from "./admin/statuses.js";
 export type { ReadSource } from "./admin/read-source.js";
+export { unique, UniquePlugin, type UniqueDecorator, type UniqueOptions, type UniqueScope } from "./plugins/unique/index.js";
+export { listLocks, type HeldLock } from "./admin/locks.js";

@@ -14,6 +14,7 @@ import { ScheduleStore } from "./stores/schedule-store.js";
 import { SchedulerLockStore } from "./stores/scheduler-lock-store.js";
 import { StatsStore } from "./stores/stats-store.js";
 import { StatusStore } from "./stores/status-store.js";
+import { LockStore } from "./stores/lock-store.js";
 import { WorkerStore } from "./stores/worker-store.js";
 
 export interface DataStoreOptions {
@@ -62,6 +63,7 @@ export class DataStore {
   readonly schedulerLock: SchedulerLockStore;
   readonly retries: RetryStore;
   readonly statuses: StatusStore;
+  readonly locks: LockStore;
   readonly #client: RedisClient;
   readonly #owned: boolean;
   readonly #extra = new Set<RedisClient>();
@@ -83,6 +85,7 @@ export class DataStore {
     this.schedulerLock = new SchedulerLockStore(client, this.keys);
     this.retries = new RetryStore(client, this.keys);
     this.statuses = new StatusStore(client, this.keys);
+    this.locks = new LockStore(client, this.keys);
   }
 
   /** The underlying ioredis client, for applications that want to share it. */
