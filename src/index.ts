@@ -80,3 +80,5 @@ export { StatusAdmin, getStatus, listStatuses, statusKillList, type StatusPage, 
 export type { ReadSource } from "./admin/read-source.js";
 export { unique, UniquePlugin, type UniqueDecorator, type UniqueOptions, type UniqueScope } from "./plugins/unique/index.js";
 export { listLocks, type HeldLock } from "./admin/locks.js";
+export { limit, LimitPlugin, type LimitDecorator, type LimitOptions } from "./plugins/limit/index.js";
+export { listLimits, type LimitInfo } from "./admin/limits.js";

@@ -149,9 +149,9 @@ export class Keys {
   limitHolders(key: string): string {
     return `${this.prefix}resque-ts:limit:${key}:holders`;
   }
-  /** String counter with a TTL: runs started in one rate window, `…:window:<window start in ms>`. */
-  limitWindow(key: string, windowStart: number | string): string {
-    return `${this.prefix}resque-ts:limit:${key}:window:${windowStart}`;
+  /** Zset: the runs started in the last rate window (member = a run id, score = its start, ms). */
+  limitRate(key: string): string {
+    return `${this.prefix}resque-ts:limit:${key}:rate`;
   }
   /** Hash: limit key → JSON of its configuration, for listing limits. */
   get limits(): string {

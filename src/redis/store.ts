@@ -15,6 +15,7 @@ import { SchedulerLockStore } from "./stores/scheduler-lock-store.js";
 import { StatsStore } from "./stores/stats-store.js";
 import { StatusStore } from "./stores/status-store.js";
 import { LockStore } from "./stores/lock-store.js";
+import { LimitStore } from "./stores/limit-store.js";
 import { WorkerStore } from "./stores/worker-store.js";
 
 export interface DataStoreOptions {
@@ -64,6 +65,7 @@ export class DataStore {
   readonly retries: RetryStore;
   readonly statuses: StatusStore;
   readonly locks: LockStore;
+  readonly limits: LimitStore;
   readonly #client: RedisClient;
   readonly #owned: boolean;
   readonly #extra = new Set<RedisClient>();
@@ -86,6 +88,7 @@ export class DataStore {
     this.retries = new RetryStore(client, this.keys);
     this.statuses = new StatusStore(client, this.keys);
     this.locks = new LockStore(client, this.keys);
+    this.limits = new LimitStore(client, this.keys);
   }
 
   /** The underlying ioredis client, for applications that want to share it. */
