@@ -2,7 +2,7 @@
  * DataStore: the only module (with the stores it composes) that sends commands to Redis.
  * Everything above it speaks in queues, workers and failures, never in keys or commands.
  */
-import { closeClient, createClient, duplicateClient, type RedisClient, type RedisConnectionOption } from "./connection.js";
+import { closeClient, createClient, duplicateClient, portableConnection, type PortableConnection, type RedisClient, type RedisConnectionOption } from "./connection.js";
 import { Keys, namespacePrefix } from "./keys.js";
 import { defineScripts } from "./scripts/load.js";
 import { ControlStore } from "./stores/control-store.js";
@@ -16,12 +16,17 @@ import { StatsStore } from "./stores/stats-store.js";
 import { StatusStore } from "./stores/status-store.js";
 import { LockStore } from "./stores/lock-store.js";
 import { LimitStore } from "./stores/limit-store.js";
-import { WorkerStore } from "./stores/worker-store.js";
+import { WorkerStore, type FailureBackend } from "./stores/worker-store.js";
 
 export interface DataStoreOptions {
   redis?: RedisConnectionOption;
   /** Key prefix; default "resque" (keys like resque:queue:mail). Use a hash tag ("{resque}") on Cluster. */
   namespace?: string;
+  /**
+   * Where failed jobs are stored, as Ruby Resque's failure backends: "redis" (default, the `failed`
+   * list) or "redis_multi_queue" (a `<queue>_failed` list per queue, named in `failed_queues`).
+   */
+  failureBackend?: FailureBackend;
 }
 
 /** Told once when the connection to Redis is lost, and once when it is back. */
@@ -66,6 +71,7 @@ export class DataStore {
   readonly statuses: StatusStore;
   readonly locks: LockStore;
   readonly limits: LimitStore;
+  readonly failureBackend: FailureBackend;
   readonly #client: RedisClient;
   readonly #owned: boolean;
   readonly #extra = new Set<RedisClient>();
@@ -77,8 +83,9 @@ export class DataStore {
     if (events) watchConnection(client, events);
     defineScripts(client);
     this.keys = new Keys(namespacePrefix(options.namespace));
+    this.failureBackend = options.failureBackend ?? "redis";
     this.queues = new QueueStore(client, this.keys);
-    this.workers = new WorkerStore(client, this.keys);
+    this.workers = new WorkerStore(client, this.keys, this.failureBackend);
     this.failures = new FailureStore(client, this.keys);
     this.stats = new StatsStore(client, this.keys);
     this.control = new ControlStore(client, this.keys);
@@ -138,12 +145,17 @@ export class DataStore {
     this.#extra.add(client);
     client.on("error", () => {}); // reconnects on its own; failed calls surface to the worker loop
     return {
-      workers: new WorkerStore(client, this.keys),
+      workers: new WorkerStore(client, this.keys, this.failureBackend),
       close: async () => {
         this.#extra.delete(client);
         await closeClient(client);
       },
     };
+  }
+
+  /** Settings for opening the same connection from another thread (see connection.ts). */
+  portableConnection(): PortableConnection | undefined {
+    return portableConnection(this.#client);
   }
 
   /** Redis' own clock, in milliseconds (workers on several hosts compare times against it). */

@@ -7,13 +7,21 @@ const base: Omit<WorkCycleRequest, "reservation" | "recovering" | "finished" | "
   runAt: "2026-11-25T14:49:20Z",
   honourPause: true,
   processToken: "p1",
+  now: 1_764_082_160,
+  history: undefined,
 };
+
+/** Work cycles reserve only for registered worker ids. */
+async function registered(resque: { store: { client: { sadd(key: string, member: string): Promise<unknown> } } }, id: string): Promise<void> {
+  await resque.store.client.sadd("resque:workers", id);
+}
 
 describe("work-cycle script", () => {
   const redis = useRedis();
 
   it("after a lost reply, a recovering call neither double-counts nor loses the reserved job", async () => {
     const resque = redis.make();
+    await registered(resque, "h:1:q");
     const { workers } = resque.store;
     await resque.enqueueTo("q", "A");
     await resque.enqueueTo("q", "B");
@@ -25,7 +33,7 @@ describe("work-cycle script", () => {
       ...base,
       reservation: "t2",
       recovering: false,
-      finished: [{ workerId: "h:1:q", outcome: "done", reservation: "t1" }],
+      finished: [{ workerId: "h:1:q", outcome: "done", queue: "q", jobName: "A", durationMs: 1, reservation: "t1" }],
       idleSlots: ["h:1:q"],
     });
     expect(lost.reserved.map((r) => r.payload)).toEqual(['{"class":"B","args":[]}']);
@@ -35,7 +43,7 @@ describe("work-cycle script", () => {
       ...base,
       reservation: "t3",
       recovering: true,
-      finished: [{ workerId: "h:1:q", outcome: "done", reservation: "t1" }],
+      finished: [{ workerId: "h:1:q", outcome: "done", queue: "q", jobName: "A", durationMs: 1, reservation: "t1" }],
       idleSlots: ["h:1:q"],
     });
     expect(recovered.reserved).toEqual([{ workerId: "h:1:q", queue: "q", payload: '{"class":"B","args":[]}', reservation: "t2" }]);
@@ -45,6 +53,7 @@ describe("work-cycle script", () => {
 
   it("a call re-sent by the client after a reconnect (same token) is recognised as a replay", async () => {
     const resque = redis.make();
+    await registered(resque, "h:1:q");
     const { workers } = resque.store;
     await resque.enqueueTo("q", "A");
     await resque.enqueueTo("q", "B");
@@ -54,7 +63,7 @@ describe("work-cycle script", () => {
       ...base,
       reservation: "t2",
       recovering: false,
-      finished: [{ workerId: "h:1:q", outcome: "done" as const, reservation: "t1" }],
+      finished: [{ workerId: "h:1:q", outcome: "done" as const, queue: "q", jobName: "A", durationMs: 1, reservation: "t1" }],
       idleSlots: ["h:1:q"],
     };
     const first = await workers.workCycle(call);
@@ -67,6 +76,7 @@ describe("work-cycle script", () => {
 
   it("a recovering call applies a finish the lost call never made", async () => {
     const resque = redis.make();
+    await registered(resque, "h:1:q");
     const { workers } = resque.store;
     await resque.enqueueTo("q", "A");
     await workers.workCycle({ ...base, reservation: "t1", recovering: false, finished: [], idleSlots: ["h:1:q"] });
@@ -75,7 +85,7 @@ describe("work-cycle script", () => {
       ...base,
       reservation: "t2",
       recovering: true,
-      finished: [{ workerId: "h:1:q", outcome: "failed", failureEntry: entry, reservation: "t1" }],
+      finished: [{ workerId: "h:1:q", outcome: "failed", queue: "q", jobName: "A", durationMs: 1, failureEntry: entry, reservation: "t1" }],
       idleSlots: ["h:1:q"],
     });
     expect(result.reserved).toEqual([]);
@@ -88,12 +98,13 @@ describe("work-cycle script", () => {
 
   it("honours pause-all-workers (any case, surrounding space) but still records finishes", async () => {
     const resque = redis.make();
+    await registered(resque, "h:1:q");
     const { workers } = resque.store;
     await resque.enqueueTo("q", "A");
     const client = redis.server().client();
     await client.set("resque:pause-all-workers", " TRUE ");
     const paused = await workers.workCycle({ ...base, reservation: "t1", recovering: false, finished: [], idleSlots: ["h:1:q"] });
-    expect(paused).toEqual({ paused: true, reserved: [] });
+    expect(paused).toEqual({ paused: true, reserved: [], fenced: [], unregistered: [] });
     await client.set("resque:pause-all-workers", "false");
     const resumed = await workers.workCycle({ ...base, reservation: "t2", recovering: false, finished: [], idleSlots: ["h:1:q"] });
     expect(resumed.reserved).toHaveLength(1);
@@ -102,6 +113,7 @@ describe("work-cycle script", () => {
 
   it("embeds an invalid payload as a readable stand-in, keeping the bytes", async () => {
     const resque = redis.make();
+    await registered(resque, "h:1:q");
     const client = redis.server().client();
     await client.rpush("resque:queue:q", "not json");
     const result = await resque.store.workers.workCycle({ ...base, reservation: "t1", recovering: false, finished: [], idleSlots: ["h:1:q"] });

@@ -26,7 +26,10 @@ describe("which workers are dead", () => {
         "there:3:ruby-late": iso(301_000),
         "there:4:ruby-fine": iso(120_000),
       },
-      ours: { "there:1:ours-late": "5", "there:2:ours-fine": "5" },
+      ours: {
+        "there:1:ours-late": { heartbeatSeconds: 5, longestTimeoutSeconds: undefined },
+        "there:2:ours-fine": { heartbeatSeconds: 5, longestTimeoutSeconds: undefined },
+      },
       now,
     };
     expect(deadWorkers(liveness, options)).toEqual(["there:1:ours-late", "there:3:ruby-late"]);
@@ -77,7 +80,7 @@ describe("pruning dead workers", () => {
     expect(entry).toMatchObject({ exception: "DirtyExit", worker: "gone:3:prune", queue: "prune", payload: { class: "Work", args: [13] } });
     expect(entry!.error).toBe("Worker gone:3:prune did not gracefully exit while processing Work (3 times); it is not requeued again");
     expect(Object.keys(JSON.parse(entry!.raw)).slice(0, 7)).toEqual(["failed_at", "payload", "exception", "error", "backtrace", "worker", "queue"]);
-    expect(await client.keys("resque:dirty_exits:*")).toEqual([]);
+    expect(await client.exists("resque:resque-ts:dirty-exits")).toBe(0);
     await client.quit();
   });
 

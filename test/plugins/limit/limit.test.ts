@@ -68,7 +68,7 @@ describe("limit plugin", () => {
     const worker = resque.worker({ queues: ["limited"], interval: 0 });
     const deferrals = collect(worker, "job:deferred", 1);
     await worker.start();
-    const [[deferral]] = (await deferrals) as [[{ args: unknown[] }]];
+    const [deferral] = (await deferrals)[0]!;
     expect(deferral.args).toEqual([{ account: "acme", cents: 3 }]);
     await worker.stopped;
     expect(await resque.stats()).toEqual({ processed: 4, failed: 0 });
