@@ -6,6 +6,8 @@ export default defineConfig({
     index: "src/index.ts",
     "cli/resque": "src/cli/resque.ts",
     "cli/resque-scheduler": "src/cli/resque-scheduler.ts",
+    // Started with new Worker() by the worker's heartbeat (src/worker/heartbeat.ts).
+    "worker/heartbeat-thread": "src/worker/heartbeat-thread.ts",
   },
   format: ["esm"],
   target: "node20",

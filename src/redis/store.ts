@@ -3,6 +3,8 @@
  * Everything above it speaks in queues, workers and failures, never in keys or commands.
  */
 import { closeClient, createClient, duplicateClient, portableConnection, type PortableConnection, type RedisClient, type RedisConnectionOption } from "./connection.js";
+import { Cluster } from "ioredis";
+import { ConfigurationError } from "../errors.js";
 import { Keys, namespacePrefix } from "./keys.js";
 import { defineScripts } from "./scripts/load.js";
 import { ControlStore } from "./stores/control-store.js";
@@ -57,6 +59,13 @@ function watchConnection(client: RedisClient, events: ConnectionEvents): void {
   });
 }
 
+/** Whether every key made from `prefix` hashes by a tag inside the prefix ("{resque}:"). */
+function hasHashTag(prefix: string): boolean {
+  const open = prefix.indexOf("{");
+  const close = open < 0 ? -1 : prefix.indexOf("}", open + 1);
+  return close > open + 1;
+}
+
 export class DataStore {
   readonly keys: Keys;
   readonly queues: QueueStore;
@@ -77,12 +86,21 @@ export class DataStore {
   readonly #extra = new Set<RedisClient>();
 
   constructor(options: DataStoreOptions = {}, events?: ConnectionEvents) {
+    const prefix = namespacePrefix(options.namespace);
     const { client, owned } = createClient(options.redis);
+    if (client instanceof Cluster && !hasHashTag(prefix)) {
+      if (owned) client.disconnect();
+      const suggestion = `{${prefix.replace(/[{}:]/g, "") || "resque"}}`;
+      throw new ConfigurationError(
+        `On Redis Cluster the namespace must contain a hash tag, so that all of its keys live in one slot and every script can run; ` +
+          `got ${JSON.stringify(options.namespace ?? "resque")}. Use namespace: ${JSON.stringify(suggestion)} (Ruby: Resque.redis.namespace = "${suggestion}").`,
+      );
+    }
     this.#client = client;
     this.#owned = owned;
     if (events) watchConnection(client, events);
     defineScripts(client);
-    this.keys = new Keys(namespacePrefix(options.namespace));
+    this.keys = new Keys(prefix);
     this.failureBackend = options.failureBackend ?? "redis";
     this.queues = new QueueStore(client, this.keys);
     this.workers = new WorkerStore(client, this.keys, this.failureBackend);

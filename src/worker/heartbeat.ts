@@ -56,7 +56,8 @@ export class Heartbeat {
     const connection = options.store.portableConnection();
     const entry = threadEntry();
     if (!connection || !entry) {
-      options.logger.warn("the heartbeat runs on the main thread (the connection settings cannot be copied to a thread); a blocked event loop delays it");
+      const why = connection ? "its module is missing from the package" : "the connection settings cannot be copied to a thread";
+      options.logger.warn(`the heartbeat runs on the main thread (${why}); a blocked event loop delays it and no watchdog ends a stuck job`);
       this.#fallback = setInterval(() => void this.#beatHere(), options.intervalMs);
       this.#fallback.unref();
       return;

@@ -7,8 +7,8 @@
  *     max(LOCAL_STALL_MS, 3 × its longest job timeout): a live process is not given up on
  *     because of a late heartbeat alone, only when it has been silent far longer than any of
  *     its jobs may run (a stopped or wedged process);
- *   - it is ours on another host and its heartbeat is older than 4 of its heartbeat intervals
- *     (our heartbeat runs on its own thread, so a busy event loop does not delay it);
+ *   - it is ours on another host and its heartbeat is older than 4 of its heartbeat intervals plus
+ *     1 s (our heartbeat runs on its own thread, so a busy event loop does not delay it);
  *   - it is someone else's on another host (Ruby, heartbeat every 60 s) and its heartbeat is older
  *     than 300 s (Ruby's own rule).
  * Its recorded job is requeued at the front of its queue; a job whose workers died
@@ -52,7 +52,8 @@ export interface Liveness {
 /** How long a worker may go without a heartbeat before it is dead (see the rules above). */
 export function staleLimitMs(info: WorkerLivenessInfo | undefined, local: boolean): number {
   if (local) return Math.max(LOCAL_STALL_MS, 3 * (info?.longestTimeoutSeconds ?? 0) * 1000);
-  return info ? info.heartbeatSeconds * 4000 : FOREIGN_DEAD_AFTER_MS;
+  // Heartbeat times are whole seconds (Ruby's format), so a beat can look up to 1 s older than it is.
+  return info ? info.heartbeatSeconds * 4000 + 1000 : FOREIGN_DEAD_AFTER_MS;
 }
 
 /** The ids among `liveness.ids` that are dead (see the rules above). */
@@ -96,12 +97,14 @@ export interface PruneOptions {
 
 /** What one process remembers between its scans for unregistered worker keys. */
 export interface OrphanWatch {
+  /** Minimum milliseconds between two scans. */
+  everyMs: number;
   lastScan: number;
   seen: Map<string, string>;
 }
 
-export function newOrphanWatch(): OrphanWatch {
-  return { lastScan: Number.NEGATIVE_INFINITY, seen: new Map() };
+export function newOrphanWatch(everyMs = ORPHAN_SCAN_MS): OrphanWatch {
+  return { everyMs, lastScan: Number.NEGATIVE_INFINITY, seen: new Map() };
 }
 
 /** Prunes once, under Ruby's prune lock. Returns the ids pruned (empty when another pruner runs). */
@@ -119,7 +122,7 @@ export async function pruneDeadWorkers(options: PruneOptions): Promise<string[]>
       options.logger.warn({ workers: dead, requeued: result.requeued, failed: result.failed }, "pruned dead workers");
       await options.onSettled?.(result.settled);
     }
-    if (options.orphans && liveness.now - options.orphans.lastScan >= ORPHAN_SCAN_MS) {
+    if (options.orphans && liveness.now - options.orphans.lastScan >= options.orphans.everyMs) {
       await requeueOrphans(options, options.orphans, liveness.now);
     }
     return dead;

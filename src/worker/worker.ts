@@ -167,7 +167,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.#heartbeat = setInterval(() => void this.#beat(), this.#heartbeatMs);
     this.#heartbeat.unref();
     this.#title();
-    this.#logger.info({ workers: this.ids }, "worker started");
+    this.#logger.info({ workers: this.ids, queues: this.queues.entries, concurrency: this.concurrency }, "worker started");
     this.#loop = this.#run().catch((error: unknown) => {
       this.#logger.error({ err: error }, "work loop crashed");
     });

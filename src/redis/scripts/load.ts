@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import type { RedisClient } from "../connection.js";
 
 function scriptsDirectory(): string {
-  const candidates = [new URL("./", import.meta.url), new URL("./scripts/", import.meta.url)];
+  const candidates = [new URL("./", import.meta.url), new URL("./scripts/", import.meta.url), new URL("../scripts/", import.meta.url)];
   for (const candidate of candidates) {
     const dir = fileURLToPath(candidate);
     if (existsSync(`${dir}/work-cycle.lua`)) return dir;
