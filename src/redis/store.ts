@@ -15,6 +15,9 @@ import { RetryStore } from "./stores/retry-store.js";
 import { ScheduleStore } from "./stores/schedule-store.js";
 import { SchedulerLockStore } from "./stores/scheduler-lock-store.js";
 import { StatsStore } from "./stores/stats-store.js";
+import { StatusStore } from "./stores/status-store.js";
+import { LockStore } from "./stores/lock-store.js";
+import { LimitStore } from "./stores/limit-store.js";
 import { WorkerStore, type FailureBackend } from "./stores/worker-store.js";
 
 export interface DataStoreOptions {
@@ -100,6 +103,9 @@ export class DataStore {
   readonly schedules: ScheduleStore;
   readonly schedulerLock: SchedulerLockStore;
   readonly retries: RetryStore;
+  readonly statuses: StatusStore;
+  readonly locks: LockStore;
+  readonly limits: LimitStore;
   readonly failureBackend: FailureBackend;
   readonly #client: RedisClient;
   readonly #owned: boolean;
@@ -136,6 +142,9 @@ export class DataStore {
     this.schedules = new ScheduleStore(client, this.keys);
     this.schedulerLock = new SchedulerLockStore(client, this.keys);
     this.retries = new RetryStore(client, this.keys);
+    this.statuses = new StatusStore(client, this.keys);
+    this.locks = new LockStore(client, this.keys);
+    this.limits = new LimitStore(client, this.keys);
   }
 
   /** The underlying ioredis client, for applications that want to share it. */

@@ -15,7 +15,9 @@ export type SlotOutcome =
   /** failureEntry "" records the failure in the stats only (a plugin suppressed the entry). */
   | { workerId: string; outcome: "failed"; queue: string; jobName: string; durationMs: number; failureEntry: string }
   /** The job goes back to the front of its queue, exactly as it was (payload bytes). */
-  | { workerId: string; outcome: "requeue"; queue: string; payload: string | Buffer };
+  | { workerId: string; outcome: "requeue"; queue: string; payload: string | Buffer }
+  /** A hook put the job elsewhere (JobDeferred): the worker key is cleared without stats. */
+  | { workerId: string; outcome: "release"; queue: string; jobName: string };
 
 /**
  * Which queues to take from. `literal` lists queue names in priority order; `patterns` are matched
@@ -100,6 +102,14 @@ function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, "\\$&");
 }
 
+/** A dead worker's job that release-workers settled: back on its queue, or failed as DirtyExit. */
+export interface SettledJob {
+  workerId: string;
+  queue: string;
+  payload: string;
+  outcome: "requeued" | "failed";
+}
+
 export interface WorkerRecord {
   id: string;
   /** Raw `worker:<id>` value: the job it is running, or null when idle. */
@@ -139,6 +149,9 @@ export class WorkerStore {
           break;
         case "requeue":
           args.push(slot.workerId, "requeue", slot.queue, "", 0, 0, slot.payload, slot.reservation);
+          break;
+        case "release":
+          args.push(slot.workerId, "release", "", "", 0, 0, "", slot.reservation);
           break;
       }
     }
@@ -185,8 +198,8 @@ export class WorkerStore {
   async release(
     workers: readonly WorkerRelease[],
     options: { failedAt?: string; dirtyExitLimit?: number; dirtyExitTtl?: number } = {},
-  ): Promise<{ requeued: number; failed: number }> {
-    if (workers.length === 0) return { requeued: 0, failed: 0 };
+  ): Promise<{ requeued: number; failed: number; settled: SettledJob[] }> {
+    if (workers.length === 0) return { requeued: 0, failed: 0, settled: [] };
     const k = this.keys;
     const keys = [k.workers, k.heartbeats, k.failed, k.failedCount, k.processed, k.ourWorkers, k.dirtyExits, k.failedQueues];
     const args: (string | number)[] = [k.prefix, options.failedAt ?? "", options.dirtyExitLimit ?? 3, options.dirtyExitTtl ?? 86_400, this.failureBackend];
@@ -202,8 +215,12 @@ export class WorkerStore {
           args.push(w.workerId, w.action, "", "");
       }
     }
-    const [requeued, failed] = (await runScript(this.client, "releaseWorkers", keys, args)) as [number, number];
-    return { requeued, failed };
+    const reply = (await runScript(this.client, "releaseWorkers", keys, args)) as (number | string)[];
+    const settled: SettledJob[] = [];
+    for (let i = 2; i + 3 < reply.length; i += 4) {
+      settled.push({ workerId: String(reply[i]), queue: String(reply[i + 1]), payload: String(reply[i + 2]), outcome: reply[i + 3] === "failed" ? "failed" : "requeued" });
+    }
+    return { requeued: Number(reply[0]), failed: Number(reply[1]), settled };
   }
 
   /** What pruning needs to judge liveness: every worker, its heartbeat, and whether it is ours. */
