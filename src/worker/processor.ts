@@ -163,14 +163,14 @@ export class Processor {
     const decoded = decodePayload(reserved.payload);
     const JobClass = decoded.ok ? this.registry.get(decoded.className) : undefined;
     if (!decoded.ok || !JobClass) {
-      return buildFailureEntry({ error, payload: reserved.payload, queue: reserved.queue, workerId: reserved.workerId });
+      return buildFailureEntry({ error, payload: reserved.payload, payloadBytes: reserved.payloadBytes, queue: reserved.queue, workerId: reserved.workerId });
     }
     let hooks: JobHooks;
     try {
       hooks = jobHooks(JobClass, this.plugins);
     } catch {
       // Its plugins cannot be built (invalid `static retry` options): no hook can run.
-      return buildFailureEntry({ error, payload: reserved.payload, queue: reserved.queue, workerId: reserved.workerId });
+      return buildFailureEntry({ error, payload: reserved.payload, payloadBytes: reserved.payloadBytes, queue: reserved.queue, workerId: reserved.workerId });
     }
     const state: FailureState = { suppressed: false, details: {} };
     const context = { ...this.#context(reserved, JobClass, decoded.args, AbortSignal.abort(error), logger, state), performedElsewhere: true };
@@ -251,7 +251,7 @@ export class Processor {
   ): JobResult {
     const failureEntry = suppressed
       ? ""
-      : buildFailureEntry({ error, payload: reserved.payload, queue: reserved.queue, workerId: reserved.workerId, extra });
+      : buildFailureEntry({ error, payload: reserved.payload, payloadBytes: reserved.payloadBytes, queue: reserved.queue, workerId: reserved.workerId, extra });
     return { kind: "failed", jobName, args, error, failureEntry };
   }
 }

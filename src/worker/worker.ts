@@ -425,7 +425,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const slot = this.#slots.find((s) => s.id === reserved.workerId);
     if (!slot || slot.running) {
       this.#logger.error({ worker: reserved.workerId }, "reserved a job for a slot that is not idle; requeueing it");
-      this.#outcomes.push({ workerId: reserved.workerId, outcome: "requeue", queue: reserved.queue, payload: reserved.payload, reservation: reserved.reservation });
+      this.#outcomes.push({ workerId: reserved.workerId, outcome: "requeue", queue: reserved.queue, payload: reserved.payloadBytes ?? reserved.payload, reservation: reserved.reservation });
       return;
     }
     const decoded = decodePayload(reserved.payload);
@@ -490,7 +490,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const { reserved } = running;
     let finished: FinishedSlot;
     if (outcome.outcome === "requeue") {
-      finished = { workerId: slot.id, outcome: "requeue", queue: reserved.queue, payload: reserved.payload, reservation: reserved.reservation };
+      // The exact bytes go back, also when they are not UTF-8.
+      finished = { workerId: slot.id, outcome: "requeue", queue: reserved.queue, payload: reserved.payloadBytes ?? reserved.payload, reservation: reserved.reservation };
     } else if (outcome.outcome === "release") {
       finished = { workerId: slot.id, outcome: "release", queue: reserved.queue, jobName: running.jobName ?? UNREADABLE_CLASS, reservation: reserved.reservation };
     } else {

@@ -23,6 +23,7 @@
   Returns { requeued, failed, then per job requeued or failed as a dirty exit: worker id, queue,
   payload, "requeued" | "failed" } (the caller runs the jobs' onDirtyExit hooks with these).
 ]]
+--!include raw-bytes.lua
 --!include payload-of.lua
 
 local prefix, failedAt = ARGV[1], ARGV[2]

@@ -57,6 +57,8 @@ export interface ReservedJob {
   payload: string;
   /** The token of the call that reserved it (reported back when it finishes). */
   reservation: string;
+  /** The exact bytes, when they are not valid UTF-8 (`payload` then shows them with U+FFFD). */
+  payloadBytes?: Buffer;
 }
 
 export interface WorkCycleResult {
@@ -168,8 +170,14 @@ export class WorkerStore {
     const keys = [k.queues, k.processed, k.failedCount, k.failed, k.pauseAll, k.cycleMarker(request.processToken), k.workers, k.durations, k.dirtyExits, k.failedQueues];
     const reply = (await runScript(this.client, "workCycle", keys, args)) as [string, number[], string[], ...string[]];
     const reserved: ReservedJob[] = [];
-    for (let i = 3; i < reply.length; i += 4) {
-      reserved.push({ workerId: reply[i] as string, queue: reply[i + 1] as string, payload: reply[i + 2] as string, reservation: reply[i + 3] as string });
+    for (let i = 3; i < reply.length; i += 5) {
+      const job: ReservedJob = { workerId: reply[i] as string, queue: reply[i + 1] as string, payload: reply[i + 2] as string, reservation: reply[i + 3] as string };
+      if (reply[i + 4] === "base64") {
+        // Not UTF-8: the text form is for reading (U+FFFD where bytes are invalid), the bytes are exact.
+        job.payloadBytes = Buffer.from(job.payload, "base64");
+        job.payload = job.payloadBytes.toString("utf8");
+      }
+      reserved.push(job);
     }
     const fenced = reply[1].map((position) => request.finished[position - 1]!);
     return { paused: reply[0] === "paused", reserved, fenced, unregistered: reply[2] };
