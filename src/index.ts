@@ -1,5 +1,5 @@
 /** resque-ts public API. */
-export { Resque, type ResqueOptions } from "./resque.js";
+export { Resque, type ResqueOptions, type EnqueueResult } from "./resque.js";
 export { Job, defineJob, type JobClass, type JobContext, type ArgsOf, type PerformArgs } from "./job/job.js";
 export type { WorkerOptions, WorkerEvents, JobEvent, RecordedOutcome, StopOptions } from "./worker/worker.js";
 export type { Worker } from "./worker-interface.js";
@@ -7,8 +7,11 @@ export { DURATION_BUCKETS_SECONDS, type HistoryRetention } from "./redis/history
 export type { FailureBackend } from "./redis/stores/worker-store.js";
 export type { ControlTarget, ControlCommand } from "./worker/control.js";
 export { plugin } from "./plugins/decorator.js";
+export { deferJob } from "./plugins/defer.js";
 export {
   DontPerform,
+  JobDeferred,
+  type DirtyExitContext,
   type Plugin,
   type PluginLike,
   type JobPlugin,
@@ -77,6 +80,10 @@ export {
 export type { ResolvedRetryOptions, DelayRule, RetryOnRule } from "./plugins/retry/options.js";
 export type { Matcher } from "./plugins/retry/error-match.js";
 export type { RetryIdentity } from "./redis/stores/retry-store.js";
+export type { ResolvedStatusOptions } from "./plugins/status/options.js";
+export type { ResolvedUniqueOptions } from "./plugins/unique/options.js";
+export type { ResolvedLimitOptions } from "./plugins/limit/options.js";
+export type { LockIdentity } from "./redis/stores/lock-store.js";
 
 // The admin API (docs/admin.md)
 export { Admin, type AdminOptions, type CombinedOverview, type InstanceOverview } from "./admin/index.js";
@@ -94,3 +101,21 @@ export type { AdminStats, Counts, History, HistoryOptions, HistoryPoint, JobDura
 export type { HistoryResolution } from "./redis/stores/stats-store.js";
 export type { AdminRedis, RedisInfo, KeyCounts, KeyKind } from "./admin/redis-health.js";
 export type { RedisMode } from "./redis/stores/server-store.js";
+export {
+  trackStatus,
+  statusOf,
+  StatusPlugin,
+  StatusTracker,
+  StatusKilled,
+  StatusError,
+  type StatusDecorator,
+  type StatusOptions,
+  type JobStatus,
+  type StatusState,
+} from "./plugins/status/index.js";
+export { StatusAdmin, getStatus, listStatuses, statusKillList, type StatusPage, type KillResult, type StatusArgs } from "./admin/statuses.js";
+export type { ReadSource } from "./admin/read-source.js";
+export { unique, UniquePlugin, type UniqueDecorator, type UniqueOptions, type UniqueScope } from "./plugins/unique/index.js";
+export { listLocks, type HeldLock } from "./admin/locks.js";
+export { limit, LimitPlugin, type LimitDecorator, type LimitOptions } from "./plugins/limit/index.js";
+export { listLimits, type LimitInfo } from "./admin/limits.js";

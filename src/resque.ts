@@ -4,6 +4,8 @@
  */
 import { adminOn, type Admin } from "./admin/index.js";
 import { removeQueuedWhere } from "./admin/queues.js";
+import { StatusAdmin } from "./admin/statuses.js";
+import type { JobStatus } from "./plugins/status/status-record.js";
 import { ConfigurationError, NoQueueError, UnknownJobError } from "./errors.js";
 import { isJobClass, jobNameOf, type ArgsOf, type JobClass } from "./job/job.js";
 import { decodePayload, encodePayload } from "./job/payload.js";
@@ -26,6 +28,15 @@ export interface ResqueOptions extends DataStoreOptions {
   /** Plugins applied to every job (and worker hooks for every worker), before each job's own. */
   plugins?: PluginLike[];
   logger?: Logger;
+}
+
+/** What `enqueueJob` did. */
+export interface EnqueueResult {
+  /** Whether the job was pushed (false: a beforeEnqueue hook cancelled it). */
+  enqueued: boolean;
+  queue: string;
+  /** What the job's enqueue hooks noted (e.g. `duplicate: true` from the unique plugin). */
+  details: Record<string, unknown>;
 }
 
 type JobRef = JobClass | string;
@@ -106,6 +117,20 @@ export class Resque {
   }
 
   /**
+   * Enqueues one job and says what happened: whether it was pushed, where, and what its enqueue
+   * hooks noted (`details`). `options.queue` overrides the class's queue; `options.front` puts it
+   * at the front.
+   */
+  enqueueJob<J extends JobClass>(job: J, args: ArgsOf<J>, options?: { queue?: string; front?: boolean }): Promise<EnqueueResult>;
+  enqueueJob(job: string, args: readonly unknown[], options?: { queue?: string; front?: boolean }): Promise<EnqueueResult>;
+  async enqueueJob(job: JobRef, args: readonly unknown[], options: { queue?: string; front?: boolean } = {}): Promise<EnqueueResult> {
+    const target = this.#target(job, options.queue === undefined ? undefined : this.#checkQueue(options.queue));
+    const details: Record<string, unknown> = {};
+    const pushed = await this.#push(target, [args], { front: options.front, details: [details] });
+    return { enqueued: pushed === 1, queue: target.queue, details };
+  }
+
+  /**
    * Enqueues many jobs of one class in a few round trips. Every argument list is validated
    * before anything is written. Returns the number enqueued (beforeEnqueue hooks may drop some).
    */
@@ -119,20 +144,26 @@ export class Resque {
    * Validates every argument list, runs beforeEnqueue hooks (a false result drops that job),
    * pushes the rest in one go, then runs afterEnqueue hooks. Returns how many were pushed.
    */
-  async #push(target: Target, argsList: readonly (readonly unknown[])[], options: { front?: boolean } = {}): Promise<number> {
+  async #push(
+    target: Target,
+    argsList: readonly (readonly unknown[])[],
+    options: { front?: boolean; details?: Record<string, unknown>[] } = {},
+  ): Promise<number> {
     const payloads = argsList.map((args) => encodePayload(target.name, args));
     await this.#store.ready();
     const hooks = jobHooks(target.job, this.plugins);
     if (hooks.beforeEnqueue.length === 0 && hooks.afterEnqueue.length === 0) {
-      await this.#store.queues.push(target.queue, payloads, options);
+      await this.#store.queues.push(target.queue, payloads, { front: options.front });
       return payloads.length;
     }
-    const contexts = argsList.map((args): EnqueueContext => ({ jobName: target.name, queue: target.queue, args, job: target.job, logger: this.logger, resque: this }));
+    const contexts = argsList.map(
+      (args, i): EnqueueContext => ({ jobName: target.name, queue: target.queue, args, job: target.job, logger: this.logger, resque: this, details: options.details?.[i] ?? {} }),
+    );
     const accepted: number[] = [];
     for (let i = 0; i < contexts.length; i++) {
       if (hooks.beforeEnqueue.length === 0 || (await runAll(hooks.beforeEnqueue, contexts[i]))) accepted.push(i);
     }
-    await this.#store.queues.push(target.queue, accepted.map((i) => payloads[i]!), options);
+    await this.#store.queues.push(target.queue, accepted.map((i) => payloads[i]!), { front: options.front });
     if (hooks.afterEnqueue.length > 0) for (const i of accepted) await runAll(hooks.afterEnqueue, contexts[i]);
     return accepted.length;
   }
@@ -147,7 +178,7 @@ export class Resque {
     const target = this.#target(job);
     const { name, queue } = target;
     const hooks = jobHooks(target.job, this.plugins);
-    const context: EnqueueContext = { jobName: name, queue, args, job: target.job, logger: this.logger, resque: this };
+    const context: EnqueueContext = { jobName: name, queue, args, job: target.job, logger: this.logger, resque: this, details: {} };
     if (!(await runAll(hooks.beforeDequeue, context))) return 0;
     let select: (raw: string) => "act" | "leave";
     if (args.length === 0) {
@@ -260,6 +291,20 @@ export class Resque {
     return createScheduler(this.#store, this.registry, { ...options, logger: options.logger ?? this.logger });
   }
   // ── end of delayed jobs ──────────────────────────────────────────────────────────────────────
+
+  // ── Job statuses (src/plugins/status/, src/admin/statuses.ts) ───────────────────────────────
+  #statuses: StatusAdmin | undefined;
+
+  /** Status jobs: enqueue with an id, read, list, kill by id (see docs/plugins/status.md). */
+  get statuses(): StatusAdmin {
+    return (this.#statuses ??= new StatusAdmin(this));
+  }
+
+  /** The status of a status job by id (undefined when unknown or expired). */
+  status(id: string): Promise<JobStatus | undefined> {
+    return this.statuses.get(id);
+  }
+  // ── end of job statuses ─────────────────────────────────────────────────────────────────────
 
   /** Closes the Redis connections this instance opened. */
   close(): Promise<void> {

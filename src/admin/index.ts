@@ -8,6 +8,7 @@ import { AdminTimeoutError } from "../errors.js";
 import type { JobRegistry } from "../job/registry.js";
 import type { RedisConnectionOption } from "../redis/connection.js";
 import { DataStore } from "../redis/store.js";
+import { attachStore } from "../redis/store-of.js";
 import type { AdminContext } from "./context.js";
 import { createAdminDelayed, type AdminDelayed } from "./delayed.js";
 import { createAdminFailed, type AdminFailed } from "./failed.js";
@@ -83,6 +84,7 @@ export class Admin {
         ...(options.connectionTimeout === undefined ? {} : { connectionTimeout: options.connectionTimeout }),
       });
     this.#owned = attached === undefined;
+    attachStore(this, this.#store); // the plugins' read functions take an Admin too
     const context: AdminContext = { store: this.#store, registry: attached?.registry };
     this.name = options.name ?? `${this.#store.server.target}/${this.#store.keys.prefix}`;
     this.queues = createAdminQueues(context);

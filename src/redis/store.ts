@@ -17,6 +17,9 @@ import { SchedulerLockStore } from "./stores/scheduler-lock-store.js";
 import { ServerStore } from "./stores/server-store.js";
 import { StatsStore } from "./stores/stats-store.js";
 import { WorkerRecordsStore } from "./stores/worker-records-store.js";
+import { StatusStore } from "./stores/status-store.js";
+import { LockStore } from "./stores/lock-store.js";
+import { LimitStore } from "./stores/limit-store.js";
 import { WorkerStore, type FailureBackend } from "./stores/worker-store.js";
 
 export interface DataStoreOptions {
@@ -104,6 +107,9 @@ export class DataStore {
   readonly retries: RetryStore;
   readonly workerRecords: WorkerRecordsStore;
   readonly server: ServerStore;
+  readonly statuses: StatusStore;
+  readonly locks: LockStore;
+  readonly limits: LimitStore;
   readonly failureBackend: FailureBackend;
   readonly #client: RedisClient;
   readonly #owned: boolean;
@@ -142,6 +148,9 @@ export class DataStore {
     this.retries = new RetryStore(client, this.keys);
     this.workerRecords = new WorkerRecordsStore(client, this.keys);
     this.server = new ServerStore(client, this.keys);
+    this.statuses = new StatusStore(client, this.keys);
+    this.locks = new LockStore(client, this.keys);
+    this.limits = new LimitStore(client, this.keys);
   }
 
   /** The underlying ioredis client, for applications that want to share it. */

@@ -425,7 +425,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const slot = this.#slots.find((s) => s.id === reserved.workerId);
     if (!slot || slot.running) {
       this.#logger.error({ worker: reserved.workerId }, "reserved a job for a slot that is not idle; requeueing it");
-      this.#outcomes.push({ workerId: reserved.workerId, outcome: "requeue", queue: reserved.queue, payload: reserved.payload, reservation: reserved.reservation });
+      this.#outcomes.push({ workerId: reserved.workerId, outcome: "requeue", queue: reserved.queue, payload: reserved.payloadBytes ?? reserved.payload, reservation: reserved.reservation });
       return;
     }
     const decoded = decodePayload(reserved.payload);
@@ -456,7 +456,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
       (result) => {
         if (running.abandoned) return;
         const durationMs = performance.now() - running.startedAt;
-        if (result.kind === "done") {
+        if (result.kind === "deferred") {
+          // A hook put the job elsewhere: the slot is released without stats.
+          this.#finish(slot, running, { outcome: "release" });
+          if (this.listenerCount("job:deferred") > 0) this.emit("job:deferred", { ...this.#event(running), durationMs });
+        } else if (result.kind === "done") {
           this.#finish(slot, running, { outcome: "done" });
           // Events cost an object per job; nothing is built when nobody listens.
           if (this.listenerCount("job:success") > 0) this.emit("job:success", { ...this.#event(running), durationMs, skipped: result.skipped });
@@ -476,13 +480,20 @@ export class Worker extends EventEmitter<WorkerEvents> {
     );
   }
 
-  #finish(slot: Slot, running: RunningJob, outcome: { outcome: "done" } | { outcome: "failed"; failureEntry: string } | { outcome: "requeue" }): void {
+  #finish(
+    slot: Slot,
+    running: RunningJob,
+    outcome: { outcome: "done" } | { outcome: "failed"; failureEntry: string } | { outcome: "requeue" } | { outcome: "release" },
+  ): void {
     if (slot.running === running) slot.running = undefined;
     this.#heartbeatThread?.jobEnded(slot.index);
     const { reserved } = running;
     let finished: FinishedSlot;
     if (outcome.outcome === "requeue") {
-      finished = { workerId: slot.id, outcome: "requeue", queue: reserved.queue, payload: reserved.payload, reservation: reserved.reservation };
+      // The exact bytes go back, also when they are not UTF-8.
+      finished = { workerId: slot.id, outcome: "requeue", queue: reserved.queue, payload: reserved.payloadBytes ?? reserved.payload, reservation: reserved.reservation };
+    } else if (outcome.outcome === "release") {
+      finished = { workerId: slot.id, outcome: "release", queue: reserved.queue, jobName: running.jobName ?? UNREADABLE_CLASS, reservation: reserved.reservation };
     } else {
       const common = { workerId: slot.id, queue: reserved.queue, jobName: running.jobName ?? UNREADABLE_CLASS, durationMs: performance.now() - running.startedAt, reservation: reserved.reservation };
       finished = outcome.outcome === "done" ? { ...common, outcome: "done" } : { ...common, outcome: "failed", failureEntry: outcome.failureEntry };
@@ -576,6 +587,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         dirtyExitLimit: this.#dirtyExitLimit,
         lockSeconds: Math.max(5, Math.ceil((this.#heartbeatMs * 2) / 1000)),
         orphans: this.#orphans,
+        onSettled: (settled) => this.#processor.dirtyExits(settled, this.#logger),
       });
     } catch (error) {
       this.#logger.debug({ err: error }, "pruning dead workers failed");

@@ -14,8 +14,8 @@ export const DEFAULT_FAILED_LIST = "failed";
 /** One failed entry to put back on a queue. */
 export interface FailedRequeue extends ListRef {
   queue: string;
-  /** The queue payload to push. */
-  payload: string;
+  /** The queue payload to push (a Buffer: bytes that are not valid UTF-8, kept exactly). */
+  payload: string | Buffer;
   /** The entry with retried_at, written in its place ("update" mode only). */
   replacement: string;
 }
@@ -73,7 +73,7 @@ export class FailureStore {
    */
   async requeue(list: string, items: readonly FailedRequeue[], keep: boolean): Promise<{ requeued: number; missing: number }> {
     if (items.length === 0) return { requeued: 0, missing: 0 };
-    const args: (string | number)[] = [this.keys.prefix, keep ? "update" : "remove", sentinel(), windowFor(items), this.keys.wakeupChannel];
+    const args: (string | number | Buffer)[] = [this.keys.prefix, keep ? "update" : "remove", sentinel(), windowFor(items), this.keys.wakeupChannel];
     for (const item of items) args.push(item.index, item.raw, keep ? item.replacement : "", item.queue, item.payload);
     const [requeued, missing] = (await runScript(this.client, "failedRequeue", [this.keys.failedQueue(list), this.keys.queues], args)) as [number, number];
     return { requeued, missing };
