@@ -47,12 +47,12 @@ const allDone = new Promise<void>((resolve) => {
 await worker.start();
 await allDone;
 
-const [failure] = await resque.admin.failed.page({ count: 1000 });
+const [failure] = await resque.admin.failed.page({ count: 1 });
 console.log(`\nfailed list: ${failure?.payload.class}(${failure?.payload.args.join(", ")}) — ${failure?.exception}: ${failure?.error}`);
 console.log("retrying it from the failed list…");
 retried = true;
 const retriedDone = new Promise((resolve) => worker.once("job:success", resolve));
-await resque.admin.failed.retryAndRemove((await resque.admin.failed.get(0))!);
+await resque.admin.failed.retryAndRemove(failure!);
 await retriedDone;
 
 await worker.stop();

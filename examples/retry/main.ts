@@ -76,7 +76,7 @@ for (const r of await resque.admin.retries.scheduled()) {
 await finished.done;
 await Promise.all([worker.stop(), scheduler.stop()]);
 // Retried failures stay out of the failed list; the one that gave up is there, with its attempts.
-for (const failed of await resque.admin.failed.page({ count: 1000 })) {
+for (const failed of await resque.admin.failed.page()) {
   console.log(`failed: ${failed.payload.class}(${failed.payload.args.join(", ")}) "${failed.error}" after ${JSON.parse(failed.raw).attempts} attempts`);
 }
 console.log("stats:", JSON.stringify(await resque.admin.stats.totals()));

@@ -84,7 +84,8 @@ export async function walkList(list: WalkedList, plan: WalkPlan, options: BulkOp
         refs.push({ index: start + i, raw });
         return;
       }
-      anchor = { index: start + i, raw };
+      // Bytes that are not valid UTF-8 arrive as U+FFFD and cannot be found again by their text.
+      if (!raw.includes("\uFFFD")) anchor = { index: start + i, raw };
       // An item left in place may be read again after a restart from the head: count it once.
       if (selection === "skip" && !seen.has(raw)) {
         seen.add(raw);
