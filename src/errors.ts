@@ -135,3 +135,36 @@ export class NotFoundError extends ResqueError {
 export class AdminTimeoutError extends ResqueError {
   override name = "AdminTimeoutError";
 }
+
+// ── Plugins ─────────────────────────────────────────────────────────────────────────────────
+
+/** Thrown by a beforePerform (or aroundPerform) hook to skip the job without failing it. */
+export class DontPerform extends ResqueError {
+  override name = "DontPerform";
+  constructor(message = "Job skipped by a hook") {
+    super(message);
+  }
+}
+
+/**
+ * Thrown by a beforePerform hook that has put the job somewhere else itself (the delayed
+ * schedule, a waiting list): the worker releases the job without running it and counts it
+ * neither as processed nor as failed. Only a before hook may throw it; from anywhere else it is an
+ * ordinary error.
+ */
+export class JobDeferred extends ResqueError {
+  override name = "JobDeferred";
+  constructor(message = "Job put back by a hook") {
+    super(message);
+  }
+}
+
+/** The job was killed by id (`resque.statuses.kill(id)`); its run ends as "killed", not failed. */
+export class StatusKilled extends ResqueError {
+  override name = "StatusKilled";
+}
+
+/** `statusOf` was called outside a status job's run, or progress() got numbers it cannot show. */
+export class StatusError extends ResqueError {
+  override name = "StatusError";
+}

@@ -9,8 +9,6 @@ export type { ControlTarget, ControlCommand } from "./worker/control.js";
 export { plugin } from "./plugins/decorator.js";
 export { deferJob } from "./plugins/defer.js";
 export {
-  DontPerform,
-  JobDeferred,
   type DirtyExitContext,
   type Plugin,
   type PluginLike,
@@ -46,6 +44,10 @@ export {
   NotFoundError,
   AdminTimeoutError,
   RedisUnavailableError,
+  DontPerform,
+  JobDeferred,
+  StatusKilled,
+  StatusError,
 } from "./errors.js";
 export { VERSION } from "./version.js";
 
@@ -106,8 +108,6 @@ export {
   statusOf,
   StatusPlugin,
   StatusTracker,
-  StatusKilled,
-  StatusError,
   type StatusDecorator,
   type StatusOptions,
   type JobStatus,

@@ -3,7 +3,6 @@
  * class, instantiated once) implementing any subset of these methods. See docs/hooks.md for the
  * order they run in and the effect of returning false or throwing.
  */
-import { ResqueError } from "../errors.js";
 import type { JobClass, JobContext } from "../job/job.js";
 import type { Logger } from "../logger.js";
 import type { Resque } from "../resque.js";
@@ -151,26 +150,8 @@ export type JobHookName = (typeof JOB_HOOKS)[number];
 export const WORKER_HOOKS = ["beforeFirstFork", "beforeFork", "afterFork", "beforePause", "afterPause", "queueEmpty", "shutdown", "workerExit"] as const;
 export type WorkerHookName = (typeof WORKER_HOOKS)[number];
 
-/** Thrown by a beforePerform (or aroundPerform) hook to skip the job without failing it. */
-export class DontPerform extends ResqueError {
-  override name = "DontPerform";
-  constructor(message = "Job skipped by a hook") {
-    super(message);
-  }
-}
-
-/**
- * Thrown by a beforePerform hook that has put the job somewhere else itself (the delayed
- * schedule, a waiting list): the worker releases the job without running it and counts it
- * neither as processed nor as failed. Only a before hook may throw it; from anywhere else it is an
- * ordinary error.
- */
-export class JobDeferred extends ResqueError {
-  override name = "JobDeferred";
-  constructor(message = "Job put back by a hook") {
-    super(message);
-  }
-}
+// The hooks' control errors live with every other error class.
+export { DontPerform, JobDeferred } from "../errors.js";
 
 /**
  * Turns a PluginLike into a plugin object. A class is instantiated; a function without a

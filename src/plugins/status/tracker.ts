@@ -2,20 +2,12 @@
  * What a running status job reports through: `statusOf(this)` inside perform gives the job's
  * tracker, with its id, `progress(done, total, message)` and `setResult(value)`.
  */
-import { ResqueError } from "../../errors.js";
+import { StatusError, StatusKilled } from "../../errors.js";
 import type { JobContext } from "../../job/job.js";
 import type { StatusStore } from "../../redis/stores/status-store.js";
 import { updateStatus } from "./status-writer.js";
 
-/** The job was killed by id (`resque.statuses.kill(id)`); its run ends as "killed", not failed. */
-export class StatusKilled extends ResqueError {
-  override name = "StatusKilled";
-}
-
-/** `statusOf` was called outside a status job's run, or progress() got numbers it cannot show. */
-export class StatusError extends ResqueError {
-  override name = "StatusError";
-}
+export { StatusKilled, StatusError } from "../../errors.js";
 
 export class StatusTracker {
   #result: unknown;

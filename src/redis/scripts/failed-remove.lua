@@ -6,13 +6,13 @@
 
   KEYS[1] the failed list (failed or <queue>_failed)
   ARGV[1] sentinel (unique to this call)   ARGV[2] window
-  ARGV[3..] pairs (index, entry as read)
+  ARGV[3..] pairs (reference, entry as read), references as in list-refs.lua
   Returns the number removed.
 ]]
 --!include list-refs.lua
 
-local indexes, raws = refsFrom(3, 2)
-local len, found = locateRefs(KEYS[1], indexes, raws, tonumber(ARGV[2]))
+local refs, raws = refsFrom(3, 2)
+local len, found = locateRefs(KEYS[1], refs, raws, tonumber(ARGV[2]))
 local positions = {}
 for i = 1, #found do
   if found[i] then positions[#positions + 1] = found[i] end

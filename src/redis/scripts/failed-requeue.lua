@@ -9,14 +9,14 @@
   ARGV[2] "update": the entry stays, replaced by its version with retried_at
           "remove": the entry is removed
   ARGV[3] sentinel (unique to this call)   ARGV[4] window   ARGV[5] worker wake-up channel
-  ARGV[6..] groups of 5: index, entry as read, replacement ("" when removing), queue, payload
+  ARGV[6..] groups of 5: reference (see list-refs.lua), entry as read, replacement ("" when removing), queue, payload
   Returns { requeued, missing }.
 ]]
 --!include list-refs.lua
 
 local prefix, mode, sentinel = ARGV[1], ARGV[2], ARGV[3]
-local indexes, raws, groups = refsFrom(6, 5)
-local len, found = locateRefs(KEYS[1], indexes, raws, tonumber(ARGV[4]))
+local refs, raws, groups = refsFrom(6, 5)
+local len, found = locateRefs(KEYS[1], refs, raws, tonumber(ARGV[4]))
 local requeued, missing = 0, 0
 local positions, woken = {}, {}
 for i = 1, #found do

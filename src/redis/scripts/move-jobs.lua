@@ -6,14 +6,14 @@
   KEYS[1] queue:<from>   KEYS[2] queue:<to>   KEYS[3] queues set
   ARGV[1] sentinel (unique to this call)   ARGV[2] window   ARGV[3] target queue name
   ARGV[4] worker wake-up channel
-  ARGV[5..] pairs (index, payload)
+  ARGV[5..] pairs (reference, payload), references as in list-refs.lua
   Returns the number moved.
 ]]
 --!include call-chunked.lua
 --!include list-refs.lua
 
-local indexes, raws = refsFrom(5, 2)
-local len, found = locateRefs(KEYS[1], indexes, raws, tonumber(ARGV[2]))
+local refs, raws = refsFrom(5, 2)
+local len, found = locateRefs(KEYS[1], refs, raws, tonumber(ARGV[2]))
 local positions, order = {}, {}
 for i = 1, #found do
   if found[i] then

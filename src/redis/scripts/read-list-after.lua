@@ -12,7 +12,7 @@
   The anchor is looked for at its position, then within the window, then from the head up to its
   position plus the window (LPOS). When it is gone (workers took it, so everything before it too,
   or someone removed it), the walk goes on from the head; items read again are ones it kept.
-  Returns { position of the first item returned, items... }.
+  Returns { position of the first item returned, the list's length, items... }.
 ]]
 local key, index, anchor = KEYS[1], tonumber(ARGV[1]), ARGV[2]
 local window, count = tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -35,5 +35,6 @@ if index >= 0 then
   end
 end
 local items = redis.call("LRANGE", key, at + 1, at + count)
+table.insert(items, 1, redis.call("LLEN", key))
 table.insert(items, 1, at + 1)
 return items

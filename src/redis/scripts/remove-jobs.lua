@@ -6,13 +6,13 @@
   KEYS[1] queue:<name>
   ARGV[1] sentinel: a value unique to this call, marking items while they are taken out
   ARGV[2] window: how far (positions) a job may have moved since it was read
-  ARGV[3..] pairs (index, payload): index from the head (0 = next to run) or negative from the tail
+  ARGV[3..] pairs (reference, payload): "<index>[:<distance from the tail>]" as read (see list-refs.lua)
   Returns the number removed.
 ]]
 --!include list-refs.lua
 
-local indexes, raws = refsFrom(3, 2)
-local len, found = locateRefs(KEYS[1], indexes, raws, tonumber(ARGV[2]))
+local refs, raws = refsFrom(3, 2)
+local len, found = locateRefs(KEYS[1], refs, raws, tonumber(ARGV[2]))
 local positions = {}
 for i = 1, #found do
   if found[i] then positions[#positions + 1] = found[i] end

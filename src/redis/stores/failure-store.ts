@@ -6,7 +6,7 @@
 import type { RedisClient } from "../connection.js";
 import type { Keys } from "../keys.js";
 import { runScript } from "../scripts/load.js";
-import { flatRefs, readAfter, sentinel, windowFor, type ListChunk, type ListRef } from "./list-refs.js";
+import { flatRefs, readAfter, refText, sentinel, windowFor, type ListChunk, type ListRef } from "./list-refs.js";
 
 /** The default backend's list. */
 export const DEFAULT_FAILED_LIST = "failed";
@@ -74,7 +74,7 @@ export class FailureStore {
   async requeue(list: string, items: readonly FailedRequeue[], keep: boolean): Promise<{ requeued: number; missing: number }> {
     if (items.length === 0) return { requeued: 0, missing: 0 };
     const args: (string | number | Buffer)[] = [this.keys.prefix, keep ? "update" : "remove", sentinel(), windowFor(items), this.keys.wakeupChannel];
-    for (const item of items) args.push(item.index, item.raw, keep ? item.replacement : "", item.queue, item.payload);
+    for (const item of items) args.push(refText(item), item.raw, keep ? item.replacement : "", item.queue, item.payload);
     const [requeued, missing] = (await runScript(this.client, "failedRequeue", [this.keys.failedQueue(list), this.keys.queues], args)) as [number, number];
     return { requeued, missing };
   }

@@ -7,10 +7,18 @@ import { randomUUID } from "node:crypto";
 import type { RedisClient } from "../connection.js";
 import { runScript } from "../scripts/load.js";
 
-/** A list item as a caller read it: its position (negative = from the tail) and exact bytes. */
+/** A list item as a caller read it: its position and exact bytes. */
 export interface ListRef {
+  /** Position from the head when read (0 = first). */
   index: number;
   raw: string;
+  /** Its distance from the tail when read (1 = last), when the reader knew the list's length. */
+  fromTail?: number;
+}
+
+/** A reference as the scripts take it: "<index>" or "<index>:<distance from the tail>". */
+export function refText(ref: ListRef): string {
+  return ref.fromTail === undefined ? String(ref.index) : `${ref.index}:${ref.fromTail}`;
 }
 
 /**
@@ -33,7 +41,7 @@ export function sentinel(): string {
 
 export function flatRefs(refs: readonly ListRef[]): (string | number)[] {
   const flat: (string | number)[] = [];
-  for (const ref of refs) flat.push(ref.index, ref.raw);
+  for (const ref of refs) flat.push(refText(ref), ref.raw);
   return flat;
 }
 
@@ -41,12 +49,14 @@ export function flatRefs(refs: readonly ListRef[]): (string | number)[] {
 export interface ListChunk {
   /** Position of items[0] now. */
   start: number;
+  /** The list's length when read. */
+  length: number;
   items: string[];
 }
 
 /** Reads the next items after an anchor, wherever it moved (see read-list-after.lua). */
 export async function readAfter(client: RedisClient, key: string, anchor: ListRef | undefined, count: number): Promise<ListChunk> {
-  const reply = (await runScript(client, "readListAfter", [key], [anchor?.index ?? -1, anchor?.raw ?? "", BULK_REF_WINDOW, count])) as [number, ...string[]];
-  const [start, ...items] = reply;
-  return { start: Number(start), items };
+  const reply = (await runScript(client, "readListAfter", [key], [anchor?.index ?? -1, anchor?.raw ?? "", BULK_REF_WINDOW, count])) as [number, number, ...string[]];
+  const [start, length, ...items] = reply;
+  return { start: Number(start), length: Number(length), items };
 }

@@ -2,7 +2,7 @@
 import type { RedisClient } from "../connection.js";
 import type { Keys } from "../keys.js";
 import { runScript } from "../scripts/load.js";
-import { flatRefs, readAfter, REF_WINDOW, sentinel, windowFor, type ListChunk, type ListRef } from "./list-refs.js";
+import { flatRefs, readAfter, REF_WINDOW, refText, sentinel, windowFor, type ListChunk, type ListRef } from "./list-refs.js";
 
 /** How many payloads go into one RPUSH; keeps single commands (and Redis' latency) small. */
 const PUSH_CHUNK = 1000;
@@ -132,7 +132,7 @@ export class QueueStore {
 
   /** Replaces one job in place. Returns its position now, or undefined when it is gone. */
   async replaceItem(queue: string, ref: ListRef, payload: string): Promise<number | undefined> {
-    const at = (await runScript(this.client, "editJob", [this.keys.queue(queue)], [ref.index, ref.raw, payload, REF_WINDOW])) as number;
+    const at = (await runScript(this.client, "editJob", [this.keys.queue(queue)], [refText(ref), ref.raw, payload, REF_WINDOW])) as number;
     return at < 0 ? undefined : at;
   }
 }
