@@ -65,7 +65,7 @@ describe("payload bytes that are not UTF-8", () => {
     const worker = resque.worker({ queues: "bytes", interval: 30, shutdownTimeout: 0.1 });
     const started = collect(worker, "job:start", 1);
     await worker.start();
-    const [[event]] = await started;
+    const [event] = (await started)[0]!;
     expect(event!.args).toEqual(["\uFFFD"]); // the job sees the text form
     await worker.stop({ immediate: true });
     release?.();
