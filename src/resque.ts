@@ -13,7 +13,8 @@ import { JobRegistry } from "./job/registry.js";
 import { createLogger, type Logger } from "./logger.js";
 import { jobHooks, runAll } from "./plugins/hooks.js";
 import { toPlugin, type EnqueueContext, type Plugin, type PluginLike } from "./plugins/plugin.js";
-import { DataStore, type DataStoreOptions } from "./redis/store.js";
+import type { RedisConnectionOption } from "./redis/connection.js";
+import { DataStore } from "./redis/store.js";
 import { DelayedJobs, type DelayedJob, type DelayedPredicate } from "./scheduler/delayed-jobs.js";
 import type { DelayedTime } from "./scheduler/delayed-time.js";
 import { DynamicSchedules, type ScheduleRuns } from "./scheduler/dynamic-schedules.js";
@@ -23,12 +24,24 @@ import { Scheduler, type SchedulerOptions } from "./scheduler/scheduler.js";
 import { Processor } from "./worker/processor.js";
 import { Worker, type WorkerOptions } from "./worker/worker.js";
 
-export interface ResqueOptions extends DataStoreOptions {
+/**
+ * Options of `new Resque(...)`. Every option may be `undefined` (the default applies), so
+ * `redis: process.env.REDIS_URL` type-checks under `exactOptionalPropertyTypes`.
+ */
+export interface ResqueOptions {
+  /**
+   * How to reach Redis: a `redis://` URL or socket path, ioredis options (Sentinel too),
+   * `{ cluster: [...] }`, or an ioredis client the application keeps. Default redis://127.0.0.1:6379.
+   */
+  redis?: RedisConnectionOption | undefined;
+  /** Key prefix; default "resque" (keys like resque:queue:mail). Use a hash tag ("{resque}") on Cluster. */
+  namespace?: string | undefined;
   /** Job classes this instance can enqueue by name and perform. */
-  jobs?: JobClass[];
+  jobs?: readonly JobClass[] | undefined;
   /** Plugins applied to every job (and worker hooks for every worker), before each job's own. */
-  plugins?: PluginLike[];
-  logger?: Logger;
+  plugins?: readonly PluginLike[] | undefined;
+  /** A pino logger (or anything with its methods); default pino at LOG_LEVEL, else "warn". */
+  logger?: Logger | undefined;
 }
 
 /** A job on a queue, as peek() shows it. */
@@ -104,9 +117,9 @@ export class Resque {
    * Enqueues many jobs of one class in a few round trips. Every argument list is validated
    * before anything is written. Returns the number enqueued (beforeEnqueue hooks may drop some).
    */
-  enqueueBulk<J extends JobClass>(job: J, argsList: readonly ArgsOf<J>[], options?: { queue?: string }): Promise<number>;
-  enqueueBulk(job: string, argsList: readonly unknown[][], options?: { queue?: string }): Promise<number>;
-  async enqueueBulk(job: JobRef, argsList: readonly unknown[][], options: { queue?: string } = {}): Promise<number> {
+  enqueueBulk<J extends JobClass>(job: J, argsList: readonly ArgsOf<J>[], options?: { queue?: string | undefined }): Promise<number>;
+  enqueueBulk(job: string, argsList: readonly unknown[][], options?: { queue?: string | undefined }): Promise<number>;
+  async enqueueBulk(job: JobRef, argsList: readonly unknown[][], options: { queue?: string | undefined } = {}): Promise<number> {
     return this.#push(this.#target(job, options.queue), argsList);
   }
 
@@ -329,7 +342,7 @@ export class Resque {
   }
 
   /** A scheduler (delayed-job promotion and recurring schedules) for this instance's jobs; call start() on it. */
-  scheduler(options: Omit<SchedulerOptions, "logger"> & { logger?: Logger } = {}): Scheduler {
+  scheduler(options: Omit<SchedulerOptions, "logger"> & { logger?: Logger | undefined } = {}): Scheduler {
     return new Scheduler(this.store, this.registry, { ...options, logger: options.logger ?? this.logger });
   }
   // ── end of delayed jobs and schedules ────────────────────────────────────────────────────────

@@ -36,7 +36,7 @@ describe("the built package", () => {
   });
 
   it("has a working resque command", () => {
-    const version = execFileSync(process.execPath, [join(root, "dist/cli/resque.js"), "--version"], { encoding: "utf8" });
+    const version = execFileSync(process.execPath, [join(root, "dist/cli/resque.cjs"), "--version"], { encoding: "utf8" });
     expect(version.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
