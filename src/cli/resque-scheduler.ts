@@ -12,6 +12,7 @@ import { loadScheduleFile } from "../scheduler/schedule-file.js";
 import { VERSION } from "../version.js";
 import { parseSchedulerOptions, type SchedulerCliOptions } from "./scheduler/options.js";
 import { loadModules, resqueFor } from "./load-modules.js";
+import { watchLauncher } from "./launcher-watch.js";
 import { cliLogger, logFormat } from "./logging.js";
 
 function logger(options: SchedulerCliOptions) {
@@ -82,6 +83,10 @@ async function main(): Promise<number> {
         .then(() => resolve(0));
     };
     for (const signal of ["SIGTERM", "SIGINT", "SIGQUIT"] as const) process.on(signal, onSignal);
+    watchLauncher((launcher) => {
+      log.warn({ launcher }, "npm, which started this scheduler (npx, npm exec or npm run), has exited without passing a signal on; stopping as on TERM");
+      onSignal("SIGTERM");
+    });
   });
   await scheduler.start();
   title("Waiting for the leader lock");

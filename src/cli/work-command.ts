@@ -12,6 +12,7 @@ import { WorkerPool } from "../worker/pool.js";
 import { Processor } from "../worker/processor.js";
 import { parseQueues, type ParsedQueues } from "../worker/queue-selection.js";
 import { loadModules, resqueFor } from "./load-modules.js";
+import { watchLauncher } from "./launcher-watch.js";
 import { cliLogger, logFormat, type LogFormat } from "./logging.js";
 import { findUnknownJobs } from "./unknown-jobs.js";
 
@@ -97,6 +98,10 @@ function settings(options: WorkOptions, env: NodeJS.ProcessEnv): Settings {
   };
 }
 
+const LAUNCHER_GONE =
+  "npm, which started this worker (npx, npm exec or npm run), has exited without passing a signal on; stopping as on TERM. " +
+  "To send signals to a worker, run node_modules/.bin/resque directly (docs/operations.md)";
+
 export async function work(options: WorkOptions, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const settled = settings(options, env);
   const s = { ...settled, logger: await cliLogger({ level: settled.logLevel, format: settled.logFormat }) };
@@ -150,6 +155,10 @@ export async function work(options: WorkOptions, env: NodeJS.ProcessEnv = proces
   process.on("SIGUSR1", () => worker.killJobs());
   process.on("SIGUSR2", () => worker.pause());
   process.on("SIGCONT", () => worker.resume());
+  if (s.poolChild === undefined) watchLauncher((launcher) => {
+    s.logger.warn({ launcher }, LAUNCHER_GONE);
+    stop(true);
+  });
   // Like Ruby's worker, the process ends when its worker does, even if job modules keep
   // connections or timers open.
   void worker.stopped.then(async () => {
@@ -179,6 +188,10 @@ async function runPool(resque: Resque, s: Settings & { logger: Logger }): Promis
   process.on("SIGTERM", () => void pool.stop({ immediate: !s.gracefulTerm }));
   process.on("SIGINT", () => void pool.stop({ immediate: true }));
   for (const signal of ["SIGUSR1", "SIGUSR2", "SIGCONT"] as const) process.on(signal, () => pool.forward(signal));
+  watchLauncher((launcher) => {
+    s.logger.warn({ launcher }, LAUNCHER_GONE);
+    void pool.stop({ immediate: true });
+  });
   void pool.stopped.then(async () => {
     await resque.close();
     process.exit(0);
