@@ -7,7 +7,7 @@
  *   dist/cli/<command>.cjs               the bins
  *   dist/scripts/                        the Lua scripts, read at run time next to the bundle
  */
-import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { defineConfig } from "tsup";
@@ -34,12 +34,6 @@ function writeEntryPoints(): void {
     const file = `dist/cli/${command}.cjs`;
     writeFileSync(file, `#!/usr/bin/env node\n"use strict";\nrequire("../resque-ts.cjs").commands[${JSON.stringify(command)}]();\n`);
     chmodSync(file, 0o755);
-  }
-  // Declarations: tsup writes .d.ts (import) and .d.cts (require) for each entry; shared chunks
-  // of the .d.cts files must point at .d.cts chunks.
-  for (const file of readdirSync("dist").filter((f) => f.endsWith(".d.cts"))) {
-    const path = `dist/${file}`;
-    writeFileSync(path, readFileSync(path, "utf8").replace(/from '(\.\/[^']+)\.js'/g, "from '$1.cjs'"));
   }
   cpSync("src/redis/scripts", "dist/scripts", { recursive: true, filter: (src) => !src.endsWith(".ts") });
 }
