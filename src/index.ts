@@ -1,6 +1,6 @@
 /** resque-ts public API. */
 export { Resque, type ResqueOptions, type QueuedJob } from "./resque.js";
-export { Job, defineJob, type JobClass, type JobContext, type ArgsOf } from "./job/job.js";
+export { Job, defineJob, type DefineJobOptions, type JobClass, type JobContext, type ArgsOf } from "./job/job.js";
 export { Worker, type WorkerOptions, type WorkerEvents, type JobEvent, type StopOptions } from "./worker/worker.js";
 export { FailedJobs, FailedEntryChangedError } from "./failure/failed-jobs.js";
 export type { WorkerInfo } from "./admin/workers.js";

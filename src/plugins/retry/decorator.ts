@@ -4,7 +4,8 @@
  * `new Resque({ plugins: [retry(...)] })` for every job that has no retry plugin of its own).
  */
 import type { JobClass } from "../../job/job.js";
-import { addPlugins } from "../decorator.js";
+import { ConfigurationError } from "../../errors.js";
+import { addPlugins, assertDecoratedClass } from "../decorator.js";
 import type { JobPlugin } from "../plugin.js";
 import { RETRY_PLUGIN } from "./job-retry.js";
 import { resolveRetryOptions, type RetryOptions } from "./options.js";
@@ -19,9 +20,14 @@ export type RetryDecorator = (<C extends abstract new (...args: never[]) => unkn
 
 /** Validates the options at once: a mistake throws ConfigurationError where the class is defined. */
 export function retry(options: RetryOptions = {}): RetryDecorator {
+  if (typeof options === "function") {
+    // `@retry` written without parentheses: the decorator was handed the job class itself.
+    throw new ConfigurationError("@retry needs parentheses: write @retry() or @retry({ backoff: [10, 60] }), not @retry.");
+  }
   const plugin = new RetryPlugin(resolveRetryOptions(options, "retry options"), "retry(...)");
   // An arrow function: it has no prototype, so plugin lists take it as a plugin object, not a class.
   const decorate = <C extends abstract new (...args: never[]) => unknown>(target: C, context?: ClassDecoratorContext<C>): C => {
+    assertDecoratedClass(target, "@retry(...)");
     plugin.where = `@retry on ${context?.name ?? target.name}`;
     addPlugins(target as unknown as JobClass, [plugin]);
     return target;
