@@ -5,6 +5,7 @@
  *   dist/index.cjs, dist/index.js        resque-ts for require and for import (+ .d.cts / .d.ts)
  *   dist/testing.cjs, dist/testing.js    resque-ts/testing
  *   dist/cli/<command>.cjs               the bins
+ *   dist/worker/heartbeat-thread.js      the heartbeat thread's module (a bundle of its own)
  *   dist/scripts/                        the Lua scripts, read at run time next to the bundle
  */
 import { chmodSync, cpSync, mkdirSync, writeFileSync } from "node:fs";
@@ -52,6 +53,17 @@ export default defineConfig([
     async onSuccess() {
       writeEntryPoints();
     },
+  },
+  {
+    // Started with new Worker() by the worker's heartbeat (src/worker/heartbeat.ts), which looks
+    // for it in dist/worker/; a thread has a module graph of its own, so it is a bundle of its own.
+    entry: { "worker/heartbeat-thread": "src/worker/heartbeat-thread.ts" },
+    format: ["esm"],
+    target: "node20",
+    platform: "node",
+    sourcemap: true,
+    splitting: false,
+    clean: false,
   },
   {
     entry: { index: "src/index.ts", testing: "src/testing/index.ts" },

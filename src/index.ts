@@ -1,7 +1,9 @@
 /** resque-ts public API. */
 export { Resque, type ResqueOptions, type QueuedJob } from "./resque.js";
 export { Job, defineJob, type DefineJobOptions, type JobClass, type JobContext, type ArgsOf } from "./job/job.js";
-export { Worker, type WorkerOptions, type WorkerEvents, type JobEvent, type StopOptions } from "./worker/worker.js";
+export { Worker, type WorkerOptions, type WorkerEvents, type JobEvent, type RecordedOutcome, type StopOptions } from "./worker/worker.js";
+export { DURATION_BUCKETS_SECONDS, type HistoryRetention } from "./redis/history-format.js";
+export type { FailureBackend } from "./redis/stores/worker-store.js";
 export { FailedJobs, FailedEntryChangedError } from "./failure/failed-jobs.js";
 export type { WorkerInfo } from "./admin/workers.js";
 export { WorkerControl } from "./admin/worker-control.js";

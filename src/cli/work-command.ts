@@ -161,14 +161,32 @@ export async function work(options: WorkOptions, env: NodeJS.ProcessEnv = proces
   });
   // Like Ruby's worker, the process ends when its worker does, even if job modules keep
   // connections or timers open.
+  let exitCode = 0;
   void worker.stopped.then(async () => {
     await resque.close();
-    process.exit(0);
+    process.exit(exitCode);
   });
 
   await worker.start();
-  s.logger.info({ queues: s.queues.entries, concurrency: s.concurrency, jobs: resque.registry.names() }, "worker started");
+  s.logger.info({ jobs: resque.registry.names() }, "job classes loaded");
+  if (s.maxMemoryMb !== undefined && s.poolChild === undefined) {
+    // Without a pool master to recycle it, the process stops itself (QUIT semantics) and exits
+    // with EX_TEMPFAIL so a supervisor (systemd Restart=on-failure, pm2, Kubernetes) restarts it.
+    const limit = s.maxMemoryMb;
+    const check = setInterval(() => {
+      const rssMb = process.memoryUsage.rss() / 1024 / 1024;
+      if (rssMb <= limit) return;
+      clearInterval(check);
+      exitCode = MEMORY_LIMIT_EXIT_CODE;
+      s.logger.warn({ rssMb: Math.round(rssMb), limitMb: limit }, "memory above --max-memory; stopping after running jobs finish, to be restarted");
+      void worker.stop();
+    }, 1000);
+    check.unref();
+  }
 }
+
+/** Exit code of a single worker process that stopped itself above --max-memory (EX_TEMPFAIL). */
+export const MEMORY_LIMIT_EXIT_CODE = 75;
 
 async function runPool(resque: Resque, s: Settings & { logger: Logger }): Promise<void> {
   const pool = new WorkerPool({

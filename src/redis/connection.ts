@@ -75,3 +75,40 @@ export async function closeClient(client: RedisClient): Promise<void> {
     client.disconnect();
   }
 }
+
+/**
+ * Connection settings another thread can use to open its own connection to the same Redis: the
+ * options of `client` with everything that cannot cross a thread boundary (functions such as a
+ * custom retryStrategy, class instances) left out. Undefined when they cannot be copied.
+ */
+export type PortableConnection = RedisOptions | ClusterConnection;
+
+export function portableConnection(client: RedisClient): PortableConnection | undefined {
+  try {
+    if (client instanceof Cluster) {
+      // ioredis keeps the seed nodes in a field its typings mark private.
+      const seeds = (client as unknown as { startupNodes: ClusterNode[] }).startupNodes;
+      const nodes = structuredClone(plainData(seeds)) as ClusterNode[];
+      return { cluster: nodes, options: structuredClone(plainData(client.options)) as ClusterOptions };
+    }
+    return structuredClone(plainData(client.options)) as RedisOptions;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A copy of plain data: arrays, plain objects and primitives; functions and class instances dropped. */
+function plainData(value: unknown): unknown {
+  if (typeof value === "function" || typeof value === "symbol") return undefined;
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(plainData);
+  if (Buffer.isBuffer(value)) return value;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    const plain = plainData(item);
+    if (plain !== undefined) copy[key] = plain;
+  }
+  return copy;
+}

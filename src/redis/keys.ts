@@ -54,6 +54,14 @@ export class Keys {
   get pauseAll(): string {
     return `${this.prefix}pause-all-workers`;
   }
+  /** Set of `<queue>_failed` list names (Ruby's redis_multi_queue failure backend). */
+  get failedQueues(): string {
+    return `${this.prefix}failed_queues`;
+  }
+  /** List of failure entries of one queue (redis_multi_queue backend); `name` is `<queue>_failed`. */
+  failedQueue(name: string): string {
+    return `${this.prefix}${name}`;
+  }
 
   // resque-scheduler (docs/redis-layout.md, "Delayed jobs and schedules")
   /** zset of due times of non-empty delayed:<ts> lists; member = score = unix seconds. */
@@ -117,6 +125,22 @@ export class Keys {
   }
 
   // Our own keys (documented in docs/redis-layout.md)
+  /** Hash: sha1 of a payload → times workers died running it (poison-job guard), TTL 1 day. */
+  get dirtyExits(): string {
+    return `${this.prefix}resque-ts:dirty-exits`;
+  }
+  /** Hash of per-minute stats history (see src/redis/history-format.ts); `minute` = unix seconds of its start. */
+  historyMinute(minute: number): string {
+    return `${this.prefix}resque-ts:history:m:${minute}`;
+  }
+  /** Hash of per-hour stats history; `hour` = unix seconds of its start. */
+  historyHour(hour: number): string {
+    return `${this.prefix}resque-ts:history:h:${hour}`;
+  }
+  /** Hash: job duration counts per class and bucket, and total milliseconds per class (cumulative). */
+  get durations(): string {
+    return `${this.prefix}resque-ts:durations`;
+  }
   /** Hash: worker id → heartbeat interval (s), for every worker run by resque-ts. */
   get ourWorkers(): string {
     return `${this.prefix}resque-ts:workers`;

@@ -2,7 +2,9 @@
  * DataStore: the only module (with the stores it composes) that sends commands to Redis.
  * Everything above it speaks in queues, workers and failures, never in keys or commands.
  */
-import { closeClient, createClient, duplicateClient, type RedisClient, type RedisConnectionOption } from "./connection.js";
+import { closeClient, createClient, duplicateClient, portableConnection, type PortableConnection, type RedisClient, type RedisConnectionOption } from "./connection.js";
+import { Cluster } from "ioredis";
+import { ConfigurationError } from "../errors.js";
 import { Keys, namespacePrefix } from "./keys.js";
 import { defineScripts } from "./scripts/load.js";
 import { ControlStore } from "./stores/control-store.js";
@@ -13,12 +15,17 @@ import { RetryStore } from "./stores/retry-store.js";
 import { ScheduleStore } from "./stores/schedule-store.js";
 import { SchedulerLockStore } from "./stores/scheduler-lock-store.js";
 import { StatsStore } from "./stores/stats-store.js";
-import { WorkerStore } from "./stores/worker-store.js";
+import { WorkerStore, type FailureBackend } from "./stores/worker-store.js";
 
 export interface DataStoreOptions {
   redis?: RedisConnectionOption;
   /** Key prefix; default "resque" (keys like resque:queue:mail). Use a hash tag ("{resque}") on Cluster. */
   namespace?: string;
+  /**
+   * Where failed jobs are stored, as Ruby Resque's failure backends: "redis" (default, the `failed`
+   * list) or "redis_multi_queue" (a `<queue>_failed` list per queue, named in `failed_queues`).
+   */
+  failureBackend?: FailureBackend;
 }
 
 /** Told once when the connection to Redis is lost, and once when it is back. */
@@ -49,6 +56,13 @@ function watchConnection(client: RedisClient, events: ConnectionEvents): void {
   });
 }
 
+/** Whether every key made from `prefix` hashes by a tag inside the prefix ("{resque}:"). */
+function hasHashTag(prefix: string): boolean {
+  const open = prefix.indexOf("{");
+  const close = open < 0 ? -1 : prefix.indexOf("}", open + 1);
+  return close > open + 1;
+}
+
 export class DataStore {
   readonly keys: Keys;
   readonly queues: QueueStore;
@@ -60,19 +74,30 @@ export class DataStore {
   readonly schedules: ScheduleStore;
   readonly schedulerLock: SchedulerLockStore;
   readonly retries: RetryStore;
+  readonly failureBackend: FailureBackend;
   readonly #client: RedisClient;
   readonly #owned: boolean;
   readonly #extra = new Set<RedisClient>();
 
   constructor(options: DataStoreOptions = {}, events?: ConnectionEvents) {
+    const prefix = namespacePrefix(options.namespace);
     const { client, owned } = createClient(options.redis);
+    if (client instanceof Cluster && !hasHashTag(prefix)) {
+      if (owned) client.disconnect();
+      const suggestion = `{${prefix.replace(/[{}:]/g, "") || "resque"}}`;
+      throw new ConfigurationError(
+        `On Redis Cluster the namespace must contain a hash tag, so that all of its keys live in one slot and every script can run; ` +
+          `got ${JSON.stringify(options.namespace ?? "resque")}. Use namespace: ${JSON.stringify(suggestion)} (Ruby: Resque.redis.namespace = "${suggestion}").`,
+      );
+    }
     this.#client = client;
     this.#owned = owned;
     if (events) watchConnection(client, events);
     defineScripts(client);
-    this.keys = new Keys(namespacePrefix(options.namespace));
+    this.keys = new Keys(prefix);
+    this.failureBackend = options.failureBackend ?? "redis";
     this.queues = new QueueStore(client, this.keys);
-    this.workers = new WorkerStore(client, this.keys);
+    this.workers = new WorkerStore(client, this.keys, this.failureBackend);
     this.failures = new FailureStore(client, this.keys);
     this.stats = new StatsStore(client, this.keys);
     this.control = new ControlStore(client, this.keys);
@@ -129,12 +154,17 @@ export class DataStore {
     this.#extra.add(client);
     client.on("error", () => {}); // reconnects on its own; failed calls surface to the worker loop
     return {
-      workers: new WorkerStore(client, this.keys),
+      workers: new WorkerStore(client, this.keys, this.failureBackend),
       close: async () => {
         this.#extra.delete(client);
         await closeClient(client);
       },
     };
+  }
+
+  /** Settings for opening the same connection from another thread (see connection.ts). */
+  portableConnection(): PortableConnection | undefined {
+    return portableConnection(this.#client);
   }
 
   /** Redis' own clock, in milliseconds (workers on several hosts compare times against it). */

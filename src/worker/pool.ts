@@ -169,7 +169,7 @@ export class WorkerPool {
     child.on("exit", (code, signal) => {
       void this.#onExit(record, code, signal).finally(onExit);
     });
-    this.#options.logger.info({ child: number, pid: child.pid }, "forked child");
+    this.#options.logger.info({ child: number, childPid: child.pid }, "forked child");
   }
 
   #onMessage(child: Child, message: ChildMessage): void {

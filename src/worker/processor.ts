@@ -71,6 +71,16 @@ export class Processor {
     return seconds !== undefined && seconds > 0 ? seconds * 1000 : undefined;
   }
 
+  /** The longest time limit any registered job (or the default) has, in seconds; undefined when none has one. */
+  longestTimeoutSeconds(): number | undefined {
+    let longest = this.defaultTimeoutSeconds !== undefined && this.defaultTimeoutSeconds > 0 ? this.defaultTimeoutSeconds : undefined;
+    for (const name of this.registry.names()) {
+      const seconds = this.registry.get(name)?.timeout;
+      if (seconds !== undefined && seconds > 0 && (longest === undefined || seconds > longest)) longest = seconds;
+    }
+    return longest;
+  }
+
   /** Runs a job; `decoded` spares decoding the payload again when the caller already did. */
   async run(reserved: ReservedJob, options: RunOptions, decoded: DecodedPayload = decodePayload(reserved.payload)): Promise<JobResult> {
     if (!decoded.ok) return this.#failure(reserved, decoded.className, [], decoded.error);

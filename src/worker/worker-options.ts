@@ -1,5 +1,6 @@
 /** The options and events of a worker (see worker.ts). */
 import type { Logger } from "../logger.js";
+import type { HistoryRetention } from "../redis/history-format.js";
 import type { ControlCommand } from "./control.js";
 
 export interface WorkerOptions {
@@ -35,6 +36,11 @@ export interface WorkerOptions {
    * A job that has not stopped shutdownTimeout seconds later fails with JobTimeout.
    */
   timeout?: number;
+  /**
+   * How long the per-minute and per-hour stats history this worker writes is kept (default: minutes
+   * for 1 day, hours for 7 days); false writes none.
+   */
+  history?: HistoryRetention | false;
   /** Set process.title to "resque-<version>: ..." as Ruby Resque does (default true). */
   processTitle?: boolean;
   /** Host name used in worker ids (default os.hostname()). */
@@ -69,6 +75,16 @@ export interface WorkerEvents {
   "job:failure": [JobEvent & { error: unknown; durationMs: number }];
   /** A job interrupted by an immediate stop went back to the front of its queue. */
   "job:requeued": [JobEvent];
+  /**
+   * Redis has recorded a job's outcome (job:success and job:failure fire when the job ends, before
+   * its outcome reaches Redis in the next work cycle).
+   */
+  "job:recorded": [RecordedOutcome];
+  /**
+   * A job's outcome was NOT recorded: while it ran, pruning judged this worker dead and gave the job
+   * to another worker (its reservation was taken away). Logged as a warning too.
+   */
+  "job:fenced": [RecordedOutcome];
   /** The worker went from working to having nothing to do. */
   idle: [];
   /** A remote-control command addressed to this worker arrived. */
@@ -78,6 +94,15 @@ export interface WorkerEvents {
   /** A Redis call failed; the worker keeps retrying with backoff. */
   error: [Error];
   stopped: [];
+}
+
+/** A job outcome as the work cycle records it (or refuses to). */
+export interface RecordedOutcome {
+  workerId: string;
+  queue: string;
+  /** The payload's class ("(invalid payload)" when it could not be read); undefined for requeues. */
+  jobName: string | undefined;
+  outcome: "done" | "failed" | "requeue";
 }
 
 export interface StopOptions {

@@ -13,7 +13,8 @@ import type { Logger } from "../logger.js";
 import { runWorkerHooks } from "../plugins/hooks.js";
 import type { Plugin, WorkerHookContext, WorkerHookName } from "../plugins/plugin.js";
 import type { DataStore } from "../redis/store.js";
-import type { FinishedSlot, ReservedJob, WorkerStore } from "../redis/stores/worker-store.js";
+import type { FinishedSlot, ReservedJob, WorkCycleResult, WorkerStore } from "../redis/stores/worker-store.js";
+import { DEFAULT_HISTORY_RETENTION, type HistoryRetention } from "../redis/history-format.js";
 import { isoUtc, isoWithOffset, rubyTimeToS } from "../redis/time-formats.js";
 import { decodePayload } from "../job/payload.js";
 import { VERSION } from "../version.js";
@@ -22,11 +23,15 @@ import { parseQueues, type ParsedQueues } from "./queue-selection.js";
 import { OutcomeQueue } from "./outcome-queue.js";
 import { Wakeup } from "./wakeup.js";
 import { parseCommand, targets } from "./control.js";
-import { pruneDeadWorkers } from "./prune.js";
+import { Heartbeat } from "./heartbeat.js";
+import { newOrphanWatch, pruneDeadWorkers } from "./prune.js";
 import { slotIds, workerHost } from "./worker-id.js";
 import type { JobEvent, StopOptions, WorkerEvents, WorkerOptions } from "./worker-options.js";
 
-export type { JobEvent, StopOptions, WorkerEvents, WorkerOptions } from "./worker-options.js";
+export type { JobEvent, RecordedOutcome, StopOptions, WorkerEvents, WorkerOptions } from "./worker-options.js";
+
+/** The class name the stats history records for a payload whose class cannot be read. */
+const UNREADABLE_CLASS = "(invalid payload)";
 
 interface RunningJob {
   reserved: ReservedJob;
@@ -43,6 +48,8 @@ interface RunningJob {
 
 interface Slot {
   id: string;
+  /** Position among the process's slots (the heartbeat watchdog's deadline index). */
+  index: number;
   running: RunningJob | undefined;
 }
 
@@ -61,6 +68,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
   readonly #shutdownMs: number;
   readonly #preShutdownMs: number;
   readonly #processTitle: boolean;
+  readonly #history: HistoryRetention | undefined;
+  readonly #orphans = newOrphanWatch();
+  #heartbeatThread: Heartbeat | undefined;
+  /** Slot ids found unregistered (pruned) that must register again before they take work. */
+  readonly #unregistered = new Set<string>();
   readonly #wakeup = new Wakeup();
   readonly #outcomes = new OutcomeQueue();
   readonly #tokenPrefix = randomBytes(8).toString("hex");
@@ -110,7 +122,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.#forkedChild = options.forkedChild;
     this.#acceptRemoteStop = options.acceptRemoteStop ?? true;
     this.ids = slotIds({ host: options.host, queues: this.queues.entries, concurrency: this.concurrency });
-    this.#slots = this.ids.map((id) => ({ id, running: undefined }));
+    this.#slots = this.ids.map((id, index) => ({ id, index, running: undefined }));
+    this.#history = options.history === false ? undefined : (options.history ?? DEFAULT_HISTORY_RETENTION);
   }
 
   get paused(): boolean {
@@ -135,8 +148,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       throw error;
     }
     this.#connection = this.#store.workerConnection();
-    const now = new Date(await this.#store.time());
-    await this.#connection.workers.register(this.ids, rubyTimeToS(now), isoWithOffset(now), this.#heartbeatMs / 1000);
+    await this.#register(this.ids);
     await this.#prune();
     this.#unsubscribe = await this.#store.subscribeWorker(
       (queue) => {
@@ -145,10 +157,17 @@ export class Worker extends EventEmitter<WorkerEvents> {
       (command) => this.#onControl(command),
     );
     await this.#refreshControlPause();
+    this.#heartbeatThread = new Heartbeat({
+      store: this.#store,
+      ids: this.ids,
+      intervalMs: this.#heartbeatMs,
+      logger: this.#logger,
+      onUnregistered: (ids) => this.#lostRegistration(ids),
+    });
     this.#heartbeat = setInterval(() => void this.#beat(), this.#heartbeatMs);
     this.#heartbeat.unref();
     this.#title();
-    this.#logger.info({ workers: this.ids }, "worker started");
+    this.#logger.info({ workers: this.ids, queues: this.queues.entries, concurrency: this.concurrency }, "worker started");
     this.#loop = this.#run().catch((error: unknown) => {
       this.#logger.error({ err: error }, "work loop crashed");
     });
@@ -219,6 +238,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
     await this.#runHooks("shutdown");
     await this.#loop;
     clearInterval(this.#heartbeat);
+    // Before unregistering: a beat after it would find the ids unregistered and register them again.
+    await this.#heartbeatThread?.stop();
     await this.#unsubscribe?.();
     try {
       // Anything still recorded (a cycle that could not be flushed) goes back to its queue.
@@ -251,7 +272,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       const running = slot.running;
       if (!running?.interrupted) continue;
       running.abandoned = true;
-      this.#finish(slot, running, { outcome: "requeue", queue: running.reserved.queue, payload: running.reserved.payload });
+      this.#finish(slot, running, { outcome: "requeue" });
       this.#logger.warn({ worker: slot.id, queue: running.reserved.queue }, "job did not stop in time; requeued");
       this.emit("job:requeued", this.#event(running));
     }
@@ -270,8 +291,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
       }
       const pokes = this.#wakeup.pokes;
       this.#wakeup.clear();
-      let result;
+      let result: WorkCycleResult;
       try {
+        if (this.#unregistered.size > 0 && !this.#stopRequested) {
+          // Pruned by another process while alive: take no job before registering again.
+          const ids = [...this.#unregistered];
+          await this.#register(ids);
+          for (const id of ids) this.#unregistered.delete(id);
+        }
         result = await this.#connection!.workers.workCycle({
           reservation: `${this.#tokenPrefix}-${++this.#cycles}`,
           processToken: this.#tokenPrefix,
@@ -281,6 +308,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
           selection: this.queues.selection,
           runAt: isoUtc(new Date()),
           honourPause: true,
+          now: Math.floor(Date.now() / 1000),
+          history: this.#history,
         });
       } catch (error) {
         // The reply may be lost after the script ran: keep the outcomes and let the next call check.
@@ -302,6 +331,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
       if (failures > 0) this.#logger.warn("Redis reachable again; worker continues");
       failures = 0;
       recovering = false;
+      if (result.fenced.length > 0) this.#reportFenced(result.fenced);
+      if (result.unregistered.length > 0) this.#lostRegistration(result.unregistered);
+      if (this.listenerCount("job:recorded") > 0) this.#reportRecorded(finished, result.fenced);
       this.#setPaused("all", result.paused);
       for (const reserved of result.reserved) this.#begin(reserved);
       if (idle.length > 0 && result.reserved.length < idle.length) {
@@ -391,6 +423,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
       this.#title();
     }
     const timeoutMs = this.#processor.timeoutFor(jobName);
+    // Past timeout + grace (and a second for the loop to notice) only a stuck event loop keeps it.
+    if (timeoutMs !== undefined) this.#heartbeatThread?.jobStarted(slot.index, Date.now() + timeoutMs + this.#shutdownMs + 1000);
     if (this.listenerCount("job:start") > 0) this.emit("job:start", { ...this.#event(running), reservation: reserved.reservation, timeoutMs });
     // Every job of this worker shares one signal (a per-job signal costs allocations on every
     // job): an immediate stop or killJobs() fires it for all running jobs at once.
@@ -404,7 +438,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
           // Events cost an object per job; nothing is built when nobody listens.
           if (this.listenerCount("job:success") > 0) this.emit("job:success", { ...this.#event(running), durationMs, skipped: result.skipped });
         } else if (running.interrupted) {
-          this.#finish(slot, running, { outcome: "requeue", queue: reserved.queue, payload: reserved.payload });
+          this.#finish(slot, running, { outcome: "requeue" });
           this.emit("job:requeued", this.#event(running));
         } else {
           this.#finish(slot, running, { outcome: "failed", failureEntry: result.failureEntry });
@@ -414,18 +448,23 @@ export class Worker extends EventEmitter<WorkerEvents> {
       (error: unknown) => {
         // Processor.run does not throw; if it ever does, the job must not vanish.
         this.#logger.error({ err: error }, "processor crashed; requeueing job");
-        this.#finish(slot, running, { outcome: "requeue", queue: reserved.queue, payload: reserved.payload });
+        this.#finish(slot, running, { outcome: "requeue" });
       },
     );
   }
 
-  #finish(
-    slot: Slot,
-    running: RunningJob,
-    outcome: { outcome: "done" } | { outcome: "failed"; failureEntry: string } | { outcome: "requeue"; queue: string; payload: string },
-  ): void {
+  #finish(slot: Slot, running: RunningJob, outcome: { outcome: "done" } | { outcome: "failed"; failureEntry: string } | { outcome: "requeue" }): void {
     if (slot.running === running) slot.running = undefined;
-    this.#outcomes.push({ ...outcome, workerId: slot.id, reservation: running.reserved.reservation } as FinishedSlot, running.sequence);
+    this.#heartbeatThread?.jobEnded(slot.index);
+    const { reserved } = running;
+    let finished: FinishedSlot;
+    if (outcome.outcome === "requeue") {
+      finished = { workerId: slot.id, outcome: "requeue", queue: reserved.queue, payload: reserved.payload, reservation: reserved.reservation };
+    } else {
+      const common = { workerId: slot.id, queue: reserved.queue, jobName: running.jobName ?? UNREADABLE_CLASS, durationMs: performance.now() - running.startedAt, reservation: reserved.reservation };
+      finished = outcome.outcome === "done" ? { ...common, outcome: "done" } : { ...common, outcome: "failed", failureEntry: outcome.failureEntry };
+    }
+    this.#outcomes.push(finished, running.sequence);
     this.#wakeup.poke();
   }
 
@@ -434,13 +473,49 @@ export class Worker extends EventEmitter<WorkerEvents> {
     return { workerId: reserved.workerId, queue: reserved.queue, jobName: running.jobName, args: running.args, payload: reserved.payload };
   }
 
-  async #beat(): Promise<void> {
-    try {
-      const now = new Date(await this.#store.time());
-      await this.#store.workers.heartbeat(this.ids, isoWithOffset(now));
-    } catch (error) {
-      this.#logger.debug({ err: error }, "heartbeat failed");
+  /** Registers slot ids as Resque workers, with what pruners need to judge them (see prune.ts). */
+  async #register(ids: readonly string[]): Promise<void> {
+    const now = new Date(await this.#store.time());
+    await this.#connection!.workers.register(ids, rubyTimeToS(now), isoWithOffset(now), {
+      heartbeatSeconds: this.#heartbeatMs / 1000,
+      longestTimeoutSeconds: this.#processor.longestTimeoutSeconds(),
+    });
+  }
+
+  /** Another process pruned these slots (it judged them dead): they register again before taking work. */
+  #lostRegistration(ids: readonly string[]): void {
+    if (this.#stopRequested) return;
+    const fresh = ids.filter((id) => !this.#unregistered.has(id));
+    if (fresh.length === 0) return;
+    for (const id of fresh) this.#unregistered.add(id);
+    this.#logger.warn({ workers: fresh }, "this worker was pruned by another process (its heartbeat was late); registering again before taking more jobs");
+    this.#wakeup.poke();
+  }
+
+  /** Outcomes the work cycle refused: the job was taken from this worker while it ran. */
+  #reportFenced(fenced: readonly FinishedSlot[]): void {
+    for (const slot of fenced) {
+      const jobName = slot.outcome === "requeue" ? undefined : slot.jobName;
+      this.#logger.warn(
+        { worker: slot.workerId, queue: slot.queue, class: jobName, outcome: slot.outcome },
+        "the job's reservation was taken away while it ran (pruning judged this worker dead and requeued the job); this outcome is not recorded",
+      );
+      if (this.listenerCount("job:fenced") > 0) this.emit("job:fenced", { workerId: slot.workerId, queue: slot.queue, jobName, outcome: slot.outcome });
     }
+  }
+
+  /** job:recorded for every outcome the work cycle applied. */
+  #reportRecorded(finished: readonly FinishedSlot[], fenced: readonly FinishedSlot[]): void {
+    const refused = new Set(fenced);
+    for (const slot of finished) {
+      if (refused.has(slot)) continue;
+      const jobName = slot.outcome === "requeue" ? undefined : slot.jobName;
+      this.emit("job:recorded", { workerId: slot.workerId, queue: slot.queue, jobName, outcome: slot.outcome });
+    }
+  }
+
+  /** Prunes dead workers and refreshes remote-control pauses (the heartbeat itself runs on its own thread). */
+  async #beat(): Promise<void> {
     await this.#prune();
     await this.#refreshControlPause().catch(() => {});
   }
@@ -455,6 +530,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         logger: this.#logger,
         dirtyExitLimit: this.#dirtyExitLimit,
         lockSeconds: Math.max(5, Math.ceil((this.#heartbeatMs * 2) / 1000)),
+        orphans: this.#orphans,
       });
     } catch (error) {
       this.#logger.debug({ err: error }, "pruning dead workers failed");

@@ -18,6 +18,7 @@ describe("the built package", () => {
     expect(existsSync(join(root, "dist/scripts/work-cycle.lua"))).toBe(true);
     expect(existsSync(join(root, "dist/scripts/includes/payload-of.lua"))).toBe(true);
     expect(existsSync(join(root, "dist/index.d.ts"))).toBe(true);
+    expect(existsSync(join(root, "dist/worker/heartbeat-thread.js"))).toBe(true);
   });
 
   it("runs a decorated job compiled by an ordinary build, with plain node", async () => {
@@ -26,6 +27,8 @@ describe("the built package", () => {
     try {
       await build({ entryPoints: [join(root, "test/fixtures/dist-user.ts")], outfile, format: "esm", target: "es2022", platform: "node" });
       const output = execFileSync(process.execPath, [outfile], { env: { ...process.env, REDIS_URL: redis.server().url }, encoding: "utf8" });
+      // The heartbeat thread's module is found in dist/ (no fallback to the main thread, no error).
+      expect(output).not.toContain("heartbeat");
       expect(JSON.parse(output.trim().split("\n").at(-1)!)).toEqual({
         seen: ["before Decorated", "perform hello"],
         stats: { processed: 1, failed: 0 },

@@ -99,4 +99,31 @@ describe("resque work", () => {
     expect(await client.smembers("resque:workers")).toEqual([]);
     await client.quit();
   });
+
+  it("--max-memory without --count: stops after the running jobs and exits 75 so a supervisor restarts it", async () => {
+    const client = redis.server().client();
+    await client.rpush("resque:queue:cli", '{"class":"Greet","args":["first"]}');
+    const proc = runTs(CLI, { REDIS_URL: redis.server().url, QUEUE: "cli", INTERVAL: "30" }, ["work", "--max-memory", "1", "--require", "./test/fixtures/cli-jobs.ts"]);
+    const exit = await proc.exited;
+    expect(exit.code).toBe(75);
+    expect(proc.lines.some((l) => l.includes("memory above --max-memory"))).toBe(true);
+    expect(await client.get("resque:stat:processed")).toBe("1");
+    expect(await client.smembers("resque:workers")).toEqual([]);
+    await client.quit();
+  });
+
+  it("logs one 'worker started' line, and no log line repeats a key", async () => {
+    const client = redis.server().client();
+    await client.rpush("resque:queue:cli", '{"class":"Greet","args":["x"]}');
+    const proc = runTs(CLI, { REDIS_URL: redis.server().url, QUEUE: "cli", INTERVAL: "0", VERBOSE: "1" }, ["work", "--require", "./test/fixtures/cli-jobs.ts"]);
+    await proc.exited;
+    const logs = proc.lines.filter((l) => l.startsWith("{"));
+    expect(logs.filter((l) => l.includes('"msg":"worker started"'))).toHaveLength(1);
+    for (const line of logs) {
+      const keys = [...line.matchAll(/[{,]"([^"]+)":/g)].map((m) => m[1]);
+      const topLevel = Object.keys(JSON.parse(line) as object);
+      expect(keys.filter((k) => topLevel.includes(k!)).length, line).toBe(topLevel.length);
+    }
+    await client.quit();
+  });
 });

@@ -14,6 +14,8 @@ function request(overrides: Partial<WorkCycleRequest>): WorkCycleRequest {
     selection: { kind: "literal", queues: ["mail"] },
     runAt: "2026-11-25T15:00:00Z",
     honourPause: true,
+    now: 1_764_082_800,
+    history: undefined,
     ...overrides,
   };
 }
@@ -31,12 +33,13 @@ describe("a work cycle that finishes a slot's job", () => {
     const resque = redis.make();
     const client = redis.server().client();
     await client.rpush("resque:queue:mail", '{"class":"A","args":[1]}', '{"class":"A","args":[2]}');
+    await client.sadd("resque:workers", ID);
     const connection = resque.store.workerConnection();
     const first = await connection.workers.workCycle(request({}));
     expect(first.reserved.map((r) => r.payload)).toEqual(['{"class":"A","args":[1]}']);
     await client.config("RESETSTAT");
     const second = await connection.workers.workCycle(
-      request({ reservation: "t2", finished: [{ workerId: ID, outcome: "done", reservation: "t1" }] }),
+      request({ reservation: "t2", finished: [{ workerId: ID, outcome: "done", queue: "mail", jobName: "A", durationMs: 1, reservation: "t1" }] }),
     );
     expect(second.reserved.map((r) => r.payload)).toEqual(['{"class":"A","args":[2]}']);
     expect(JSON.parse((await client.get(`resque:worker:${ID}`))!)).toMatchObject({ queue: "mail", payload: { class: "A", args: [2] } });
@@ -50,10 +53,11 @@ describe("a work cycle that finishes a slot's job", () => {
     const resque = redis.make();
     const client = redis.server().client();
     await client.rpush("resque:queue:mail", '{"class":"A","args":[1]}');
+    await client.sadd("resque:workers", ID);
     const connection = resque.store.workerConnection();
     await connection.workers.workCycle(request({}));
     const second = await connection.workers.workCycle(
-      request({ reservation: "t2", finished: [{ workerId: ID, outcome: "done", reservation: "t1" }] }),
+      request({ reservation: "t2", finished: [{ workerId: ID, outcome: "done", queue: "mail", jobName: "A", durationMs: 1, reservation: "t1" }] }),
     );
     expect(second.reserved).toEqual([]);
     expect(await client.exists(`resque:worker:${ID}`)).toBe(0);
@@ -65,13 +69,14 @@ describe("a work cycle that finishes a slot's job", () => {
     const resque = redis.make();
     const client = redis.server().client();
     await client.rpush("resque:queue:mail", '{"class":"A","args":[1]}', '{"class":"A","args":[2]}');
+    await client.sadd("resque:workers", ID);
     const connection = resque.store.workerConnection();
     await connection.workers.workCycle(request({}));
     await client.set("resque:pause-all-workers", "true");
     const second = await connection.workers.workCycle(
-      request({ reservation: "t2", finished: [{ workerId: ID, outcome: "done", reservation: "t1" }] }),
+      request({ reservation: "t2", finished: [{ workerId: ID, outcome: "done", queue: "mail", jobName: "A", durationMs: 1, reservation: "t1" }] }),
     );
-    expect(second).toEqual({ paused: true, reserved: [] });
+    expect(second).toEqual({ paused: true, reserved: [], fenced: [], unregistered: [] });
     expect(await client.exists(`resque:worker:${ID}`)).toBe(0);
     await connection.close();
     await client.quit();

@@ -7,13 +7,21 @@ const base: Omit<WorkCycleRequest, "reservation" | "recovering" | "finished" | "
   runAt: "2026-11-25T14:49:20Z",
   honourPause: true,
   processToken: "p1",
+  now: 1_764_082_160,
+  history: undefined,
 };
+
+/** Work cycles reserve only for registered worker ids. */
+async function registered(resque: { store: { client: { sadd(key: string, member: string): Promise<unknown> } } }, id: string): Promise<void> {
+  await resque.store.client.sadd("resque:workers", id);
+}
 
 describe("work-cycle script", () => {
   const redis = useRedis();
 
   it("after a lost reply, a recovering call neither double-counts nor loses the reserved job", async () => {
     const resque = redis.make();
+    await registered(resque, "h:1:q");
     const { workers } = resque.store;
     await resque.enqueueTo("q", "A");
     await resque.enqueueTo("q", "B");
@@ -25,7 +33,7 @@ describe("work-cycle script", () => {
       ...base,
       reservation: "t2",
       recovering: false,
-      finished: [{ workerId: "h:1:q", outcome: "done", reservation: "t1" }],
+      finished: [{ workerId: "h:1:q", outcome: "done", queue: "q", jobName: "A", durationMs: 1, reservation: "t1" }],
       idleSlots: ["h:1:q"],
     });
     expect(lost.reserved.map((r) => r.payload)).toEqual(['{"class":"B","args":[]}']);
@@ -35,7 +43,7 @@ describe("work-cycle script", () => {
       ...base,
       reservation: "t3",
       recovering: true,
-      finished: [{ workerId: "h:1:q", outcome: "done", reservation: "t1" }],
+      finished: [{ workerId: "h:1:q", outcome: "done", queue: "q", jobName: "A", durationMs: 1, reservation: "t1" }],
       idleSlots: ["h:1:q"],
     });
     expect(recovered.reserved).toEqual([{ workerId: "h:1:q", queue: "q", payload: '{"class":"B","args":[]}', reservation: "t2" }]);
@@ -45,6 +53,7 @@ describe("work-cycle script", () => {
 
   it("a call re-sent by the client after a reconnect (same token) is recognised as a replay", async () => {
     const resque = redis.make();
+    await registered(resque, "h:1:q");
     const { workers } = resque.store;
     await resque.enqueueTo("q", "A");
     await resque.enqueueTo("q", "B");
@@ -54,7 +63,7 @@ describe("work-cycle script", () => {
       ...base,
       reservation: "t2",
       recovering: false,
-      finished: [{ workerId: "h:1:q", outcome: "done" as const, reservation: "t1" }],
+      finished: [{ workerId: "h:1:q", outcome: "done" as const, queue: "q", jobName: "A", durationMs: 1, reservation: "t1" }],
       idleSlots: ["h:1:q"],
     };
     const first = await workers.workCycle(call);
@@ -67,6 +76,7 @@ describe("work-cycle script", () => {
 
   it("a recovering call applies a finish the lost call never made", async () => {
     const resque = redis.make();
+    await registered(resque, "h:1:q");
     const { workers } = resque.store;
     await resque.enqueueTo("q", "A");
     await workers.workCycle({ ...base, reservation: "t1", recovering: false, finished: [], idleSlots: ["h:1:q"] });
@@ -75,7 +85,7 @@ describe("work-cycle script", () => {
       ...base,
       reservation: "t2",
       recovering: true,
-      finished: [{ workerId: "h:1:q", outcome: "failed", failureEntry: entry, reservation: "t1" }],
+      finished: [{ workerId: "h:1:q", outcome: "failed", queue: "q", jobName: "A", durationMs: 1, failureEntry: entry, reservation: "t1" }],
       idleSlots: ["h:1:q"],
     });
     expect(result.reserved).toEqual([]);
@@ -88,12 +98,13 @@ describe("work-cycle script", () => {
 
   it("honours pause-all-workers (any case, surrounding space) but still records finishes", async () => {
     const resque = redis.make();
+    await registered(resque, "h:1:q");
     const { workers } = resque.store;
     await resque.enqueueTo("q", "A");
     const client = redis.server().client();
     await client.set("resque:pause-all-workers", " TRUE ");
     const paused = await workers.workCycle({ ...base, reservation: "t1", recovering: false, finished: [], idleSlots: ["h:1:q"] });
-    expect(paused).toEqual({ paused: true, reserved: [] });
+    expect(paused).toEqual({ paused: true, reserved: [], fenced: [], unregistered: [] });
     await client.set("resque:pause-all-workers", "false");
     const resumed = await workers.workCycle({ ...base, reservation: "t2", recovering: false, finished: [], idleSlots: ["h:1:q"] });
     expect(resumed.reserved).toHaveLength(1);
@@ -102,6 +113,7 @@ describe("work-cycle script", () => {
 
   it("embeds an invalid payload as a readable stand-in, keeping the bytes", async () => {
     const resque = redis.make();
+    await registered(resque, "h:1:q");
     const client = redis.server().client();
     await client.rpush("resque:queue:q", "not json");
     const result = await resque.store.workers.workCycle({ ...base, reservation: "t1", recovering: false, finished: [], idleSlots: ["h:1:q"] });
@@ -124,6 +136,113 @@ describe("work-cycle script", () => {
     expect(await resque.store.workers.unregister(["vm:8715:*"])).toBe(1);
     expect(await client.lrange("resque:queue:default", 0, -1)).toEqual(['{"class":"SleepJob","args":[3.0,"sleeping"]}']);
     expect(await client.smembers("resque:workers")).toEqual([]);
+    await client.quit();
+  });
+
+  it("records nothing for a finish whose reservation was taken away (pruned), and reports it as fenced", async () => {
+    const resque = redis.make();
+    await registered(resque, "h:1:q");
+    const { workers } = resque.store;
+    await resque.enqueueTo("q", "A");
+    await workers.workCycle({ ...base, reservation: "t1", recovering: false, finished: [], idleSlots: ["h:1:q"] });
+    // Another process judges h:1:q dead: its job goes back to the queue, the worker is unregistered.
+    await workers.release([{ workerId: "h:1:q", action: "requeue" }]);
+    const late = { workerId: "h:1:q", outcome: "done" as const, queue: "q", jobName: "A", durationMs: 5, reservation: "t1" };
+    const result = await workers.workCycle({ ...base, reservation: "t2", recovering: false, finished: [late], idleSlots: ["h:1:q"] });
+    expect(result.fenced).toEqual([late]);
+    expect(result.unregistered).toEqual(["h:1:q"]);
+    expect(result.reserved).toEqual([]);
+    expect(await resque.stats()).toEqual({ processed: 0, failed: 0 });
+    expect(await resque.size("q")).toBe(1); // the job is back on its queue, reserved by no one
+    const client = redis.server().client();
+    expect(await client.keys("resque:worker:*")).toEqual([]);
+    await client.quit();
+  });
+
+  it("an old finish does not clear the newer reservation of the same slot", async () => {
+    const resque = redis.make();
+    await registered(resque, "h:1:q");
+    const { workers } = resque.store;
+    await resque.enqueueTo("q", "A");
+    await resque.enqueueTo("q", "B");
+    await workers.workCycle({ ...base, reservation: "t1", recovering: false, finished: [], idleSlots: ["h:1:q"] });
+    await workers.release([{ workerId: "h:1:q", action: "requeue" }]);
+    await registered(resque, "h:1:q");
+    const second = await workers.workCycle({ ...base, reservation: "t2", recovering: false, finished: [], idleSlots: ["h:1:q"] });
+    expect(second.reserved.map((r) => r.payload)).toEqual(['{"class":"A","args":[]}']);
+    const stale = { workerId: "h:1:q", outcome: "failed" as const, queue: "q", jobName: "A", durationMs: 5, failureEntry: "{}", reservation: "t1" };
+    const third = await workers.workCycle({ ...base, reservation: "t3", recovering: false, finished: [stale], idleSlots: [] });
+    expect(third.fenced).toEqual([stale]);
+    const client = redis.server().client();
+    expect(JSON.parse((await client.get("resque:worker:h:1:q"))!)).toMatchObject({ reservation: "t2", payload: { class: "A" } });
+    expect(await resque.stats()).toEqual({ processed: 0, failed: 0 });
+    await client.quit();
+  });
+
+  it("never reserves for a worker id that is not registered", async () => {
+    const resque = redis.make();
+    await registered(resque, "h:1:q");
+    const { workers } = resque.store;
+    await resque.enqueueTo("q", "A");
+    const result = await workers.workCycle({ ...base, reservation: "t1", recovering: false, finished: [], idleSlots: ["h:2:q", "h:1:q"] });
+    expect(result.unregistered).toEqual(["h:2:q"]);
+    expect(result.reserved.map((r) => r.workerId)).toEqual(["h:1:q"]);
+  });
+
+  it("writes per-minute and per-hour history and job durations for the outcomes it records", async () => {
+    const resque = redis.make();
+    await registered(resque, "h:1:q");
+    await registered(resque, "h:2:q");
+    const { workers } = resque.store;
+    await resque.enqueueTo("q", "A");
+    await resque.enqueueTo("q", "B");
+    const now = Math.floor(Date.now() / 1000);
+    await workers.workCycle({ ...base, reservation: "t1", recovering: false, finished: [], idleSlots: ["h:1:q", "h:2:q"] });
+    await workers.workCycle({
+      ...base,
+      now,
+      history: { minuteSeconds: 600, hourSeconds: 7200 },
+      reservation: "t2",
+      recovering: false,
+      finished: [
+        { workerId: "h:1:q", outcome: "done", queue: "q", jobName: "A", durationMs: 7, reservation: "t1" },
+        { workerId: "h:2:q", outcome: "failed", queue: "q", jobName: "B", durationMs: 1500, failureEntry: "", reservation: "t1" },
+      ],
+      idleSlots: [],
+    });
+    const client = redis.server().client();
+    const minute = now - (now % 60);
+    const hour = now - (now % 3600);
+    const expected = { '["p","q","A"]': "1", '["p","q","B"]': "1", '["f","q","B"]': "1" };
+    expect(await client.hgetall(`resque:resque-ts:history:m:${minute}`)).toEqual(expected);
+    expect(await client.hgetall(`resque:resque-ts:history:h:${hour}`)).toEqual(expected);
+    expect(await client.expiretime(`resque:resque-ts:history:m:${minute}`)).toBe(minute + 60 + 600);
+    expect(await client.expiretime(`resque:resque-ts:history:h:${hour}`)).toBe(hour + 3600 + 7200);
+    // 7 ms falls in bucket 1 (≤ 10 ms); 1.5 s in bucket 8 (≤ 2.5 s).
+    expect(await client.hgetall("resque:resque-ts:durations")).toEqual({ '["A",1]': "1", '["A","sum"]': "7", '["B",8]': "1", '["B","sum"]': "1500" });
+    expect(await client.ttl("resque:resque-ts:durations")).toBe(-1);
+    await client.quit();
+  });
+
+  it("with the redis_multi_queue failure backend, stores failures in <queue>_failed as Ruby does", async () => {
+    const resque = redis.make({ failureBackend: "redis_multi_queue" });
+    await registered(resque, "h:1:q");
+    const { workers } = resque.store;
+    await resque.enqueueTo("q", "A");
+    await workers.workCycle({ ...base, reservation: "t1", recovering: false, finished: [], idleSlots: ["h:1:q"] });
+    const entry = '{"failed_at":"2026/11/25 14:49:29 UTC","payload":{"class":"A","args":[]},"exception":"E","error":"x","backtrace":[],"worker":"h:1:q","queue":"q"}';
+    await workers.workCycle({
+      ...base,
+      reservation: "t2",
+      recovering: false,
+      finished: [{ workerId: "h:1:q", outcome: "failed", queue: "q", jobName: "A", durationMs: 1, failureEntry: entry, reservation: "t1" }],
+      idleSlots: [],
+    });
+    const client = redis.server().client();
+    expect(await client.lrange("resque:q_failed", 0, -1)).toEqual([entry]);
+    expect(await client.smembers("resque:failed_queues")).toEqual(["q_failed"]);
+    expect(await client.exists("resque:failed")).toBe(0);
+    expect(await resque.stats()).toEqual({ processed: 1, failed: 1 });
     await client.quit();
   });
 });

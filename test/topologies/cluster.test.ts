@@ -28,4 +28,12 @@ describe("Redis Cluster (3 masters)", () => {
       await resque.close();
     }
   });
+
+  it("refuses a namespace without a hash tag at construction, and says how to fix it", () => {
+    for (const namespace of [undefined, "resque", "{}", "app{"]) {
+      expect(() => new Resque({ redis: { cluster: setup.addresses }, ...(namespace === undefined ? {} : { namespace }), logger: silentLogger })).toThrow(
+        /On Redis Cluster the namespace must contain a hash tag.*Use namespace: "\{/,
+      );
+    }
+  });
 });

@@ -74,7 +74,7 @@ describe("resque work --count (worker pool)", () => {
     process.kill(pid, "SIGKILL");
     // The master requeues the job; the new child starts it again.
     await until(() => client.smembers("resque:workers"), (ids) => ids.length === 1 && ids[0] !== workerId);
-    await until(async () => Number(await client.get(`resque:dirty_exits:${await sha1('{"class":"Nap","args":[1]}')}`)), (n) => n === 1);
+    await until(async () => Number(await client.hget("resque:resque-ts:dirty-exits", await sha1('{"class":"Nap","args":[1]}'))), (n) => n === 1);
     await until(async () => client.exists(`resque:worker:${(await client.smembers("resque:workers"))[0]}`), (n) => n === 1);
     master.child.kill("SIGTERM");
     await master.exited;

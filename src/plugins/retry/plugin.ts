@@ -106,7 +106,7 @@ export class RetryPlugin implements JobPlugin {
       return;
     }
     const dueAt = new Date(at === "now" ? now : at * 1000);
-    context.logger.info({ attempt, delay, queue, due: dueAt.toISOString() }, "retry scheduled");
+    context.logger.info({ attempt, delay, retryQueue: queue, due: dueAt.toISOString() }, "retry scheduled");
     await this.options.onRetry?.(error, { attempt, limit, context, delay, at: dueAt, queue });
   }
 

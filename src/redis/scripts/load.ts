@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import type { RedisClient } from "../connection.js";
 
 function scriptsDirectory(): string {
-  const candidates = [new URL("./", import.meta.url), new URL("./scripts/", import.meta.url)];
+  const candidates = [new URL("./", import.meta.url), new URL("./scripts/", import.meta.url), new URL("../scripts/", import.meta.url)];
   for (const candidate of candidates) {
     const dir = fileURLToPath(candidate);
     if (existsSync(`${dir}/work-cycle.lua`)) return dir;
@@ -46,10 +46,10 @@ export function defineScripts(client: RedisClient): void {
   registered.add(client);
 }
 
-type ScriptCall = (numberOfKeys: number, ...keysAndArgs: (string | number)[]) => Promise<unknown>;
+type ScriptCall = (numberOfKeys: number, ...keysAndArgs: (string | number | Buffer)[]) => Promise<unknown>;
 
 /** Runs a registered script: keys first (they route the call on Cluster), then arguments. */
-export function runScript(client: RedisClient, name: string, keys: string[], args: (string | number)[]): Promise<unknown> {
+export function runScript(client: RedisClient, name: string, keys: string[], args: (string | number | Buffer)[]): Promise<unknown> {
   defineScripts(client);
   const call = (client as unknown as Record<string, ScriptCall>)[`resque_${name}`];
   if (!call) throw new Error(`resque-ts: unknown Lua script ${name}`);

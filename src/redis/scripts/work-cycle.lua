@@ -1,18 +1,25 @@
 --[[
-  work-cycle: finish the jobs a worker process completed and reserve new jobs for its idle slots,
-  in one atomic step (reliable fetch: a popped job is always recorded in worker:<id>).
+  work-cycle: record the outcomes of the jobs a worker process finished and reserve new jobs for
+  its idle slots, in one atomic step (reliable fetch: a popped job is always recorded in
+  worker:<id>).
 
   KEYS[1] queues set          KEYS[2] stat:processed     KEYS[3] stat:failed
   KEYS[4] failed list         KEYS[5] pause-all-workers
   KEYS[6] this process's last-call marker (holds the token of its last call)
+  KEYS[7] workers set         KEYS[8] job durations hash  KEYS[9] dirty-exit counts hash
+  KEYS[10] failed_queues set (redis_multi_queue failure backend)
   ARGV[1] key prefix
   ARGV[2] run_at for newly reserved jobs (ISO-8601, ...Z)
   ARGV[3] reservation token of this call (unique per call; stored in each worker value it writes)
   ARGV[4] "1" when recovering: an earlier call failed, so it may or may not have run. A call
           whose token is already in the marker is a replay (the client re-sent it after a
           reconnect) and recovers too.
-  ARGV[5] F = number of finished slots, followed by F quintuples:
-          worker id, outcome, queue, data, reservation token the job was reserved with
+  ARGV[5] now, unix seconds (the minute and hour the recorded outcomes count in)
+  ARGV[6] seconds a minute of stats history is kept ("0": write no history)
+  ARGV[7] seconds an hour of stats history is kept
+  ARGV[8] failure backend: "redis" (the failed list) or "redis_multi_queue" (<queue>_failed lists)
+  ARGV[9] F = number of finished slots, followed by F octuples:
+          worker id, outcome, queue, class, duration ms, duration bucket, data, reservation token
           done:    the job ran (successfully or skipped); counts as processed
           failed:  data = failure entry JSON, or "" when a plugin (retry) suppresses the entry;
                    counts as processed and failed either way
@@ -25,14 +32,20 @@
           G = 1: pairs of (kind "+" include / "-" exclude, Lua pattern)
   then P = 1 to honour pause-all-workers
 
-  When recovering, a finish is applied only if worker:<id> still holds the job reserved with
-  the given token (otherwise the lost call applied it), and an idle slot whose worker key holds
-  a job gets that job back instead of a new one (the lost call reserved it).
+  Fencing: an outcome is applied only while worker:<id> still holds the job reserved with the
+  given token. Pruning may have taken the job away from a slow worker (and requeued it); that
+  worker's late outcome then records nothing and is reported back as fenced. A slot is given a job
+  only while its id is registered in the workers set, so no reservation is ever left without an
+  owner that pruning can see; unregistered idle slots are reported back instead.
+
+  When recovering, an idle slot whose worker key holds a job gets that job back instead of a new
+  one (the lost call reserved it).
 
   A finished slot's worker key is deleted, unless the same call reserves a new job for that slot:
   then the new value overwrites it (one command instead of DEL + SET).
 
-  Returns { status, id1, queue1, payload1, reservation1, id2, ... }; status is "ok" or "paused".
+  Returns { status, fenced (positions among the finished slots, from 1), unregistered ids, id1, queue1, payload1, reservation1, id2, ... };
+  status is "ok" or "paused".
 ]]
 --!include call-chunked.lua
 --!include payload-of.lua
@@ -40,45 +53,107 @@
 local prefix, runAt, token = ARGV[1], ARGV[2], ARGV[3]
 local replayed = redis.call("SET", KEYS[6], token, "GET", "EX", 86400) == token
 local recovering = ARGV[4] == "1" or replayed
-local i = 5
+local now, minuteTtl, hourTtl = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+local multiQueueFailures = ARGV[8] == "redis_multi_queue"
+local i = 9
 
+-- Outcomes ------------------------------------------------------------------------------------
 local finished = tonumber(ARGV[i]); i = i + 1
+local finishedKeys, fenced = {}, {}
+local workerKeys = {}
+for f = 1, finished do workerKeys[f] = prefix .. "worker:" .. ARGV[i + (f - 1) * 8] end
+local current = finished > 0 and redis.call("MGET", unpack(workerKeys)) or {}
+
 local processed, failedTotal = 0, 0
-local failures, finishedKeys = {}, {}
-for _ = 1, finished do
-  local id, outcome, queue, data, reservedWith = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
-  i = i + 5
-  local workerKey = prefix .. "worker:" .. id
-  local apply = true
-  if recovering then
-    local current = redis.call("GET", workerKey)
-    apply = current and string.find(current, '"reservation":"' .. reservedWith .. '"', 1, true) ~= nil
+local failures = {}          -- { queue, entry } of failures to store
+local history = {}           -- history field -> increment
+local historyFields = {}     -- fields in first-seen order
+local durations, durationFields = {}, {}
+local settledPayloads = {}   -- values of recorded jobs (their dirty-exit counts are cleared)
+
+local function add(counts, order, field, by)
+  if counts[field] == nil then
+    counts[field] = by
+    order[#order + 1] = field
+  else
+    counts[field] = counts[field] + by
   end
-  if apply then
+end
+
+for f = 1, finished do
+  local id, outcome, queue, class = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  local ms, bucket, data, reservedWith = ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], ARGV[i + 7]
+  i = i + 8
+  local value = current[f]
+  if value and string.find(value, '"reservation":"' .. reservedWith .. '"', 1, true) then
     if outcome == "done" or outcome == "failed" then
       processed = processed + 1
       redis.call("INCR", prefix .. "stat:processed:" .. id)
+      local pair = cjson.encode(queue) .. "," .. cjson.encode(class) .. "]"
+      add(history, historyFields, '["p",' .. pair, 1)
       if outcome == "failed" then
         failedTotal = failedTotal + 1
-        if data ~= "" then failures[#failures + 1] = data end
+        if data ~= "" then failures[#failures + 1] = { queue, data } end
         redis.call("INCR", prefix .. "stat:failed:" .. id)
+        add(history, historyFields, '["f",' .. pair, 1)
       end
+      local classField = "[" .. cjson.encode(class) .. ","
+      add(durations, durationFields, classField .. bucket .. "]", 1)
+      add(durations, durationFields, classField .. '"sum"]', tonumber(ms))
+      settledPayloads[#settledPayloads + 1] = value
     elseif outcome == "requeue" then
       redis.call("SADD", KEYS[1], queue)
       redis.call("LPUSH", prefix .. "queue:" .. queue, data)
     end
-    finishedKeys[#finishedKeys + 1] = workerKey
+    finishedKeys[#finishedKeys + 1] = workerKeys[f]
+  else
+    fenced[#fenced + 1] = f
   end
 end
-if recovering then
-  -- The idle-slot check below reads worker keys, so finished ones must be gone first.
-  callChunked("DEL", nil, finishedKeys)
-  finishedKeys = {}
-end
+
 if processed > 0 then redis.call("INCRBY", KEYS[2], processed) end
 if failedTotal > 0 then redis.call("INCRBY", KEYS[3], failedTotal) end
-callChunked("RPUSH", KEYS[4], failures)
+if multiQueueFailures then
+  -- Ruby's Resque::Failure::RedisMultiQueue: one list per queue, named in failed_queues.
+  for _, failure in ipairs(failures) do
+    local name = failure[1] .. "_failed"
+    redis.call("SADD", KEYS[10], name)
+    redis.call("RPUSH", prefix .. name, failure[2])
+  end
+else
+  local entries = {}
+  for n, failure in ipairs(failures) do entries[n] = failure[2] end
+  callChunked("RPUSH", KEYS[4], entries)
+end
 
+-- Stats history: one hash per minute and per hour. A hash gets its expiry when a field is new
+-- (the first increment returns the increment itself), so most calls set none.
+local function countInto(key, expireAt)
+  local fresh = false
+  for _, field in ipairs(historyFields) do
+    local by = history[field]
+    if redis.call("HINCRBY", key, field, by) == by then fresh = true end
+  end
+  if fresh then redis.call("EXPIREAT", key, expireAt) end
+end
+if minuteTtl > 0 and #historyFields > 0 then
+  local minute, hour = now - now % 60, now - now % 3600
+  countInto(prefix .. "resque-ts:history:m:" .. minute, minute + 60 + minuteTtl)
+  countInto(prefix .. "resque-ts:history:h:" .. hour, hour + 3600 + hourTtl)
+  for _, field in ipairs(durationFields) do redis.call("HINCRBY", KEYS[8], field, durations[field]) end
+end
+
+-- A job that ends with a recorded outcome no longer carries the dirty exits of earlier runs.
+if #settledPayloads > 0 and redis.call("EXISTS", KEYS[9]) == 1 then
+  local digests = {}
+  for n, value in ipairs(settledPayloads) do
+    local _, raw = payloadOf(value)
+    digests[n] = redis.sha1hex(raw or value)
+  end
+  callChunked("HDEL", KEYS[9], digests)
+end
+
+-- Reservations ---------------------------------------------------------------------------------
 local slotCount = tonumber(ARGV[i]); i = i + 1
 local slots = {}
 for s = 1, slotCount do slots[s] = ARGV[i + s - 1] end
@@ -91,25 +166,41 @@ for e = 1, entryCount * step do entries[e] = ARGV[i + e - 1] end
 i = i + entryCount * step
 local honourPause = ARGV[i] == "1"
 
-local result = { "ok" }
-
-if recovering and slotCount > 0 then
-  local free = {}
-  for _, id in ipairs(slots) do
-    local current = redis.call("GET", prefix .. "worker:" .. id)
-    local queue, raw
-    if current then queue, raw = payloadOf(current) end
-    if queue then
-      result[#result + 1] = id
-      result[#result + 1] = queue
-      result[#result + 1] = raw
-      result[#result + 1] = string.match(current, '"reservation":"([^"]*)"') or ""
-    else
-      free[#free + 1] = id
-    end
+local unregistered = {}
+if slotCount > 0 then
+  local registered = redis.call("SMISMEMBER", KEYS[7], unpack(slots))
+  local owned = {}
+  for s, id in ipairs(slots) do
+    if registered[s] == 1 then owned[#owned + 1] = id else unregistered[#unregistered + 1] = id end
   end
-  slots = free
-  slotCount = #free
+  slots = owned
+  slotCount = #owned
+end
+
+local result = { "ok", fenced, unregistered }
+
+if recovering then
+  -- The idle-slot check below reads worker keys, so finished ones must be gone first.
+  callChunked("DEL", nil, finishedKeys)
+  finishedKeys = {}
+  if slotCount > 0 then
+    local free = {}
+    for _, id in ipairs(slots) do
+      local value = redis.call("GET", prefix .. "worker:" .. id)
+      local queue, raw
+      if value then queue, raw = payloadOf(value) end
+      if queue then
+        result[#result + 1] = id
+        result[#result + 1] = queue
+        result[#result + 1] = raw
+        result[#result + 1] = string.match(value, '"reservation":"([^"]*)"') or ""
+      else
+        free[#free + 1] = id
+      end
+    end
+    slots = free
+    slotCount = #free
+  end
 end
 
 -- Deletes the finished slots' worker keys, except those `refilled` (key -> true) by this call.

@@ -2,17 +2,20 @@
  * Worker registration and the work cycle: `workers`, `worker:<id>`, `worker:<id>:started`,
  * `workers:heartbeat` and the per-worker stats, as Ruby Resque keeps them.
  */
+import { Cluster } from "ioredis";
 import type { RedisClient } from "../connection.js";
 import type { Keys } from "../keys.js";
+import { durationBucket, type HistoryRetention } from "../history-format.js";
 import { runScript } from "../scripts/load.js";
 
 /** What happened to a slot's job, reported back in the next work cycle. */
 export type SlotOutcome =
-  | { workerId: string; outcome: "done" }
+  /** The job ran (successfully, or skipped by a hook); counts as processed. */
+  | { workerId: string; outcome: "done"; queue: string; jobName: string; durationMs: number }
   /** failureEntry "" records the failure in the stats only (a plugin suppressed the entry). */
-  | { workerId: string; outcome: "failed"; failureEntry: string }
-  | { workerId: string; outcome: "requeue"; queue: string; payload: string }
-  | { workerId: string; outcome: "release" };
+  | { workerId: string; outcome: "failed"; queue: string; jobName: string; durationMs: number; failureEntry: string }
+  /** The job goes back to the front of its queue, exactly as it was (payload bytes). */
+  | { workerId: string; outcome: "requeue"; queue: string; payload: string | Buffer };
 
 /**
  * Which queues to take from. `literal` lists queue names in priority order; `patterns` are matched
@@ -34,7 +37,14 @@ export interface WorkCycleRequest {
   selection: QueueSelection;
   runAt: string;
   honourPause: boolean;
+  /** Unix seconds: the minute and hour recorded outcomes count in. */
+  now: number;
+  /** How long the stats history is kept; undefined writes none. */
+  history: HistoryRetention | undefined;
 }
+
+/** Ruby Resque's Redis failure backends: the `failed` list, or a `<queue>_failed` list per queue. */
+export type FailureBackend = "redis" | "redis_multi_queue";
 
 /** An outcome with the reservation token its job was reserved with. */
 export type FinishedSlot = SlotOutcome & { reservation: string };
@@ -50,12 +60,45 @@ export interface ReservedJob {
 export interface WorkCycleResult {
   paused: boolean;
   reserved: ReservedJob[];
+  /**
+   * Slots whose outcome was not recorded because their reservation was taken away meanwhile
+   * (pruning requeued the job of a worker it judged dead).
+   */
+  fenced: FinishedSlot[];
+  /** Idle slots that got no job because their worker id is not registered (it was pruned). */
+  unregistered: string[];
 }
 
 /** How release-workers settles a worker's recorded job (see release-workers.lua). */
 export type WorkerRelease =
-  | { workerId: string; action: "requeue" | "requeue-clean" | "keep" }
-  | { workerId: string; action: "fail"; reservation: string; failureEntry: string };
+  | { workerId: string; action: "requeue" | "requeue-clean" }
+  | { workerId: string; action: "fail"; reservation: string; failureEntry: string }
+  /** A worker key without a registration, requeued if it still holds `seen` and is still unregistered. */
+  | { workerId: string; action: "orphan"; seen: string };
+
+/** What our registry records about a worker of ours (resque-ts:workers). */
+export interface WorkerLivenessInfo {
+  heartbeatSeconds: number;
+  /** The longest job timeout of the worker's process, in seconds; undefined when jobs have none. */
+  longestTimeoutSeconds: number | undefined;
+}
+
+/** Registry values: JSON {"heartbeat":5,"timeout":30|null}, or a bare interval (older versions). */
+function parseLivenessInfo(value: string): WorkerLivenessInfo | undefined {
+  if (/^\d+(\.\d+)?$/.test(value)) return { heartbeatSeconds: Number(value), longestTimeoutSeconds: undefined };
+  try {
+    const parsed = JSON.parse(value) as { heartbeat?: unknown; timeout?: unknown };
+    if (typeof parsed.heartbeat !== "number" || !(parsed.heartbeat > 0)) return undefined;
+    return { heartbeatSeconds: parsed.heartbeat, longestTimeoutSeconds: typeof parsed.timeout === "number" ? parsed.timeout : undefined };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Escapes SCAN MATCH's glob characters in a literal prefix. */
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, "\\$&");
+}
 
 export interface WorkerRecord {
   id: string;
@@ -66,25 +109,36 @@ export interface WorkerRecord {
 }
 
 export class WorkerStore {
+  /** `failureBackend`: where failure entries written here go (Ruby's failure backends). */
   constructor(
     private readonly client: RedisClient,
     private readonly keys: Keys,
+    private readonly failureBackend: FailureBackend = "redis",
   ) {}
 
   async workCycle(request: WorkCycleRequest): Promise<WorkCycleResult> {
-    const args: (string | number)[] = [this.keys.prefix, request.runAt, request.reservation, request.recovering ? 1 : 0];
-    args.push(request.finished.length);
+    const history = request.history;
+    const args: (string | number | Buffer)[] = [
+      this.keys.prefix,
+      request.runAt,
+      request.reservation,
+      request.recovering ? 1 : 0,
+      request.now,
+      history ? history.minuteSeconds : 0,
+      history ? history.hourSeconds : 0,
+      this.failureBackend,
+      request.finished.length,
+    ];
     for (const slot of request.finished) {
       switch (slot.outcome) {
         case "done":
-        case "release":
-          args.push(slot.workerId, slot.outcome, "", "", slot.reservation);
+          args.push(slot.workerId, "done", slot.queue, slot.jobName, Math.round(slot.durationMs), durationBucket(slot.durationMs), "", slot.reservation);
           break;
         case "failed":
-          args.push(slot.workerId, "failed", "", slot.failureEntry, slot.reservation);
+          args.push(slot.workerId, "failed", slot.queue, slot.jobName, Math.round(slot.durationMs), durationBucket(slot.durationMs), slot.failureEntry, slot.reservation);
           break;
         case "requeue":
-          args.push(slot.workerId, "requeue", slot.queue, slot.payload, slot.reservation);
+          args.push(slot.workerId, "requeue", slot.queue, "", 0, 0, slot.payload, slot.reservation);
           break;
       }
     }
@@ -97,19 +151,26 @@ export class WorkerStore {
       for (const p of selection.patterns) args.push(p.include ? "+" : "-", p.luaPattern);
     }
     args.push(request.honourPause ? 1 : 0);
-    const keys = [this.keys.queues, this.keys.processed, this.keys.failedCount, this.keys.failed, this.keys.pauseAll, this.keys.cycleMarker(request.processToken)];
-    const reply = (await runScript(this.client, "workCycle", keys, args)) as string[];
+    const k = this.keys;
+    const keys = [k.queues, k.processed, k.failedCount, k.failed, k.pauseAll, k.cycleMarker(request.processToken), k.workers, k.durations, k.dirtyExits, k.failedQueues];
+    const reply = (await runScript(this.client, "workCycle", keys, args)) as [string, number[], string[], ...string[]];
     const reserved: ReservedJob[] = [];
-    for (let i = 1; i < reply.length; i += 4) {
-      reserved.push({ workerId: reply[i]!, queue: reply[i + 1]!, payload: reply[i + 2]!, reservation: reply[i + 3]! });
+    for (let i = 3; i < reply.length; i += 4) {
+      reserved.push({ workerId: reply[i] as string, queue: reply[i + 1] as string, payload: reply[i + 2] as string, reservation: reply[i + 3] as string });
     }
-    return { paused: reply[0] === "paused", reserved };
+    const fenced = reply[1].map((position) => request.finished[position - 1]!);
+    return { paused: reply[0] === "paused", reserved, fenced, unregistered: reply[2] };
   }
 
-  async register(ids: readonly string[], started: string, heartbeat: string, heartbeatIntervalSeconds: number): Promise<void> {
+  /**
+   * Registers worker ids. Our registry records, per id, the heartbeat interval and the longest
+   * job timeout of its process (seconds, or null), which pruners use to judge when it is dead.
+   */
+  async register(ids: readonly string[], started: string, heartbeat: string, liveness: WorkerLivenessInfo): Promise<void> {
     if (ids.length === 0) return;
     const keys = [this.keys.workers, this.keys.heartbeats, this.keys.ourWorkers];
-    await runScript(this.client, "registerWorkers", keys, [this.keys.prefix, started, heartbeat, heartbeatIntervalSeconds, ...ids]);
+    const info = JSON.stringify({ heartbeat: liveness.heartbeatSeconds, timeout: liveness.longestTimeoutSeconds ?? null });
+    await runScript(this.client, "registerWorkers", keys, [this.keys.prefix, started, heartbeat, info, ...ids]);
   }
 
   /**
@@ -121,26 +182,78 @@ export class WorkerStore {
   }
 
   /** Unregisters workers after settling their recorded jobs (see release-workers.lua). */
-  async release(workers: readonly WorkerRelease[], options: { failedAt?: string; dirtyExitLimit?: number; dirtyExitTtl?: number } = {}): Promise<{ requeued: number; failed: number }> {
+  async release(
+    workers: readonly WorkerRelease[],
+    options: { failedAt?: string; dirtyExitLimit?: number; dirtyExitTtl?: number } = {},
+  ): Promise<{ requeued: number; failed: number }> {
     if (workers.length === 0) return { requeued: 0, failed: 0 };
-    const keys = [this.keys.workers, this.keys.heartbeats, this.keys.failed, this.keys.failedCount, this.keys.processed, this.keys.ourWorkers];
-    const args: (string | number)[] = [this.keys.prefix, options.failedAt ?? "", options.dirtyExitLimit ?? 3, options.dirtyExitTtl ?? 86_400];
+    const k = this.keys;
+    const keys = [k.workers, k.heartbeats, k.failed, k.failedCount, k.processed, k.ourWorkers, k.dirtyExits, k.failedQueues];
+    const args: (string | number)[] = [k.prefix, options.failedAt ?? "", options.dirtyExitLimit ?? 3, options.dirtyExitTtl ?? 86_400, this.failureBackend];
     for (const w of workers) {
-      args.push(w.workerId, w.action, w.action === "fail" ? w.reservation : "", w.action === "fail" ? w.failureEntry : "");
+      switch (w.action) {
+        case "fail":
+          args.push(w.workerId, w.action, w.reservation, w.failureEntry);
+          break;
+        case "orphan":
+          args.push(w.workerId, w.action, "", w.seen);
+          break;
+        default:
+          args.push(w.workerId, w.action, "", "");
+      }
     }
     const [requeued, failed] = (await runScript(this.client, "releaseWorkers", keys, args)) as [number, number];
     return { requeued, failed };
   }
 
   /** What pruning needs to judge liveness: every worker, its heartbeat, and whether it is ours. */
-  async liveness(): Promise<{ ids: string[]; heartbeats: Record<string, string>; ours: Record<string, string>; now: number }> {
+  async liveness(): Promise<{ ids: string[]; heartbeats: Record<string, string>; ours: Record<string, WorkerLivenessInfo>; now: number }> {
     const [ids, heartbeats, ours, [seconds, micros]] = await Promise.all([
       this.client.smembers(this.keys.workers),
       this.client.hgetall(this.keys.heartbeats),
       this.client.hgetall(this.keys.ourWorkers),
       this.client.time(),
     ]);
-    return { ids, heartbeats, ours, now: Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) };
+    const info: Record<string, WorkerLivenessInfo> = {};
+    for (const [id, value] of Object.entries(ours)) {
+      const parsed = parseLivenessInfo(value);
+      if (parsed) info[id] = parsed;
+    }
+    return { ids, heartbeats, ours: info, now: Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) };
+  }
+
+  /**
+   * `worker:<id>` values whose id is not in the workers set, found by scanning the keyspace in
+   * bounded steps (SCAN). Returns id → value.
+   */
+  async unregisteredJobs(): Promise<Map<string, string>> {
+    const prefix = this.keys.worker("");
+    const candidates: string[] = [];
+    // On a Cluster the namespace's keys live on one master, but which one is not known here.
+    const nodes = this.client instanceof Cluster ? this.client.nodes("master") : [this.client];
+    for (const node of nodes) {
+      let cursor = "0";
+      do {
+        const [next, keys] = await node.scan(cursor, "MATCH", `${escapeGlob(prefix)}*`, "COUNT", 1000);
+        cursor = next;
+        for (const key of keys) {
+          const id = key.slice(prefix.length);
+          if (id.startsWith("ping:") || id.endsWith(":started")) continue;
+          candidates.push(id);
+        }
+      } while (cursor !== "0");
+    }
+    const found = new Map<string, string>();
+    if (candidates.length === 0) return found;
+    const [registered, values] = await Promise.all([
+      this.client.smismember(this.keys.workers, ...candidates),
+      this.client.mget(...candidates.map((id) => this.keys.worker(id))),
+    ]);
+    candidates.forEach((id, i) => {
+      const value = values[i];
+      if (registered[i] === 0 && typeof value === "string" && value.startsWith("{")) found.set(id, value);
+    });
+    return found;
   }
 
   /** Ruby's prune lock (SET NX EX); returns whether this pruner got it. */
@@ -157,11 +270,10 @@ export class WorkerStore {
     await this.client.del(this.keys.cycleMarker(processToken));
   }
 
-  async heartbeat(ids: readonly string[], time: string): Promise<void> {
-    if (ids.length === 0) return;
-    const fields: string[] = [];
-    for (const id of ids) fields.push(id, time);
-    await this.client.hset(this.keys.heartbeats, ...fields);
+  /** Records a heartbeat for the registered ones among `ids`; returns those that are not registered. */
+  async heartbeat(ids: readonly string[], time: string): Promise<string[]> {
+    if (ids.length === 0) return [];
+    return (await runScript(this.client, "heartbeatWorkers", [this.keys.workers, this.keys.heartbeats], [time, ...ids])) as string[];
   }
 
   async ids(): Promise<string[]> {
