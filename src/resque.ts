@@ -13,8 +13,7 @@ import { JobRegistry } from "./job/registry.js";
 import { createLogger, type Logger } from "./logger.js";
 import { jobHooks, runAll } from "./plugins/hooks.js";
 import { toPlugin, type EnqueueContext, type Plugin, type PluginLike } from "./plugins/plugin.js";
-import type { RedisConnectionOption } from "./redis/connection.js";
-import { DataStore } from "./redis/store.js";
+import { DataStore, type DataStoreOptions } from "./redis/store.js";
 import { DelayedJobs, type DelayedJob, type DelayedPredicate } from "./scheduler/delayed-jobs.js";
 import type { DelayedTime } from "./scheduler/delayed-time.js";
 import { DynamicSchedules, type ScheduleRuns } from "./scheduler/dynamic-schedules.js";
@@ -24,18 +23,15 @@ import { Scheduler, type SchedulerOptions } from "./scheduler/scheduler.js";
 import { Processor } from "./worker/processor.js";
 import { Worker, type WorkerOptions } from "./worker/worker.js";
 
+/** The same options, each of which may also be given as `undefined`. */
+type AllowUndefined<T> = { [K in keyof T]: T[K] | undefined };
+
 /**
- * Options of `new Resque(...)`. Every option may be `undefined` (the default applies), so
+ * Options of `new Resque(...)`. Every option may be `undefined` (its default then applies), so
  * `redis: process.env.REDIS_URL` type-checks under `exactOptionalPropertyTypes`.
+ * Connection options (`redis`, `namespace`, `failureBackend`) are those of DataStoreOptions.
  */
-export interface ResqueOptions {
-  /**
-   * How to reach Redis: a `redis://` URL or socket path, ioredis options (Sentinel too),
-   * `{ cluster: [...] }`, or an ioredis client the application keeps. Default redis://127.0.0.1:6379.
-   */
-  redis?: RedisConnectionOption | undefined;
-  /** Key prefix; default "resque" (keys like resque:queue:mail). Use a hash tag ("{resque}") on Cluster. */
-  namespace?: string | undefined;
+export interface ResqueOptions extends AllowUndefined<DataStoreOptions> {
   /** Job classes this instance can enqueue by name and perform. */
   jobs?: readonly JobClass[] | undefined;
   /** Plugins applied to every job (and worker hooks for every worker), before each job's own. */

@@ -29,7 +29,7 @@ describe("the README's worker defaults", () => {
       const registry = await client.hgetall("resque:resque-ts:workers");
       await client.quit();
       expect(Object.keys(registry)).toHaveLength(Number(documentedDefault("concurrency")));
-      expect(Object.values(registry)).toEqual([documentedDefault("heartbeatInterval")]);
+      expect(Object.values(registry).map((entry) => JSON.parse(entry).heartbeat)).toEqual([Number(documentedDefault("heartbeatInterval"))]);
     } finally {
       await worker.stop();
     }
