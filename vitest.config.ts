@@ -26,6 +26,8 @@ export default defineConfig({
   resolve: { alias: { "resque-ts": new URL("./src/index.ts", import.meta.url).pathname } },
   test: {
     include: ["test/**/*.test.ts"],
+    // Type tests: test/types/*.test-d.ts are checked by tsc (expectTypeOf, @ts-expect-error), not run.
+    typecheck: { enabled: true, include: ["test/types/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",

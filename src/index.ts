@@ -53,6 +53,7 @@ export {
   RetryPlugin,
   defaultRetryIdentifier,
   type RetryDecorator,
+  type TypedRetryOptions,
   type RetryOptions,
   type ExponentialBackoff,
   type RetryDelays,
