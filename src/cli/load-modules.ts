@@ -57,7 +57,10 @@ async function importModule(specifier: string, cwd: string): Promise<Record<stri
     return (await import(target)) as Record<string, unknown>;
   } catch (error) {
     const unknownExtension = (error as NodeJS.ErrnoException).code === "ERR_UNKNOWN_FILE_EXTENSION";
-    if (unknownExtension && isTypeScript(specifier) && (await registerTsx(cwd))) return (await import(target)) as Record<string, unknown>;
+    if (unknownExtension && isTypeScript(specifier) && path !== undefined && (await registerTsx(cwd))) {
+      // Node keeps the failed load of that URL; a query makes it a new one, which tsx then loads.
+      return (await import(`${target}?tsx`)) as Record<string, unknown>;
+    }
     throw error;
   }
 }
