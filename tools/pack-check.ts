@@ -137,7 +137,8 @@ async function checkRetries(worker: Running, runs: Running[]): Promise<void> {
 
 async function esmApp(app: QuickstartApp, dir: string, tarball: string, env: NodeJS.ProcessEnv): Promise<void> {
   step(`ESM app in ${dir}`);
-  for (const command of app.setup) sh(asWritten(command, tarball), dir, env);
+  // "mkdir billing && cd billing": the app's folder is already made.
+  for (const command of app.setup.filter((c) => !/^mkdir \S+ && cd /.test(c))) sh(asWritten(command, tarball), dir, env);
   // The two settings the README asks for in the tsconfig.json that tsc --init wrote.
   const tsconfig = readFileSync(join(dir, "tsconfig.json"), "utf8");
   const edited = tsconfig.replace(/"types":\s*\[\s*\]/, '"types": ["node"]').replace(/"target":\s*"esnext"/i, '"target": "ES2022"');
