@@ -36,6 +36,14 @@ export class ConfigurationError extends ResqueError {
   override name = "ConfigurationError";
 }
 
+/**
+ * Redis could not be reached within the connection timeout (a call such as enqueue, or a one-shot
+ * command). Nothing was written.
+ */
+export class RedisUnavailableError extends ResqueError {
+  override name = "RedisUnavailableError";
+}
+
 /** Thrown when an interrupted job's worker shut down before the job finished. */
 export class ShutdownError extends ResqueError {
   override name = "ShutdownError";

@@ -1,5 +1,5 @@
 /** resque-ts public API. */
-export { Resque, type ResqueOptions, type QueuedJob } from "./resque.js";
+export { Resque, type ResqueOptions, type QueuedJob, type EnqueueResult } from "./resque.js";
 export { Job, defineJob, type DefineJobOptions, type JobClass, type JobContext, type ArgsOf } from "./job/job.js";
 export { Worker, type WorkerOptions, type WorkerEvents, type JobEvent, type RecordedOutcome, type StopOptions } from "./worker/worker.js";
 export { DURATION_BUCKETS_SECONDS, type HistoryRetention } from "./redis/history-format.js";
@@ -11,6 +11,8 @@ export type { ControlTarget, ControlCommand } from "./worker/control.js";
 export { plugin } from "./plugins/decorator.js";
 export {
   DontPerform,
+  JobDeferred,
+  type DirtyExitContext,
   type Plugin,
   type PluginLike,
   type JobPlugin,
@@ -35,6 +37,7 @@ export {
   JobTimeout,
   JobKilled,
   DirtyExit,
+  RedisUnavailableError,
 } from "./errors.js";
 export { VERSION } from "./version.js";
 export { Scheduler, type SchedulerOptions, type SchedulerEvents } from "./scheduler/scheduler.js";
@@ -65,3 +68,21 @@ export {
   type RetryIdentifierFunction,
 } from "./plugins/retry/index.js";
 export { RetryAdmin, type ScheduledRetry } from "./admin/retries.js";
+export {
+  trackStatus,
+  statusOf,
+  StatusPlugin,
+  StatusTracker,
+  StatusKilled,
+  StatusError,
+  type StatusDecorator,
+  type StatusOptions,
+  type JobStatus,
+  type StatusState,
+} from "./plugins/status/index.js";
+export { StatusAdmin, getStatus, listStatuses, statusKillList, type StatusPage, type KillResult, type StatusArgs } from "./admin/statuses.js";
+export type { ReadSource } from "./admin/read-source.js";
+export { unique, UniquePlugin, type UniqueDecorator, type UniqueOptions, type UniqueScope } from "./plugins/unique/index.js";
+export { listLocks, type HeldLock } from "./admin/locks.js";
+export { limit, LimitPlugin, type LimitDecorator, type LimitOptions } from "./plugins/limit/index.js";
+export { listLimits, type LimitInfo } from "./admin/limits.js";

@@ -3,6 +3,8 @@
  * points applications use (enqueue*, queue inspection, failed jobs, workers).
  */
 import { RetryAdmin } from "./admin/retries.js";
+import { StatusAdmin } from "./admin/statuses.js";
+import type { JobStatus } from "./plugins/status/status-record.js";
 import { WorkerControl } from "./admin/worker-control.js";
 import { listWorkers, type WorkerInfo } from "./admin/workers.js";
 import { ConfigurationError, NoQueueError, UnknownJobError } from "./errors.js";
@@ -40,6 +42,15 @@ export interface ResqueOptions extends AllowUndefined<DataStoreOptions> {
   logger?: Logger | undefined;
 }
 
+/** What `enqueueJob` did. */
+export interface EnqueueResult {
+  /** Whether the job was pushed (false: a beforeEnqueue hook cancelled it). */
+  enqueued: boolean;
+  queue: string;
+  /** What the job's enqueue hooks noted (e.g. `duplicate: true` from the unique plugin). */
+  details: Record<string, unknown>;
+}
+
 /** A job on a queue, as peek() shows it. */
 export interface QueuedJob {
   class: string;
@@ -70,12 +81,16 @@ export class Resque {
   constructor(options: ResqueOptions = {}) {
     this.logger = options.logger ?? createLogger();
     this.store = new DataStore(options, {
-      lost: (error) => this.logger.error({ err: error }, "lost the connection to Redis; reconnecting"),
-      restored: () => this.logger.warn("connection to Redis restored"),
+      unreachable: ({ target, error, first, since }) => {
+        const what = first ? `cannot connect to ${target}` : `lost the connection to ${target}`;
+        const down = Math.round((Date.now() - since) / 1000);
+        this.logger.error({ err: error, downForSeconds: down }, `${what}: ${error.message}; retrying`);
+      },
+      restored: ({ target, downForMs }) => this.logger.warn({ downForSeconds: Math.round(downForMs / 1000) }, `connected to ${target} again`),
     });
     this.plugins = (options.plugins ?? []).map(toPlugin);
     this.failed = new FailedJobs(this.store.failures);
-    this.control = new WorkerControl(this.store.control);
+    this.control = new WorkerControl(this.store.control, () => this.store.ready());
     if (options.jobs) this.registry.register(...options.jobs);
   }
 
@@ -110,6 +125,20 @@ export class Resque {
   }
 
   /**
+   * Enqueues one job and says what happened: whether it was pushed, where, and what its enqueue
+   * hooks noted (`details`). `options.queue` overrides the class's queue; `options.front` puts it
+   * at the front.
+   */
+  enqueueJob<J extends JobClass>(job: J, args: ArgsOf<J>, options?: { queue?: string; front?: boolean }): Promise<EnqueueResult>;
+  enqueueJob(job: string, args: readonly unknown[], options?: { queue?: string; front?: boolean }): Promise<EnqueueResult>;
+  async enqueueJob(job: JobRef, args: readonly unknown[], options: { queue?: string; front?: boolean } = {}): Promise<EnqueueResult> {
+    const target = this.#target(job, options.queue === undefined ? undefined : this.#checkQueue(options.queue));
+    const details: Record<string, unknown> = {};
+    const pushed = await this.#push(target, [args], { front: options.front, details: [details] });
+    return { enqueued: pushed === 1, queue: target.queue, details };
+  }
+
+  /**
    * Enqueues many jobs of one class in a few round trips. Every argument list is validated
    * before anything is written. Returns the number enqueued (beforeEnqueue hooks may drop some).
    */
@@ -123,19 +152,26 @@ export class Resque {
    * Validates every argument list, runs beforeEnqueue hooks (a false result drops that job),
    * pushes the rest in one go, then runs afterEnqueue hooks. Returns how many were pushed.
    */
-  async #push(target: Target, argsList: readonly (readonly unknown[])[], options: { front?: boolean } = {}): Promise<number> {
+  async #push(
+    target: Target,
+    argsList: readonly (readonly unknown[])[],
+    options: { front?: boolean; details?: Record<string, unknown>[] } = {},
+  ): Promise<number> {
     const payloads = argsList.map((args) => encodePayload(target.name, args));
+    await this.store.ready();
     const hooks = jobHooks(target.job, this.plugins);
     if (hooks.beforeEnqueue.length === 0 && hooks.afterEnqueue.length === 0) {
-      await this.store.queues.push(target.queue, payloads, options);
+      await this.store.queues.push(target.queue, payloads, { front: options.front });
       return payloads.length;
     }
-    const contexts = argsList.map((args): EnqueueContext => ({ jobName: target.name, queue: target.queue, args, job: target.job, logger: this.logger, resque: this }));
+    const contexts = argsList.map(
+      (args, i): EnqueueContext => ({ jobName: target.name, queue: target.queue, args, job: target.job, logger: this.logger, resque: this, details: options.details?.[i] ?? {} }),
+    );
     const accepted: number[] = [];
     for (let i = 0; i < contexts.length; i++) {
       if (hooks.beforeEnqueue.length === 0 || (await runAll(hooks.beforeEnqueue, contexts[i]))) accepted.push(i);
     }
-    await this.store.queues.push(target.queue, accepted.map((i) => payloads[i]!), options);
+    await this.store.queues.push(target.queue, accepted.map((i) => payloads[i]!), { front: options.front });
     if (hooks.afterEnqueue.length > 0) for (const i of accepted) await runAll(hooks.afterEnqueue, contexts[i]);
     return accepted.length;
   }
@@ -175,7 +211,7 @@ export class Resque {
     const target = this.#target(job);
     const { name, queue } = target;
     const hooks = jobHooks(target.job, this.plugins);
-    const context: EnqueueContext = { jobName: name, queue, args, job: target.job, logger: this.logger, resque: this };
+    const context: EnqueueContext = { jobName: name, queue, args, job: target.job, logger: this.logger, resque: this, details: {} };
     if (!(await runAll(hooks.beforeDequeue, context))) return 0;
     let removed: number;
     if (args.length === 0) {
@@ -239,28 +275,32 @@ export class Resque {
    */
   enqueueAt<J extends JobClass>(time: DelayedTime, job: J, ...args: ArgsOf<J>): Promise<void>;
   enqueueAt(time: DelayedTime, job: string, ...args: unknown[]): Promise<void>;
-  enqueueAt(time: DelayedTime, job: JobRef, ...args: unknown[]): Promise<void> {
+  async enqueueAt(time: DelayedTime, job: JobRef, ...args: unknown[]): Promise<void> {
+    await this.store.ready();
     return this.delayed.enqueueAt(time, job, args);
   }
 
   /** enqueueAt onto a given queue. */
   enqueueAtWithQueue<J extends JobClass>(queue: string, time: DelayedTime, job: J, ...args: ArgsOf<J>): Promise<void>;
   enqueueAtWithQueue(queue: string, time: DelayedTime, job: string, ...args: unknown[]): Promise<void>;
-  enqueueAtWithQueue(queue: string, time: DelayedTime, job: JobRef, ...args: unknown[]): Promise<void> {
+  async enqueueAtWithQueue(queue: string, time: DelayedTime, job: JobRef, ...args: unknown[]): Promise<void> {
+    await this.store.ready();
     return this.delayed.enqueueAtWithQueue(queue, time, job, args);
   }
 
   /** Runs a job `seconds` from now (a finite number, 0 or more). */
   enqueueIn<J extends JobClass>(seconds: number, job: J, ...args: ArgsOf<J>): Promise<void>;
   enqueueIn(seconds: number, job: string, ...args: unknown[]): Promise<void>;
-  enqueueIn(seconds: number, job: JobRef, ...args: unknown[]): Promise<void> {
+  async enqueueIn(seconds: number, job: JobRef, ...args: unknown[]): Promise<void> {
+    await this.store.ready();
     return this.delayed.enqueueIn(seconds, job, args);
   }
 
   /** enqueueIn onto a given queue. */
   enqueueInWithQueue<J extends JobClass>(queue: string, seconds: number, job: J, ...args: ArgsOf<J>): Promise<void>;
   enqueueInWithQueue(queue: string, seconds: number, job: string, ...args: unknown[]): Promise<void>;
-  enqueueInWithQueue(queue: string, seconds: number, job: JobRef, ...args: unknown[]): Promise<void> {
+  async enqueueInWithQueue(queue: string, seconds: number, job: JobRef, ...args: unknown[]): Promise<void> {
+    await this.store.ready();
     return this.delayed.enqueueInWithQueue(queue, seconds, job, args);
   }
 
@@ -351,6 +391,20 @@ export class Resque {
     return (this.#retries ??= new RetryAdmin(this.store, this.registry));
   }
   // ── end of retries ───────────────────────────────────────────────────────────────────────────
+
+  // ── Job statuses (src/plugins/status/, src/admin/statuses.ts) ───────────────────────────────
+  #statuses: StatusAdmin | undefined;
+
+  /** Status jobs: enqueue with an id, read, list, kill by id (see docs/plugins/status.md). */
+  get statuses(): StatusAdmin {
+    return (this.#statuses ??= new StatusAdmin(this));
+  }
+
+  /** The status of a status job by id (undefined when unknown or expired). */
+  status(id: string): Promise<JobStatus | undefined> {
+    return this.statuses.get(id);
+  }
+  // ── end of job statuses ─────────────────────────────────────────────────────────────────────
 
   /** Closes the Redis connections this instance opened. */
   close(): Promise<void> {

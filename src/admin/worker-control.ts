@@ -7,7 +7,11 @@ import type { ControlStore } from "../redis/stores/control-store.js";
 import { checkTarget, targetKey, type ControlCommand, type ControlTarget } from "../worker/control.js";
 
 export class WorkerControl {
-  constructor(private readonly store: ControlStore) {}
+  /** `ready` resolves once Redis is reachable, or rejects after the connection timeout. */
+  constructor(
+    private readonly store: ControlStore,
+    private readonly ready: () => Promise<void> = () => Promise.resolve(),
+  ) {}
 
   /**
    * Pauses: running jobs finish, no new ones start, until resume. `{ all: true }` sets Ruby
@@ -15,6 +19,7 @@ export class WorkerControl {
    * later are paused as well.
    */
   async pause(target: ControlTarget): Promise<void> {
+    await this.ready();
     const checked = checkTarget(target);
     const key = targetKey(checked);
     if (key) await this.store.setPaused(key, true);
@@ -24,6 +29,7 @@ export class WorkerControl {
 
   /** Resumes. `{ all: true }` clears `pause-all-workers` and every host and worker pause. */
   async resume(target: ControlTarget): Promise<void> {
+    await this.ready();
     const checked = checkTarget(target);
     const key = targetKey(checked);
     if (key) {
@@ -37,16 +43,19 @@ export class WorkerControl {
 
   /** Asks the targeted worker processes to finish their running jobs and exit (QUIT). Returns how many processes listened. */
   async stop(target: ControlTarget): Promise<number> {
+    await this.ready();
     return this.#send({ action: "stop", target: checkTarget(target) });
   }
 
   /** Asks the targeted worker processes to stop now, requeueing their running jobs (TERM). */
   async kill(target: ControlTarget): Promise<number> {
+    await this.ready();
     return this.#send({ action: "kill", target: checkTarget(target) });
   }
 
   /** What is paused now: the pause-all switch and each paused host or worker. */
   async paused(): Promise<{ all: boolean; targets: string[] }> {
+    await this.ready();
     const [all, targets] = await Promise.all([this.store.pauseAll(), this.store.pausedTargets()]);
     return { all, targets };
   }

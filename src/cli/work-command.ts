@@ -145,7 +145,14 @@ export async function work(options: WorkOptions, env: NodeJS.ProcessEnv = proces
     announceReady(worker);
   }
 
+  let stopSignals = 0;
   const stop = (immediate: boolean) => {
+    if (immediate && ++stopSignals > 1) {
+      // A second TERM/INT: the operator wants out now (e.g. Redis is unreachable and the first
+      // stop is waiting for it). Running jobs stay recorded in their worker keys for pruning.
+      s.logger.warn("second stop signal: exiting now; jobs still running are requeued by pruning");
+      process.exit(1);
+    }
     s.logger.info(immediate ? "stopping now (running jobs are requeued)" : "stopping after running jobs finish");
     void worker.stop({ immediate });
   };

@@ -11,8 +11,10 @@ import { backtraceOf, errorMessage, exceptionName } from "./backtrace.js";
 
 export interface FailureDetails {
   error: unknown;
-  /** The payload exactly as it came off the queue. */
+  /** The payload exactly as it came off the queue (as text). */
   payload: string;
+  /** The payload's bytes when they are not valid UTF-8 (kept exactly, base64, in raw_payload_base64). */
+  payloadBytes?: Buffer | undefined;
   queue: string;
   workerId: string;
   failedAt?: Date;
@@ -29,6 +31,7 @@ export function buildFailureEntry(details: FailureDetails): string {
     const args = Array.isArray(decoded.args) ? decoded.args : [];
     payload = JSON.stringify({ class: className, args });
     extra.raw_payload = details.payload;
+    if (details.payloadBytes) extra.raw_payload_base64 = details.payloadBytes.toString("base64");
   }
   const head =
     `{"failed_at":${JSON.stringify(failureTime(details.failedAt ?? new Date()))}` +
@@ -59,6 +62,8 @@ export interface FailedJob {
   retriedAt: Date | undefined;
   /** The original bytes of a payload that could not be decoded. */
   rawPayload?: string;
+  /** Those bytes exactly, when they are not valid UTF-8 (`rawPayload` then shows them with U+FFFD). */
+  rawPayloadBytes?: Buffer;
   /** The entry exactly as stored. */
   raw: string;
 }
@@ -85,6 +90,7 @@ export function parseFailureEntry(raw: string, index: number): FailedJob {
     queue: str(entry.queue),
     retriedAt: parseResqueTime(str(entry.retried_at)),
     ...(typeof entry.raw_payload === "string" ? { rawPayload: entry.raw_payload } : {}),
+    ...(typeof entry.raw_payload_base64 === "string" ? { rawPayloadBytes: Buffer.from(entry.raw_payload_base64, "base64") } : {}),
     raw,
   };
 }
@@ -93,7 +99,8 @@ export function parseFailureEntry(raw: string, index: number): FailedJob {
  * The payload to put back on the queue for an entry: the original bytes where the entry embeds a
  * plain {"class","args"} payload (or kept them in raw_payload), else a fresh Resque encoding.
  */
-export function payloadToRequeue(job: FailedJob): string {
+export function payloadToRequeue(job: FailedJob): string | Buffer {
+  if (job.rawPayloadBytes !== undefined) return job.rawPayloadBytes;
   if (job.rawPayload !== undefined) return job.rawPayload;
   const embedded = rawMember(job.raw, "payload");
   if (embedded && /^\{"class":/.test(embedded)) {

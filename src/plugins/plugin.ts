@@ -18,6 +18,11 @@ export interface EnqueueContext {
   readonly logger: Logger;
   /** The Resque instance doing the enqueue (to enqueue other jobs, read queues, ...). */
   readonly resque: Resque;
+  /**
+   * Notes for the caller of `resque.enqueueJob` (e.g. `duplicate: true` from the unique plugin),
+   * returned in its result. Plugins write members named after themselves.
+   */
+  readonly details: Record<string, unknown>;
 }
 
 /** What perform hooks see: the job's own context, plus the class. */
@@ -37,6 +42,31 @@ export interface PerformContext extends JobContext {
    * failing a child's job that overran its timeout): the before hooks ran there, not here.
    */
   readonly performedElsewhere?: boolean;
+  /**
+   * Makes this job's `signal` fire also when `signal` fires (e.g. a plugin's "kill this job by
+   * id"). Call it from beforePerform or aroundPerform, before perform starts: `context.signal`
+   * is then a signal of this job's own. The job stops only if it honours its signal.
+   */
+  linkSignal(signal: AbortSignal): void;
+}
+
+/**
+ * What onDirtyExit hooks see: a job whose worker died while running it, found by dead-worker
+ * pruning in another process (or a pool's master). Its hooks did not finish over there.
+ */
+export interface DirtyExitContext {
+  readonly jobName: string;
+  readonly queue: string;
+  readonly args: readonly unknown[];
+  /** The payload exactly as it was on the queue. */
+  readonly payload: string;
+  /** The dead worker's id. */
+  readonly workerId: string;
+  /** "requeued": back at the front of its queue; "failed": failed as DirtyExit (too many dirty exits). */
+  readonly outcome: "requeued" | "failed";
+  readonly job: JobClass;
+  readonly resque: Resque;
+  readonly logger: Logger;
 }
 
 /** What worker hooks see. */
@@ -72,6 +102,11 @@ export interface JobPlugin {
   afterPerform?(context: PerformContext): Awaitable<void>;
   /** On any failure of the job, including a failed hook, before the failure is recorded. */
   onFailure?(error: unknown, context: PerformContext): Awaitable<void>;
+  /**
+   * A worker died while running the job (kill -9, a crash); pruning found it and put the job back
+   * on its queue or failed it. Runs in the pruning process, to release what the run held.
+   */
+  onDirtyExit?(context: DirtyExitContext): Awaitable<void>;
 }
 
 export interface WorkerPlugin {
@@ -108,6 +143,7 @@ export const JOB_HOOKS = [
   "aroundPerform",
   "afterPerform",
   "onFailure",
+  "onDirtyExit",
 ] as const;
 export type JobHookName = (typeof JOB_HOOKS)[number];
 
@@ -118,6 +154,19 @@ export type WorkerHookName = (typeof WORKER_HOOKS)[number];
 export class DontPerform extends ResqueError {
   override name = "DontPerform";
   constructor(message = "Job skipped by a hook") {
+    super(message);
+  }
+}
+
+/**
+ * Thrown by a beforePerform hook that has put the job somewhere else itself (the delayed
+ * schedule, a waiting list): the worker releases the job without running it and counts it
+ * neither as processed nor as failed. Only a before hook may throw it; from anywhere else it is an
+ * ordinary error.
+ */
+export class JobDeferred extends ResqueError {
+  override name = "JobDeferred";
+  constructor(message = "Job put back by a hook") {
     super(message);
   }
 }

@@ -67,12 +67,24 @@ export function duplicateClient(client: RedisClient): RedisClient {
   return client.duplicate({ enableAutoPipelining: false });
 }
 
-export async function closeClient(client: RedisClient): Promise<void> {
+/**
+ * Closes a client politely (QUIT after pending replies), or drops the connection when Redis does
+ * not answer within `timeoutMs` (a QUIT queued behind commands that wait for an unreachable server
+ * would never complete).
+ */
+export async function closeClient(client: RedisClient, timeoutMs = 2000): Promise<void> {
   if (client.status === "end") return;
+  if (client.status !== "ready") {
+    client.disconnect();
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await client.quit();
+    await Promise.race([client.quit(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("QUIT timed out")), timeoutMs)))]);
   } catch {
     client.disconnect();
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -111,4 +123,16 @@ function plainData(value: unknown): unknown {
     if (plain !== undefined) copy[key] = plain;
   }
   return copy;
+}
+
+/** Where a client connects, for messages: no password, never the full options. */
+export function describeTarget(client: RedisClient): string {
+  if (client instanceof Cluster) {
+    const seeds = (client as unknown as { startupNodes: (ClusterNode & { host?: string; port?: number })[] }).startupNodes;
+    return `Redis Cluster (${seeds.map((n) => (typeof n === "object" ? `${n.host ?? "127.0.0.1"}:${n.port ?? 6379}` : String(n))).join(", ")})`;
+  }
+  const o = client.options;
+  if (o.sentinels?.length) return `Redis master "${o.name ?? ""}" via Sentinel ${o.sentinels.map((s) => `${s.host ?? "127.0.0.1"}:${s.port ?? 26379}`).join(", ")}`;
+  if (o.path) return `Redis at unix:${o.path}`;
+  return `Redis at ${o.tls ? "rediss" : "redis"}://${o.host ?? "127.0.0.1"}:${o.port ?? 6379}${o.db ? `/${o.db}` : ""}`;
 }

@@ -124,6 +124,48 @@ export class Keys {
     return `${this.prefix}resque-ts:retry-pending:${this.retryName(className, identifier).slice("resque-retry:".length)}`;
   }
 
+  // resque-status (docs/plugins/status.md)
+  /** String: a job's status JSON (resque-status's Hash), `status:<uuid>`. */
+  status(uuid: string): string {
+    return `${this.prefix}status:${uuid}`;
+  }
+  /** Zset: status uuids scored by creation time (unix seconds), `_statuses`. */
+  get statusSet(): string {
+    return `${this.prefix}_statuses`;
+  }
+  /** Set: uuids of jobs asked to stop (resque-status's kill list), `_kill`. */
+  get statusKill(): string {
+    return `${this.prefix}_kill`;
+  }
+
+  // resque-lock-timeout (docs/plugins/unique.md)
+  /** String: the lock a running job holds, `lock:<class>:<identifier>`; value = unix second it times out, or "true". */
+  runLock(className: string, identifier: string | undefined): string {
+    return `${this.prefix}${["lock", className, identifier].filter((p) => p !== undefined).join(":")}`;
+  }
+  /** String: the lock a queued job holds (resque-lock-timeout's loner lock), `loner:lock:<class>:<identifier>`. */
+  queuedLock(className: string, identifier: string | undefined): string {
+    return `${this.prefix}loner:${["lock", className, identifier].filter((p) => p !== undefined).join(":")}`;
+  }
+  /** Zset of our own: the lock keys (unprefixed) taken by the unique plugin, scored by when they time out (ms); for listing. */
+  get uniqueLocks(): string {
+    return `${this.prefix}resque-ts:unique-locks`;
+  }
+
+  // Limits (docs/plugins/limit.md), our own keys
+  /** Zset: holders of a concurrency limit's slots; member = holder token, score = lease expiry (ms). */
+  limitHolders(key: string): string {
+    return `${this.prefix}resque-ts:limit:${key}:holders`;
+  }
+  /** Zset: the runs started in the last rate window (member = a run id, score = its start, ms). */
+  limitRate(key: string): string {
+    return `${this.prefix}resque-ts:limit:${key}:rate`;
+  }
+  /** Hash: limit key → JSON of its configuration, for listing limits. */
+  get limits(): string {
+    return `${this.prefix}resque-ts:limits`;
+  }
+
   // Our own keys (documented in docs/redis-layout.md)
   /** Hash: sha1 of a payload → times workers died running it (poison-job guard), TTL 1 day. */
   get dirtyExits(): string {

@@ -2,9 +2,9 @@
  * DataStore: the only module (with the stores it composes) that sends commands to Redis.
  * Everything above it speaks in queues, workers and failures, never in keys or commands.
  */
-import { closeClient, createClient, duplicateClient, portableConnection, type PortableConnection, type RedisClient, type RedisConnectionOption } from "./connection.js";
+import { closeClient, createClient, describeTarget, duplicateClient, portableConnection, type PortableConnection, type RedisClient, type RedisConnectionOption } from "./connection.js";
 import { Cluster } from "ioredis";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, RedisUnavailableError } from "../errors.js";
 import { Keys, namespacePrefix } from "./keys.js";
 import { defineScripts } from "./scripts/load.js";
 import { ControlStore } from "./stores/control-store.js";
@@ -15,6 +15,9 @@ import { RetryStore } from "./stores/retry-store.js";
 import { ScheduleStore } from "./stores/schedule-store.js";
 import { SchedulerLockStore } from "./stores/scheduler-lock-store.js";
 import { StatsStore } from "./stores/stats-store.js";
+import { StatusStore } from "./stores/status-store.js";
+import { LockStore } from "./stores/lock-store.js";
+import { LimitStore } from "./stores/limit-store.js";
 import { WorkerStore, type FailureBackend } from "./stores/worker-store.js";
 
 export interface DataStoreOptions {
@@ -26,34 +29,60 @@ export interface DataStoreOptions {
    * list) or "redis_multi_queue" (a `<queue>_failed` list per queue, named in `failed_queues`).
    */
   failureBackend?: FailureBackend;
+  /**
+   * Seconds a call such as enqueue (or an admin or control call) waits for Redis to be reachable
+   * before it fails with RedisUnavailableError (default 10). Workers and schedulers do not give
+   * up: they keep retrying and log the outage every 30 s.
+   */
+  connectionTimeout?: number;
 }
 
-/** Told once when the connection to Redis is lost, and once when it is back. */
+/** Told when Redis cannot be reached (and again at intervals while it stays so) and when it is back. */
 export interface ConnectionEvents {
-  lost(error: Error): void;
-  restored(): void;
+  /** `first`: the connection was never up yet; `since`: when the outage began (epoch ms). */
+  unreachable(details: { target: string; error: Error; first: boolean; since: number }): void;
+  restored(details: { target: string; downForMs: number }): void;
 }
+
+/** How often an outage is reported again while it lasts. */
+const REPORT_EVERY_MS = 30_000;
 
 /**
  * ioredis reconnects by itself, emitting an error per failed attempt; this reduces that to one
- * "lost" and one "restored" per outage.
+ * report when the outage begins, one every 30 s while it lasts, and one when it ends.
  */
-function watchConnection(client: RedisClient, events: ConnectionEvents): void {
-  let down = false;
+function watchConnection(client: RedisClient, target: string, events: ConnectionEvents): { lastError(): Error | undefined } {
+  let everReady = false;
+  let downSince: number | undefined;
+  let lastReport = 0;
   let lastError: Error | undefined;
+  const report = () => {
+    const now = Date.now();
+    downSince ??= now;
+    if (now - lastReport < REPORT_EVERY_MS && lastReport !== 0) return;
+    lastReport = now;
+    events.unreachable({ target, error: lastError ?? new Error("the connection to Redis closed"), first: !everReady, since: downSince });
+  };
   client.on("error", (error: Error) => {
     lastError = error;
+    if (!everReady || downSince !== undefined) report();
   });
-  client.on("reconnecting", () => {
-    if (down) return;
-    down = true;
-    events.lost(lastError ?? new Error("the connection to Redis closed"));
-  });
+  client.on("reconnecting", report);
   client.on("ready", () => {
-    if (!down) return;
-    down = false;
-    events.restored();
+    if (downSince !== undefined) events.restored({ target, downForMs: Date.now() - downSince });
+    everReady = true;
+    downSince = undefined;
+    lastReport = 0;
   });
+  return { lastError: () => lastError };
+}
+
+/** A worker's own connection for its work cycles. */
+export interface WorkerConnection {
+  workers: WorkerStore;
+  /** Whether the connection is up now (commands sent while it is not wait until it is). */
+  isReady(): boolean;
+  close(): Promise<void>;
 }
 
 /** Whether every key made from `prefix` hashes by a tag inside the prefix ("{resque}:"). */
@@ -74,12 +103,19 @@ export class DataStore {
   readonly schedules: ScheduleStore;
   readonly schedulerLock: SchedulerLockStore;
   readonly retries: RetryStore;
+  readonly statuses: StatusStore;
+  readonly locks: LockStore;
+  readonly limits: LimitStore;
   readonly failureBackend: FailureBackend;
   readonly #client: RedisClient;
   readonly #owned: boolean;
+  readonly #target: string;
+  readonly #readyTimeoutMs: number;
+  readonly #watch: { lastError(): Error | undefined };
   readonly #extra = new Set<RedisClient>();
 
   constructor(options: DataStoreOptions = {}, events?: ConnectionEvents) {
+    this.#readyTimeoutMs = (options.connectionTimeout ?? 10) * 1000;
     const prefix = namespacePrefix(options.namespace);
     const { client, owned } = createClient(options.redis);
     if (client instanceof Cluster && !hasHashTag(prefix)) {
@@ -92,7 +128,8 @@ export class DataStore {
     }
     this.#client = client;
     this.#owned = owned;
-    if (events) watchConnection(client, events);
+    this.#target = describeTarget(client);
+    this.#watch = watchConnection(client, this.#target, events ?? { unreachable: () => {}, restored: () => {} });
     defineScripts(client);
     this.keys = new Keys(prefix);
     this.failureBackend = options.failureBackend ?? "redis";
@@ -105,6 +142,9 @@ export class DataStore {
     this.schedules = new ScheduleStore(client, this.keys);
     this.schedulerLock = new SchedulerLockStore(client, this.keys);
     this.retries = new RetryStore(client, this.keys);
+    this.statuses = new StatusStore(client, this.keys);
+    this.locks = new LockStore(client, this.keys);
+    this.limits = new LimitStore(client, this.keys);
   }
 
   /** The underlying ioredis client, for applications that want to share it. */
@@ -148,18 +188,61 @@ export class DataStore {
    * After a reconnect ioredis re-sends calls whose reply was lost; the work cycle recognises a
    * replay by its token (see work-cycle.lua).
    */
-  workerConnection(): { workers: WorkerStore; close(): Promise<void> } {
+  workerConnection(): WorkerConnection {
     const client = duplicateClient(this.#client);
     defineScripts(client);
     this.#extra.add(client);
     client.on("error", () => {}); // reconnects on its own; failed calls surface to the worker loop
     return {
       workers: new WorkerStore(client, this.keys, this.failureBackend),
+      isReady: () => client.status === "ready",
       close: async () => {
         this.#extra.delete(client);
         await closeClient(client);
       },
     };
+  }
+
+  /**
+   * Resolves once the connection is up; waits at most the connection timeout, then rejects with a
+   * RedisUnavailableError naming the target and the cause. Calls that must not wait forever (an
+   * enqueue, a one-shot command) check this first, so nothing is left queued in the client to be
+   * sent later, after the caller was told it failed.
+   */
+  ready(): Promise<void> {
+    const client = this.#client;
+    if (client.status === "ready") return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const fail = () => {
+        cleanup();
+        const cause = this.#watch.lastError();
+        reject(
+          new RedisUnavailableError(
+            `${this.#target} is unreachable${cause ? ` (${cause.message})` : ""}; gave up after ${this.#readyTimeoutMs / 1000} s. ` +
+              "Check the redis option or REDIS_URL, and that the server is running.",
+            cause ? { cause } : undefined,
+          ),
+        );
+      };
+      const ready = () => {
+        cleanup();
+        resolve();
+      };
+      const timer = setTimeout(fail, this.#readyTimeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        client.off("ready", ready);
+        client.off("end", fail);
+      };
+      client.once("ready", ready);
+      client.once("end", fail);
+      if (client.status === "wait") client.connect().catch(() => {});
+    });
+  }
+
+  /** Where this store connects (for messages; no password). */
+  get target(): string {
+    return this.#target;
   }
 
   /** Settings for opening the same connection from another thread (see connection.ts). */

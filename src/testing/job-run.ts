@@ -7,8 +7,11 @@ export interface JobRun {
   jobName: string | undefined;
   queue: string;
   args: readonly unknown[];
-  /** `skipped`: a hook threw DontPerform, so perform did not run (not a failure). */
-  outcome: "success" | "skipped" | "failure";
+  /**
+   * `skipped`: a hook threw DontPerform, so perform did not run (not a failure). `deferred`: a
+   * plugin put the job back for later (in the delayed schedule) instead of running it.
+   */
+  outcome: "success" | "skipped" | "deferred" | "failure";
   /** What the job (or a hook) threw, for a failure. */
   error?: unknown;
   /** For a failure the retry plugin will retry later: when, and as which attempt. */
@@ -21,6 +24,7 @@ export interface DrainResult {
   runs: JobRun[];
   succeeded: number;
   skipped: number;
+  deferred: number;
   failed: number;
   /** Retries waiting in the delayed schedule afterwards (run them with advance()). */
   retries: ScheduledRetry[];
@@ -31,6 +35,7 @@ export function summarize(runs: JobRun[], retries: ScheduledRetry[]): DrainResul
     runs,
     succeeded: runs.filter((r) => r.outcome === "success").length,
     skipped: runs.filter((r) => r.outcome === "skipped").length,
+    deferred: runs.filter((r) => r.outcome === "deferred").length,
     failed: runs.filter((r) => r.outcome === "failure").length,
     retries,
   };

@@ -110,7 +110,9 @@ export class ResqueTesting {
     const run: JobRun =
       result.kind === "done"
         ? { jobName, queue, args, outcome: result.skipped ? "skipped" : "success", durationMs }
-        : { jobName, queue, args, outcome: "failure", error: result.error, durationMs };
+        : result.kind === "deferred"
+          ? { jobName, queue, args, outcome: "deferred", durationMs }
+          : { jobName, queue, args, outcome: "failure", error: result.error, durationMs };
     await this.#attachRetries([run]);
     return run;
   }
@@ -313,6 +315,7 @@ export class ResqueTesting {
       }
     });
     worker.on("job:success", (e) => runs.push({ jobName: e.jobName, queue: e.queue, args: e.args, outcome: e.skipped ? "skipped" : "success", durationMs: e.durationMs }));
+    worker.on("job:deferred", (e) => runs.push({ jobName: e.jobName, queue: e.queue, args: e.args, outcome: "deferred", durationMs: e.durationMs }));
     worker.on("job:failure", (e) => runs.push({ jobName: e.jobName, queue: e.queue, args: e.args, outcome: "failure", error: e.error, durationMs: e.durationMs }));
     await worker.start();
     await worker.stopped;

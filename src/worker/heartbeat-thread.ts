@@ -65,12 +65,6 @@ function watch(): void {
   }
 }
 
-const beats = setInterval(() => void beat(), data.intervalMs);
-const watchdog = setInterval(watch, data.watchEveryMs);
-
-parentPort?.on("message", (message: { type: "stop" }) => {
-  if (message.type !== "stop") return;
-  clearInterval(beats);
-  clearInterval(watchdog);
-  void store.close().finally(() => parentPort?.close());
-});
+// The main thread ends this thread with terminate(); its connection ends with it.
+setInterval(() => void beat(), data.intervalMs);
+setInterval(watch, data.watchEveryMs);

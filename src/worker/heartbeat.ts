@@ -99,11 +99,8 @@ export class Heartbeat {
     const thread = this.#thread;
     if (!thread) return;
     this.#thread = undefined;
-    const exited = new Promise<void>((resolve) => thread.once("exit", () => resolve()));
-    thread.postMessage({ type: "stop" });
-    const timer = setTimeout(() => void thread.terminate(), 2000);
-    await exited;
-    clearTimeout(timer);
+    // The thread holds nothing but its connection, which ends with it.
+    await thread.terminate();
   }
 
   #onMessage(message: HeartbeatThreadMessage): void {

@@ -253,7 +253,10 @@ export class WorkerPool {
       }
     }
     const result = await this.#options.store.workers.release(releases, { failedAt: failureTime(new Date()) });
-    if (result.requeued + result.failed > 0) this.#options.logger.warn({ child: child.number, ...result }, "settled jobs of an exited child");
+    if (result.requeued + result.failed > 0) {
+      this.#options.logger.warn({ child: child.number, requeued: result.requeued, failed: result.failed }, "settled jobs of an exited child");
+    }
+    await this.#options.processor.dirtyExits(result.settled, this.#options.logger);
   }
 
   #hooks(name: WorkerHookName, child?: number, rethrow = false): Promise<void> {

@@ -13,12 +13,15 @@ import { decodePayload, type DecodedPayload } from "../job/payload.js";
 import type { JobRegistry } from "../job/registry.js";
 import type { Logger } from "../logger.js";
 import { HookError, jobHooks, runAll, runAround, runHook, type JobHooks } from "../plugins/hooks.js";
-import { DontPerform, type PerformContext, type Plugin } from "../plugins/plugin.js";
-import type { ReservedJob } from "../redis/stores/worker-store.js";
+import { DontPerform, JobDeferred, type PerformContext, type Plugin } from "../plugins/plugin.js";
+import { runDirtyExitHooks } from "../plugins/dirty-exit.js";
+import type { ReservedJob, SettledJob } from "../redis/stores/worker-store.js";
 import type { Resque } from "../resque.js";
 
 export type JobResult =
   | { kind: "done"; jobName: string; args: readonly unknown[]; skipped: boolean }
+  /** A before hook put the job elsewhere (JobDeferred): nothing to count. */
+  | { kind: "deferred"; jobName: string; args: readonly unknown[] }
   | { kind: "failed"; jobName: string | undefined; args: readonly unknown[]; error: unknown; failureEntry: string };
 
 export interface RunOptions {
@@ -104,6 +107,7 @@ export class Processor {
     const signal = timeout ? AbortSignal.any([options.signal, timeout.signal]) : options.signal;
     const state: FailureState = { suppressed: false, details: {} };
     const context = this.#context(reserved, JobClass, args, signal, options.logger, state);
+    // A plugin's linkSignal() gives the job a signal of its own; perform sees the latest one.
     const timers: NodeJS.Timeout[] = [];
     if (timeout) {
       const seconds = options.timeoutMs! / 1000;
@@ -118,7 +122,7 @@ export class Processor {
       await runAround(hooks.aroundPerform, context, () => {
         // A stop or timeout that fired while hooks ran would never reach a perform that only
         // starts listening to its signal now: do not start it at all.
-        signal.throwIfAborted();
+        context.signal.throwIfAborted();
         return runJob(job as { perform(...a: unknown[]): unknown }, args);
       });
       progress.stage = "after";
@@ -134,6 +138,9 @@ export class Processor {
       let error = thrown instanceof HookError ? thrown.original : thrown;
       if (error instanceof DontPerform && progress.stage !== "after") {
         return { kind: "done", jobName: className, args, skipped: true };
+      }
+      if (error instanceof JobDeferred && progress.stage === "before") {
+        return { kind: "deferred", jobName: className, args };
       }
       // A job that fails after its timeout fired failed because of that.
       const ended = timeout?.signal.aborted ? timeout.signal.reason : undefined;
@@ -156,19 +163,24 @@ export class Processor {
     const decoded = decodePayload(reserved.payload);
     const JobClass = decoded.ok ? this.registry.get(decoded.className) : undefined;
     if (!decoded.ok || !JobClass) {
-      return buildFailureEntry({ error, payload: reserved.payload, queue: reserved.queue, workerId: reserved.workerId });
+      return buildFailureEntry({ error, payload: reserved.payload, payloadBytes: reserved.payloadBytes, queue: reserved.queue, workerId: reserved.workerId });
     }
     let hooks: JobHooks;
     try {
       hooks = jobHooks(JobClass, this.plugins);
     } catch {
       // Its plugins cannot be built (invalid `static retry` options): no hook can run.
-      return buildFailureEntry({ error, payload: reserved.payload, queue: reserved.queue, workerId: reserved.workerId });
+      return buildFailureEntry({ error, payload: reserved.payload, payloadBytes: reserved.payloadBytes, queue: reserved.queue, workerId: reserved.workerId });
     }
     const state: FailureState = { suppressed: false, details: {} };
     const context = { ...this.#context(reserved, JobClass, decoded.args, AbortSignal.abort(error), logger, state), performedElsewhere: true };
     const result = await this.#failed(reserved, context, hooks, error, {}, state, logger);
     return result.kind === "failed" ? result.failureEntry : "";
+  }
+
+  /** Runs the onDirtyExit hooks of dead workers' jobs that pruning settled (see plugins/dirty-exit.ts). */
+  dirtyExits(settled: readonly SettledJob[], logger: Logger): Promise<void> {
+    return settled.length === 0 ? Promise.resolve() : runDirtyExitHooks(this.resque, settled, logger);
   }
 
   #context(
@@ -181,12 +193,18 @@ export class Processor {
   ): PerformContext {
     const jobName = job.jobName ?? job.name;
     let childLogger: Logger | undefined;
+    let jobSignal = signal;
     return {
       jobName,
       queue: reserved.queue,
       args,
       workerId: reserved.workerId,
-      signal,
+      get signal() {
+        return jobSignal;
+      },
+      linkSignal: (linked: AbortSignal) => {
+        jobSignal = AbortSignal.any([jobSignal, linked]);
+      },
       // A child logger per job is costly; most jobs never log, so it is made on first use.
       get logger() {
         return (childLogger ??= logger.child({ job: jobName, queue: reserved.queue }));
@@ -233,7 +251,7 @@ export class Processor {
   ): JobResult {
     const failureEntry = suppressed
       ? ""
-      : buildFailureEntry({ error, payload: reserved.payload, queue: reserved.queue, workerId: reserved.workerId, extra });
+      : buildFailureEntry({ error, payload: reserved.payload, payloadBytes: reserved.payloadBytes, queue: reserved.queue, workerId: reserved.workerId, extra });
     return { kind: "failed", jobName, args, error, failureEntry };
   }
 }

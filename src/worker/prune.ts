@@ -20,7 +20,7 @@
  * when two scans, at least ORPHAN_SCAN_MS apart, saw it unchanged.
  */
 import type { Logger } from "../logger.js";
-import type { WorkerLivenessInfo, WorkerStore } from "../redis/stores/worker-store.js";
+import type { WorkerLivenessInfo, SettledJob, WorkerStore } from "../redis/stores/worker-store.js";
 import { failureTime, parseResqueTime } from "../redis/time-formats.js";
 import { parseWorkerId } from "./worker-id.js";
 
@@ -91,6 +91,8 @@ export interface PruneOptions {
   lockSeconds: number;
   /** Unregistered worker keys seen by this process's previous scan (updated here). */
   orphans?: OrphanWatch;
+  /** Told of the dead workers' jobs once they are requeued or failed (runs their onDirtyExit hooks). */
+  onSettled?: (settled: SettledJob[]) => Promise<void>;
 }
 
 /** What one process remembers between its scans for unregistered worker keys. */
@@ -118,6 +120,7 @@ export async function pruneDeadWorkers(options: PruneOptions): Promise<string[]>
         { failedAt: failureTime(new Date(liveness.now)), dirtyExitLimit: options.dirtyExitLimit },
       );
       options.logger.warn({ workers: dead, requeued: result.requeued, failed: result.failed }, "pruned dead workers");
+      await options.onSettled?.(result.settled);
     }
     if (options.orphans && liveness.now - options.orphans.lastScan >= options.orphans.everyMs) {
       await requeueOrphans(options, options.orphans, liveness.now);
@@ -141,4 +144,5 @@ async function requeueOrphans(options: PruneOptions, watch: OrphanWatch, now: nu
   );
   for (const [id] of settled) watch.seen.delete(id);
   options.logger.warn({ workers: settled.map(([id]) => id), requeued: result.requeued, failed: result.failed }, "requeued jobs of unregistered workers");
+  await options.onSettled?.(result.settled);
 }

@@ -73,6 +73,8 @@ export interface WorkerEvents {
   /** The job ran (skipped: a hook threw DontPerform, so perform did not run). */
   "job:success": [JobEvent & { durationMs: number; skipped: boolean }];
   "job:failure": [JobEvent & { error: unknown; durationMs: number }];
+  /** A before hook put the job elsewhere (JobDeferred, e.g. over a concurrency limit); it was not counted. */
+  "job:deferred": [JobEvent & { durationMs: number }];
   /** A job interrupted by an immediate stop went back to the front of its queue. */
   "job:requeued": [JobEvent];
   /**
@@ -102,7 +104,8 @@ export interface RecordedOutcome {
   queue: string;
   /** The payload's class ("(invalid payload)" when it could not be read); undefined for requeues. */
   jobName: string | undefined;
-  outcome: "done" | "failed" | "requeue";
+  /** "release": a hook put the job elsewhere (JobDeferred); nothing was counted. */
+  outcome: "done" | "failed" | "requeue" | "release";
 }
 
 export interface StopOptions {

@@ -12,8 +12,8 @@ import { ConfigurationError, JobKilled, ShutdownError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { runWorkerHooks } from "../plugins/hooks.js";
 import type { Plugin, WorkerHookContext, WorkerHookName } from "../plugins/plugin.js";
-import type { DataStore } from "../redis/store.js";
-import type { FinishedSlot, ReservedJob, WorkCycleResult, WorkerStore } from "../redis/stores/worker-store.js";
+import type { DataStore, WorkerConnection } from "../redis/store.js";
+import type { FinishedSlot, ReservedJob, WorkCycleResult } from "../redis/stores/worker-store.js";
 import { DEFAULT_HISTORY_RETENTION, type HistoryRetention } from "../redis/history-format.js";
 import { isoUtc, isoWithOffset, rubyTimeToS } from "../redis/time-formats.js";
 import { decodePayload } from "../job/payload.js";
@@ -29,6 +29,13 @@ import { slotIds, workerHost } from "./worker-id.js";
 import type { JobEvent, StopOptions, WorkerEvents, WorkerOptions } from "./worker-options.js";
 
 export type { JobEvent, RecordedOutcome, StopOptions, WorkerEvents, WorkerOptions } from "./worker-options.js";
+
+/** Rejects with `message` when `promise` has not settled after `ms`. */
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${message} within ${ms / 1000} s`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 /** The class name the stats history records for a payload whose class cannot be read. */
 const UNREADABLE_CLASS = "(invalid payload)";
@@ -82,11 +89,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
   #reservations = 0;
   #state: "new" | "running" | "stopping" | "stopped" = "new";
   #stopRequested = false;
+  #stopRequestedAt = 0;
   /** Why the worker is paused: pause()/USR2, Ruby's pause-all-workers, or remote control. */
   readonly #pausedBy = { local: false, all: false, control: false };
   #busy = false;
   #lastTitle = "";
-  #connection: { workers: WorkerStore; close(): Promise<void> } | undefined;
+  #connection: WorkerConnection | undefined;
+  /** Rejects once a stopping worker has found Redis unreachable for its shutdown timeout. */
+  #giveUpOnRedis: Promise<never> | undefined;
   #unsubscribe: (() => Promise<void>) | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #loop: Promise<void> | undefined;
@@ -232,6 +242,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   async #shutdown(): Promise<void> {
     this.#stopRequested = true;
+    this.#stopRequestedAt = Date.now();
+    this.#giveUpOnRedis = this.#unreachableFor(this.#shutdownMs);
     this.#state = "stopping";
     this.#title();
     this.#wakeup.poke();
@@ -242,11 +254,19 @@ export class Worker extends EventEmitter<WorkerEvents> {
     await this.#heartbeatThread?.stop();
     await this.#unsubscribe?.();
     try {
-      // Anything still recorded (a cycle that could not be flushed) goes back to its queue.
-      await this.#connection?.workers.unregister(this.ids);
-      await this.#connection?.workers.forgetProcess(this.#tokenPrefix);
+      // Anything still recorded (a cycle that could not be flushed) goes back to its queue. With
+      // Redis unreachable this gives up after the shutdown timeout: the jobs stay recorded in
+      // their worker keys, where pruning finds them once Redis is back.
+      await withTimeout(
+        (async () => {
+          await this.#connection?.workers.unregister(this.ids);
+          await this.#connection?.workers.forgetProcess(this.#tokenPrefix);
+        })(),
+        Math.max(1000, this.#shutdownMs),
+        "Redis did not answer",
+      );
     } catch (error) {
-      this.#logger.error({ err: error }, "could not unregister worker");
+      this.#logger.error({ err: error }, "could not unregister the worker; its recorded jobs are requeued by pruning once Redis is reachable");
     }
     await this.#connection?.close();
     await this.#runHooks("workerExit");
@@ -299,7 +319,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
           await this.#register(ids);
           for (const id of ids) this.#unregistered.delete(id);
         }
-        result = await this.#connection!.workers.workCycle({
+        if (this.#stopRequested && !this.#connection!.isReady()) throw new Error("Redis is unreachable while the worker stops");
+        const call = this.#connection!.workers.workCycle({
           reservation: `${this.#tokenPrefix}-${++this.#cycles}`,
           processToken: this.#tokenPrefix,
           recovering,
@@ -311,6 +332,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
           now: Math.floor(Date.now() / 1000),
           history: this.#history,
         });
+        // A call waits in the client while Redis is down; a stopping worker does not wait forever.
+        result = await (this.#giveUpOnRedis ? Promise.race([call, this.#giveUpOnRedis]) : call);
       } catch (error) {
         // The reply may be lost after the script ran: keep the outcomes and let the next call check.
         this.#outcomes.putBack(finished);
@@ -319,7 +342,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
           this.#logger.error({ err: error }, "Redis call failed; retrying with backoff");
           if (this.listenerCount("error") > 0) this.emit("error", error as Error);
         }
-        if (this.#stopRequested && this.running === 0 && failures > 5) {
+        if (this.#stopRequested && this.running === 0 && (failures > 5 || Date.now() - this.#stopRequestedAt > this.#shutdownMs)) {
           // Shutting down while Redis is unreachable: unfinished reservations stay recorded in
           // their worker keys, where dead-worker pruning requeues them.
           this.#logger.error({ unreported: this.#outcomes.length }, "stopping without reaching Redis");
@@ -402,7 +425,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const slot = this.#slots.find((s) => s.id === reserved.workerId);
     if (!slot || slot.running) {
       this.#logger.error({ worker: reserved.workerId }, "reserved a job for a slot that is not idle; requeueing it");
-      this.#outcomes.push({ workerId: reserved.workerId, outcome: "requeue", queue: reserved.queue, payload: reserved.payload, reservation: reserved.reservation });
+      this.#outcomes.push({ workerId: reserved.workerId, outcome: "requeue", queue: reserved.queue, payload: reserved.payloadBytes ?? reserved.payload, reservation: reserved.reservation });
       return;
     }
     const decoded = decodePayload(reserved.payload);
@@ -433,7 +456,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
       (result) => {
         if (running.abandoned) return;
         const durationMs = performance.now() - running.startedAt;
-        if (result.kind === "done") {
+        if (result.kind === "deferred") {
+          // A hook put the job elsewhere: the slot is released without stats.
+          this.#finish(slot, running, { outcome: "release" });
+          if (this.listenerCount("job:deferred") > 0) this.emit("job:deferred", { ...this.#event(running), durationMs });
+        } else if (result.kind === "done") {
           this.#finish(slot, running, { outcome: "done" });
           // Events cost an object per job; nothing is built when nobody listens.
           if (this.listenerCount("job:success") > 0) this.emit("job:success", { ...this.#event(running), durationMs, skipped: result.skipped });
@@ -453,13 +480,20 @@ export class Worker extends EventEmitter<WorkerEvents> {
     );
   }
 
-  #finish(slot: Slot, running: RunningJob, outcome: { outcome: "done" } | { outcome: "failed"; failureEntry: string } | { outcome: "requeue" }): void {
+  #finish(
+    slot: Slot,
+    running: RunningJob,
+    outcome: { outcome: "done" } | { outcome: "failed"; failureEntry: string } | { outcome: "requeue" } | { outcome: "release" },
+  ): void {
     if (slot.running === running) slot.running = undefined;
     this.#heartbeatThread?.jobEnded(slot.index);
     const { reserved } = running;
     let finished: FinishedSlot;
     if (outcome.outcome === "requeue") {
-      finished = { workerId: slot.id, outcome: "requeue", queue: reserved.queue, payload: reserved.payload, reservation: reserved.reservation };
+      // The exact bytes go back, also when they are not UTF-8.
+      finished = { workerId: slot.id, outcome: "requeue", queue: reserved.queue, payload: reserved.payloadBytes ?? reserved.payload, reservation: reserved.reservation };
+    } else if (outcome.outcome === "release") {
+      finished = { workerId: slot.id, outcome: "release", queue: reserved.queue, jobName: running.jobName ?? UNREADABLE_CLASS, reservation: reserved.reservation };
     } else {
       const common = { workerId: slot.id, queue: reserved.queue, jobName: running.jobName ?? UNREADABLE_CLASS, durationMs: performance.now() - running.startedAt, reservation: reserved.reservation };
       finished = outcome.outcome === "done" ? { ...common, outcome: "done" } : { ...common, outcome: "failed", failureEntry: outcome.failureEntry };
@@ -471,6 +505,28 @@ export class Worker extends EventEmitter<WorkerEvents> {
   #event(running: RunningJob): JobEvent {
     const { reserved } = running;
     return { workerId: reserved.workerId, queue: reserved.queue, jobName: running.jobName, args: running.args, payload: reserved.payload };
+  }
+
+  /** Rejects once the work-cycle connection has been down for `ms` without a break. */
+  #unreachableFor(ms: number): Promise<never> {
+    const promise = new Promise<never>((_, reject) => {
+      let downSince: number | undefined;
+      const check = setInterval(() => {
+        if (this.#state === "stopped") return clearInterval(check);
+        if (this.#connection?.isReady() !== false) {
+          downSince = undefined;
+          return;
+        }
+        downSince ??= Date.now();
+        if (Date.now() - downSince >= ms) {
+          clearInterval(check);
+          reject(new Error(`Redis has been unreachable for ${ms / 1000} s while the worker stops`));
+        }
+      }, 100);
+      check.unref();
+    });
+    promise.catch(() => {}); // observed by the work loop when it races a call against it
+    return promise;
   }
 
   /** Registers slot ids as Resque workers, with what pruners need to judge them (see prune.ts). */
@@ -531,6 +587,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         dirtyExitLimit: this.#dirtyExitLimit,
         lockSeconds: Math.max(5, Math.ceil((this.#heartbeatMs * 2) / 1000)),
         orphans: this.#orphans,
+        onSettled: (settled) => this.#processor.dirtyExits(settled, this.#logger),
       });
     } catch (error) {
       this.#logger.debug({ err: error }, "pruning dead workers failed");

@@ -19,7 +19,7 @@ class Hold extends Job<[]> {
 describe("our keys beside Ruby's", () => {
   const redis = useRedis();
 
-  it("resque-ts:workers maps each of our worker ids to its heartbeat interval; resque-ts:cycle:<token> holds the last call's token", async () => {
+  it("resque-ts:workers maps each of our worker ids to its heartbeat interval and longest job timeout; resque-ts:cycle:<token> holds the last call's token", async () => {
     release = deferred();
     const resque = redis.make({ jobs: [Hold] });
     const worker = resque.worker({ queues: "own", concurrency: 2, heartbeatInterval: 7, interval: 30 });
@@ -28,7 +28,7 @@ describe("our keys beside Ruby's", () => {
     await worker.start();
     const [event] = (await started)[0]!;
     const client = redis.server().client();
-    expect(await client.hgetall("resque:resque-ts:workers")).toEqual(Object.fromEntries(worker.ids.map((id) => [id, "7"])));
+    expect(await client.hgetall("resque:resque-ts:workers")).toEqual(Object.fromEntries(worker.ids.map((id) => [id, '{"heartbeat":7,"timeout":null}'])));
     // One marker per worker process, named by the token prefix of its reservations, kept a day.
     const [marker, ...others] = await client.keys("resque:resque-ts:cycle:*");
     expect(others).toEqual([]);

@@ -20,14 +20,17 @@
     "orphan":       data = a worker:<id> value seen earlier for an id that is not registered. If the
                     id is still not registered and the value is unchanged, its job is requeued as
                     "requeue" does and the key deleted; otherwise nothing happens.
-  Returns { requeued, failed }.
+  Returns { requeued, failed, then per job requeued or failed as a dirty exit: worker id, queue,
+  payload, "requeued" | "failed" } (the caller runs the jobs' onDirtyExit hooks with these).
 ]]
+--!include raw-bytes.lua
 --!include payload-of.lua
 
 local prefix, failedAt = ARGV[1], ARGV[2]
 local dirtyLimit, dirtyTtl = tonumber(ARGV[3]), tonumber(ARGV[4])
 local multiQueueFailures = ARGV[5] == "redis_multi_queue"
 local requeued, failed = 0, 0
+local settled = {}
 
 local function requeue(queue, raw)
   redis.call("SADD", prefix .. "queues", queue)
@@ -67,14 +70,20 @@ end
 local function requeueDirty(id, current, queue, raw)
   local digest = redis.sha1hex(raw)
   local count = redis.call("HINCRBY", KEYS[7], digest, 1)
+  local outcome = "requeued"
   if count >= dirtyLimit then
     redis.call("HDEL", KEYS[7], digest)
     storeFailure(queue, dirtyExitEntry(id, current, queue, raw, count))
     failed = failed + 1
+    outcome = "failed"
   else
     redis.call("EXPIRE", KEYS[7], dirtyTtl)
     requeue(queue, raw)
   end
+  settled[#settled + 1] = id
+  settled[#settled + 1] = queue
+  settled[#settled + 1] = raw
+  settled[#settled + 1] = outcome
 end
 
 for i = 6, #ARGV, 4 do
@@ -120,4 +129,6 @@ for i = 6, #ARGV, 4 do
     redis.call("HDEL", KEYS[6], id)
   end
 end
-return { requeued, failed }
+local reply = { requeued, failed }
+for _, value in ipairs(settled) do reply[#reply + 1] = value end
+return reply

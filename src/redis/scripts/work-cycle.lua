@@ -44,10 +44,13 @@
   A finished slot's worker key is deleted, unless the same call reserves a new job for that slot:
   then the new value overwrites it (one command instead of DEL + SET).
 
-  Returns { status, fenced (positions among the finished slots, from 1), unregistered ids, id1, queue1, payload1, reservation1, id2, ... };
-  status is "ok" or "paused".
+  Returns { status, fenced (positions among the finished slots, from 1), unregistered ids, then per
+  reserved job: id, queue, payload, reservation, encoding }; status is "ok" or "paused". encoding
+  is "" for a payload sent as is, "base64" for one whose bytes are not UTF-8 (sent base64-encoded
+  so no client decoding can alter them).
 ]]
 --!include call-chunked.lua
+--!include raw-bytes.lua
 --!include payload-of.lua
 
 local prefix, runAt, token = ARGV[1], ARGV[2], ARGV[3]
@@ -190,10 +193,12 @@ if recovering then
       local queue, raw
       if value then queue, raw = payloadOf(value) end
       if queue then
+        local text = isUtf8(raw)
         result[#result + 1] = id
         result[#result + 1] = queue
-        result[#result + 1] = raw
+        result[#result + 1] = text and raw or base64Encode(raw)
         result[#result + 1] = string.match(value, '"reservation":"([^"]*)"') or ""
+        result[#result + 1] = text and "" or "base64"
       else
         free[#free + 1] = id
       end
@@ -255,14 +260,17 @@ if globbing then
 end
 
 -- A payload that is not a JSON object with a string "class" is still reserved (so it is never
--- lost), but the worker value embeds a readable stand-in and keeps the raw bytes beside it.
-local function workerValue(queue, raw)
-  local ok, decoded = pcall(cjson.decode, raw)
+-- lost), but the worker value embeds a readable stand-in and keeps the raw bytes beside it
+-- (base64-encoded when they are not UTF-8, so the value stays valid JSON text).
+local function workerValue(queue, raw, text)
   local head = '{"queue":' .. cjson.encode(queue) .. ',"run_at":"' .. runAt .. '","reservation":"' .. token .. '","payload":'
+  local standIn = head .. '{"class":"(invalid payload)","args":[]}'
+  if not text then return standIn .. ',"raw_payload_base64":"' .. base64Encode(raw) .. '"}' end
+  local ok, decoded = pcall(cjson.decode, raw)
   if ok and type(decoded) == "table" and type(decoded["class"]) == "string" then
     return head .. raw .. "}"
   end
-  return head .. '{"class":"(invalid payload)","args":[]},"raw_payload":' .. cjson.encode(raw) .. "}"
+  return standIn .. ',"raw_payload":' .. cjson.encode(raw) .. "}"
 end
 
 local filled = 0
@@ -275,13 +283,15 @@ for _, queue in ipairs(queueList) do
       filled = filled + 1
       local id = slots[filled]
       local workerKey = prefix .. "worker:" .. id
+      local text = isUtf8(raw)
       refilled[workerKey] = true
       workerValues[#workerValues + 1] = workerKey
-      workerValues[#workerValues + 1] = workerValue(queue, raw)
+      workerValues[#workerValues + 1] = workerValue(queue, raw, text)
       result[#result + 1] = id
       result[#result + 1] = queue
-      result[#result + 1] = raw
+      result[#result + 1] = text and raw or base64Encode(raw)
       result[#result + 1] = token
+      result[#result + 1] = text and "" or "base64"
     end
   end
 end

@@ -34,7 +34,7 @@ export class FailureStore {
    * read): the payload goes to the back of `queue`; the entry is replaced by `updated` (with
    * retried_at) or, when `updated` is null, removed. Returns false when the entry had changed.
    */
-  async requeue(index: number, expected: string, updated: string | null, queue: string, payload: string): Promise<boolean> {
+  async requeue(index: number, expected: string, updated: string | null, queue: string, payload: string | Buffer): Promise<boolean> {
     const reply = await runScript(
       this.client,
       "failedRequeue",

@@ -15,7 +15,9 @@ export type SlotOutcome =
   /** failureEntry "" records the failure in the stats only (a plugin suppressed the entry). */
   | { workerId: string; outcome: "failed"; queue: string; jobName: string; durationMs: number; failureEntry: string }
   /** The job goes back to the front of its queue, exactly as it was (payload bytes). */
-  | { workerId: string; outcome: "requeue"; queue: string; payload: string | Buffer };
+  | { workerId: string; outcome: "requeue"; queue: string; payload: string | Buffer }
+  /** A hook put the job elsewhere (JobDeferred): the worker key is cleared without stats. */
+  | { workerId: string; outcome: "release"; queue: string; jobName: string };
 
 /**
  * Which queues to take from. `literal` lists queue names in priority order; `patterns` are matched
@@ -55,6 +57,8 @@ export interface ReservedJob {
   payload: string;
   /** The token of the call that reserved it (reported back when it finishes). */
   reservation: string;
+  /** The exact bytes, when they are not valid UTF-8 (`payload` then shows them with U+FFFD). */
+  payloadBytes?: Buffer;
 }
 
 export interface WorkCycleResult {
@@ -100,6 +104,14 @@ function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, "\\$&");
 }
 
+/** A dead worker's job that release-workers settled: back on its queue, or failed as DirtyExit. */
+export interface SettledJob {
+  workerId: string;
+  queue: string;
+  payload: string;
+  outcome: "requeued" | "failed";
+}
+
 export interface WorkerRecord {
   id: string;
   /** Raw `worker:<id>` value: the job it is running, or null when idle. */
@@ -140,6 +152,9 @@ export class WorkerStore {
         case "requeue":
           args.push(slot.workerId, "requeue", slot.queue, "", 0, 0, slot.payload, slot.reservation);
           break;
+        case "release":
+          args.push(slot.workerId, "release", "", "", 0, 0, "", slot.reservation);
+          break;
       }
     }
     args.push(request.idleSlots.length, ...request.idleSlots);
@@ -155,8 +170,14 @@ export class WorkerStore {
     const keys = [k.queues, k.processed, k.failedCount, k.failed, k.pauseAll, k.cycleMarker(request.processToken), k.workers, k.durations, k.dirtyExits, k.failedQueues];
     const reply = (await runScript(this.client, "workCycle", keys, args)) as [string, number[], string[], ...string[]];
     const reserved: ReservedJob[] = [];
-    for (let i = 3; i < reply.length; i += 4) {
-      reserved.push({ workerId: reply[i] as string, queue: reply[i + 1] as string, payload: reply[i + 2] as string, reservation: reply[i + 3] as string });
+    for (let i = 3; i < reply.length; i += 5) {
+      const job: ReservedJob = { workerId: reply[i] as string, queue: reply[i + 1] as string, payload: reply[i + 2] as string, reservation: reply[i + 3] as string };
+      if (reply[i + 4] === "base64") {
+        // Not UTF-8: the text form is for reading (U+FFFD where bytes are invalid), the bytes are exact.
+        job.payloadBytes = Buffer.from(job.payload, "base64");
+        job.payload = job.payloadBytes.toString("utf8");
+      }
+      reserved.push(job);
     }
     const fenced = reply[1].map((position) => request.finished[position - 1]!);
     return { paused: reply[0] === "paused", reserved, fenced, unregistered: reply[2] };
@@ -185,8 +206,8 @@ export class WorkerStore {
   async release(
     workers: readonly WorkerRelease[],
     options: { failedAt?: string; dirtyExitLimit?: number; dirtyExitTtl?: number } = {},
-  ): Promise<{ requeued: number; failed: number }> {
-    if (workers.length === 0) return { requeued: 0, failed: 0 };
+  ): Promise<{ requeued: number; failed: number; settled: SettledJob[] }> {
+    if (workers.length === 0) return { requeued: 0, failed: 0, settled: [] };
     const k = this.keys;
     const keys = [k.workers, k.heartbeats, k.failed, k.failedCount, k.processed, k.ourWorkers, k.dirtyExits, k.failedQueues];
     const args: (string | number)[] = [k.prefix, options.failedAt ?? "", options.dirtyExitLimit ?? 3, options.dirtyExitTtl ?? 86_400, this.failureBackend];
@@ -202,8 +223,12 @@ export class WorkerStore {
           args.push(w.workerId, w.action, "", "");
       }
     }
-    const [requeued, failed] = (await runScript(this.client, "releaseWorkers", keys, args)) as [number, number];
-    return { requeued, failed };
+    const reply = (await runScript(this.client, "releaseWorkers", keys, args)) as (number | string)[];
+    const settled: SettledJob[] = [];
+    for (let i = 2; i + 3 < reply.length; i += 4) {
+      settled.push({ workerId: String(reply[i]), queue: String(reply[i + 1]), payload: String(reply[i + 2]), outcome: reply[i + 3] === "failed" ? "failed" : "requeued" });
+    }
+    return { requeued: Number(reply[0]), failed: Number(reply[1]), settled };
   }
 
   /** What pruning needs to judge liveness: every worker, its heartbeat, and whether it is ours. */

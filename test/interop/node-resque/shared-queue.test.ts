@@ -56,8 +56,10 @@ describe("one queue, worked by node-resque and resque-ts together", () => {
       Gate: { perform: gate },
     });
     const resque = redis.make({ jobs: [Work, Gate] });
-    // Polls often: node-resque's enqueues do not wake our worker.
-    const worker = resque.worker({ queues: "shared", interval: 0.02 });
+    // Polls often: node-resque's enqueues do not wake our worker. Both workers run in this process
+    // on the same queue, so with the same host they would both be "host:pid:shared" and write the
+    // same worker key; our worker takes another host name.
+    const worker = resque.worker({ queues: "shared", interval: 0.02, host: "ours" });
     const client = redis.server().client();
     try {
       await resque.enqueue(Gate);
