@@ -80,9 +80,15 @@ describe("resque work", () => {
     const started = json.lines.find((l) => l.includes("worker started"))!;
     expect(JSON.parse(started)).toMatchObject({ level: 30, msg: "worker started" });
 
+    expect(json.lines.some((l) => l.includes('"msg":"job done"'))).toBe(false); // one line per job only with VERBOSE
+
+    const client = redis.server().client();
+    await client.rpush("resque:queue:cli", '{"class":"Greet","args":["pretty"]}');
+    await client.quit();
     const pretty = runTs(CLI, { REDIS_URL: redis.server().url, QUEUE: "cli", INTERVAL: "0", VERBOSE: "1" }, ["work", "--log-format", "pretty", "--require", "./test/fixtures/cli-jobs.ts"]);
     expect((await pretty.exited).code, pretty.stderr()).toBe(0);
     expect(pretty.lines.some((l) => /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO \(\d+\): worker started /.test(l))).toBe(true);
+    expect(pretty.lines.some((l) => /^\[[\d:.]+\] INFO \(\d+\): job done .*"job":"Greet"/.test(l))).toBe(true);
 
     const bad = runTs(CLI, { REDIS_URL: redis.server().url, QUEUE: "cli" }, ["work", "--log-format", "xml", "--require", "./test/fixtures/cli-jobs.ts"]);
     expect((await bad.exited).code).toBe(1);
