@@ -4,12 +4,13 @@
  * "1.0", while JavaScript's JSON.parse has already turned it into 1.
  *
  * Exact, for values JSON can carry: strings, integers of any size, floats (Ruby's Float#to_s:
- * shortest digits, plain between 1e-4 and 1e16, else `1.0e+16`), true/false, null ("" as nil.to_s),
+ * shortest digits, plain from 1e-4 up to below 1e15, else `1.0e+15`), true/false, null ("" as nil.to_s),
  * nested arrays (flattened, as join does) and objects (Ruby's Hash#inspect up to Ruby 3.3:
  * `{"a"=>1, "b"=>[1, 2.0], "c"=>nil}`). Ruby 3.4 writes `{"a" => 1}` instead, so a job whose
  * args hold objects gets another key under Ruby 3.4. Inside objects, strings are shown with
- * Ruby's String#inspect; control characters are escaped as Ruby does, every other character is
- * kept as is (Ruby also escapes a few rare unprintable Unicode characters there).
+ * Ruby's String#inspect; control characters, U+2028/U+2029 and noncharacters are escaped as Ruby
+ * does, every other character is kept as is (Ruby also escapes code points unassigned in its
+ * Unicode version). test/fixtures/ruby-join/corpus.json holds real Ruby's output to compare with.
  */
 
 type RubyValue =
@@ -131,7 +132,7 @@ export function floatToS(x: number): string {
   const digits = mantissa.replace(".", "");
   const point = Number(exponent) + 1; // digits × 10^(point - digits.length)
   const sign = x < 0 ? "-" : "";
-  if (point > 0 && point <= 16) {
+  if (point > 0 && point <= 15) {
     if (point < digits.length) return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
     return `${sign}${digits}${"0".repeat(point - digits.length)}.0`;
   }
@@ -153,6 +154,16 @@ const NAMED_ESCAPES: Record<string, string> = {
   "\x1b": "\\e",
 };
 
+/**
+ * Code points Ruby's String#inspect escapes as \uXXXX in a UTF-8 string (checked with Ruby 3.1 over
+ * every code point): C0 and C1 controls except U+0085, the line and paragraph separators, and
+ * code points that are not printable. Of the last, Ruby escapes every code point unassigned in its
+ * Unicode version; those change with the Ruby version and are kept here as they are.
+ */
+function escapedByRuby(code: number): boolean {
+  return code < 0x20 || (code >= 0x7f && code <= 0x9f && code !== 0x85) || code === 0x2028 || code === 0x2029 || (code >= 0xfdd0 && code <= 0xfdef) || (code & 0xfffe) === 0xfffe;
+}
+
 /** Ruby's String#inspect for a UTF-8 string. */
 function inspectString(text: string): string {
   const chars = [...text];
@@ -161,7 +172,7 @@ function inspectString(text: string): string {
     const code = c.codePointAt(0)!;
     if (NAMED_ESCAPES[c]) out += NAMED_ESCAPES[c];
     else if (c === "#" && ["{", "$", "@"].includes(chars[index + 1] ?? "")) out += "\\#";
-    else if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) out += `\\u${code.toString(16).toUpperCase().padStart(4, "0")}`;
+    else if (escapedByRuby(code)) out += `\\u${code.toString(16).toUpperCase().padStart(4, "0")}`;
     else out += c;
   });
   return `${out}"`;
