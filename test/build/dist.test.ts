@@ -41,7 +41,8 @@ describe("the built package", () => {
   it("loads with import and with require, as one implementation", () => {
     // In plain node (vitest would load the ES entry through its own module graph).
     const script = `
-            const imported = await import("./dist/index.js");
+      import { createRequire } from "node:module";
+      const imported = await import("./dist/index.js");
       const required = createRequire(import.meta.url)("./dist/index.cjs");
       const testing = createRequire(import.meta.url)("./dist/testing.cjs");
       console.log(JSON.stringify({
