@@ -1,6 +1,6 @@
 /** resque-ts public API. */
 export { Resque, type ResqueOptions, type QueuedJob, type EnqueueResult } from "./resque.js";
-export { Job, defineJob, type JobClass, type JobContext, type ArgsOf } from "./job/job.js";
+export { Job, defineJob, type DefineJobOptions, type JobClass, type JobContext, type ArgsOf } from "./job/job.js";
 export { Worker, type WorkerOptions, type WorkerEvents, type JobEvent, type RecordedOutcome, type StopOptions } from "./worker/worker.js";
 export { DURATION_BUCKETS_SECONDS, type HistoryRetention } from "./redis/history-format.js";
 export type { FailureBackend } from "./redis/stores/worker-store.js";
@@ -56,6 +56,7 @@ export {
   RetryPlugin,
   defaultRetryIdentifier,
   type RetryDecorator,
+  type TypedRetryOptions,
   type RetryOptions,
   type ExponentialBackoff,
   type RetryDelays,
