@@ -26,6 +26,9 @@ export default defineConfig({
   resolve: { alias: { "resque-ts": new URL("./src/index.ts", import.meta.url).pathname } },
   test: {
     include: ["test/**/*.test.ts"],
+    // Type tests: test/types/*.test-d.ts are checked by tsc (expectTypeOf, @ts-expect-error), not run.
+    // Errors elsewhere are for `tsc --noEmit` to report, not for this.
+    typecheck: { enabled: true, include: ["test/types/**/*.test-d.ts"], tsconfig: "./tsconfig.json", ignoreSourceErrors: true },
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",

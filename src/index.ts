@@ -1,6 +1,6 @@
 /** resque-ts public API. */
-export { Resque, type ResqueOptions, type EnqueueResult } from "./resque.js";
-export { Job, defineJob, type JobClass, type JobContext, type ArgsOf, type PerformArgs } from "./job/job.js";
+export { Resque, type ResqueOptions, type EnqueueResult, type AllowUndefined } from "./resque.js";
+export { Job, defineJob, type DefineJobOptions, type JobClass, type JobContext, type ArgsOf, type PerformArgs } from "./job/job.js";
 export type { WorkerOptions, WorkerEvents, JobEvent, RecordedOutcome, StopOptions } from "./worker/worker.js";
 export type { Worker } from "./worker-interface.js";
 export { DURATION_BUCKETS_SECONDS, type HistoryRetention } from "./redis/history-format.js";
@@ -69,6 +69,7 @@ export {
   RetryPlugin,
   defaultRetryIdentifier,
   type RetryDecorator,
+  type TypedRetryOptions,
   type RetryOptions,
   type ExponentialBackoff,
   type RetryDelays,
@@ -81,6 +82,7 @@ export {
 } from "./plugins/retry/index.js";
 export type { ResolvedRetryOptions, DelayRule, RetryOnRule } from "./plugins/retry/options.js";
 export type { Matcher } from "./plugins/retry/error-match.js";
+export type { ContextWithArgs, JobClassTaking } from "./plugins/retry/decorator.js";
 export type { RetryIdentity } from "./redis/stores/retry-store.js";
 export type { ResolvedStatusOptions } from "./plugins/status/options.js";
 export type { ResolvedUniqueOptions } from "./plugins/unique/options.js";

@@ -22,12 +22,21 @@ import { Processor } from "./worker/processor.js";
 import type { Worker } from "./worker-interface.js";
 import { Worker as WorkerProcess, type WorkerOptions } from "./worker/worker.js";
 
-export interface ResqueOptions extends DataStoreOptions {
+/** The same options, each of which may also be given as `undefined`. */
+export type AllowUndefined<T> = { [K in keyof T]: T[K] | undefined };
+
+/**
+ * Options of `new Resque(...)`. Every option may be `undefined` (its default then applies), so
+ * `redis: process.env.REDIS_URL` type-checks under `exactOptionalPropertyTypes`.
+ * Connection options (`redis`, `namespace`, `failureBackend`) are those of DataStoreOptions.
+ */
+export interface ResqueOptions extends AllowUndefined<DataStoreOptions> {
   /** Job classes this instance can enqueue by name and perform. */
-  jobs?: JobClass[];
+  jobs?: readonly JobClass[] | undefined;
   /** Plugins applied to every job (and worker hooks for every worker), before each job's own. */
-  plugins?: PluginLike[];
-  logger?: Logger;
+  plugins?: readonly PluginLike[] | undefined;
+  /** A pino logger (or anything with its methods); default pino at LOG_LEVEL, else "warn". */
+  logger?: Logger | undefined;
 }
 
 /** What `enqueueJob` did. */
@@ -134,9 +143,9 @@ export class Resque {
    * Enqueues many jobs of one class in a few round trips. Every argument list is validated
    * before anything is written. Returns the number enqueued (beforeEnqueue hooks may drop some).
    */
-  enqueueBulk<J extends JobClass>(job: J, argsList: readonly ArgsOf<J>[], options?: { queue?: string }): Promise<number>;
-  enqueueBulk(job: string, argsList: readonly unknown[][], options?: { queue?: string }): Promise<number>;
-  async enqueueBulk(job: JobRef, argsList: readonly unknown[][], options: { queue?: string } = {}): Promise<number> {
+  enqueueBulk<J extends JobClass>(job: J, argsList: readonly ArgsOf<J>[], options?: { queue?: string | undefined }): Promise<number>;
+  enqueueBulk(job: string, argsList: readonly unknown[][], options?: { queue?: string | undefined }): Promise<number>;
+  async enqueueBulk(job: JobRef, argsList: readonly unknown[][], options: { queue?: string | undefined } = {}): Promise<number> {
     return this.#push(this.#target(job, options.queue), argsList);
   }
 
@@ -287,7 +296,7 @@ export class Resque {
   }
 
   /** A scheduler (delayed-job promotion and recurring schedules) for this instance's jobs; call start() on it. */
-  scheduler(options: Omit<SchedulerOptions, "logger"> & { logger?: Logger } = {}): Scheduler {
+  scheduler(options: Omit<SchedulerOptions, "logger"> & { logger?: Logger | undefined } = {}): Scheduler {
     return createScheduler(this.#store, this.registry, { ...options, logger: options.logger ?? this.logger });
   }
   // ── end of delayed jobs ──────────────────────────────────────────────────────────────────────

@@ -67,7 +67,7 @@ await resque.enqueue(ChargeCard, 42);
 await resque.enqueue(RefundCard, 7);
 console.log("enqueued ChargeCard(42) and RefundCard(7)");
 
-// While retries wait, resque.retries lists them with their attempt and last failure (the Retry tab).
+// While retries wait, resque.admin.retries lists them with their attempt and last failure (the Retry tab).
 await firstRetries.done;
 for (const r of await resque.admin.retries.scheduled()) {
   console.log(`waiting: ${r.class}(${r.args.join(", ")}) will run as attempt ${r.attempt} of ${r.limit! + 1}; last error: ${r.lastFailure?.error}`);

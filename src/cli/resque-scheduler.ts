@@ -4,9 +4,7 @@
  * then runs until TERM, INT or QUIT, when it finishes its current pass and gives up the leader
  * lock so another scheduler can take over at once. A second signal exits immediately.
  */
-import { createWriteStream } from "node:fs";
 import { CommanderError } from "commander";
-import { pino } from "pino";
 import { JobRegistry } from "../job/registry.js";
 import { Resque } from "../resque.js";
 import { scheduleContext } from "../scheduler/schedule-config.js";
@@ -14,11 +12,13 @@ import { loadScheduleFile } from "../scheduler/schedule-file.js";
 import { VERSION } from "../version.js";
 import { parseSchedulerOptions, type SchedulerCliOptions } from "./scheduler/options.js";
 import { loadModules, resqueFor } from "./load-modules.js";
+import { watchLauncher } from "./launcher-watch.js";
+import { cliLogger, logFormat } from "./logging.js";
 
 function logger(options: SchedulerCliOptions) {
   const level = options.quiet ? "error" : options.verbose ? "debug" : "info";
-  const destination = options.logfile ? createWriteStream(options.logfile, { flags: "a" }) : process.stdout;
-  return pino({ level, base: { pid: process.pid, name: "resque-scheduler" } }, destination);
+  const format = logFormat(options.logFormat, options.logfile === undefined && Boolean(process.stdout.isTTY));
+  return cliLogger({ level, format, base: { name: "resque-scheduler" }, file: options.logfile });
 }
 
 function title(state: string): void {
@@ -44,7 +44,7 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const log = logger(options);
+  const log = await logger(options);
   if (!options.schedule && !options.dynamic) log.warn("no --schedule file and no --dynamic: only delayed jobs will be moved");
   const resque = resqueFor(loaded, () => new Resque({ redis: options.redis, namespace: options.namespace, logger: log }));
   let scheduler;
@@ -83,6 +83,10 @@ async function main(): Promise<number> {
         .then(() => resolve(0));
     };
     for (const signal of ["SIGTERM", "SIGINT", "SIGQUIT"] as const) process.on(signal, onSignal);
+    watchLauncher((launcher) => {
+      log.warn({ launcher }, "npm, which started this scheduler (npx, npm exec or npm run), has exited without passing a signal on; stopping as on TERM");
+      onSignal("SIGTERM");
+    });
   });
   await scheduler.start();
   title("Waiting for the leader lock");

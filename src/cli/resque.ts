@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `resque` command. */
 import { Command } from "commander";
+import { ConfigurationError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { control } from "./control-command.js";
 import { work } from "./work-command.js";
@@ -10,7 +11,7 @@ const program = new Command("resque").version(VERSION).description("Resque-compa
 program
   .command("work")
   .description("run a worker (QUEUE, INTERVAL, VERBOSE, VVERBOSE and REDIS_URL are read from the environment)")
-  .option("-q, --queues <list>", "queues in priority order, comma-separated; * for all (env QUEUE / QUEUES)")
+  .option("--queues <list>", "queues in priority order, comma-separated; * for all (env QUEUE / QUEUES)")
   .option("-c, --concurrency <n>", "jobs run at once in each worker process (env THREAD_COUNT or CONCURRENCY)")
   .option("-n, --count <n>", "run a pool: a master forking this many worker processes (env WORKER_COUNT)")
   .option("--jobs-per-fork <n>", "pool: restart a child after this many jobs (env JOBS_PER_FORK)")
@@ -22,7 +23,17 @@ program
   .option("--namespace <ns>", "key namespace, default resque (env RESQUE_NAMESPACE)")
   .option("-v, --verbose", "log every job (env VERBOSE)")
   .option("--vverbose", "debug logging (env VVERBOSE)")
-  .action(async (options) => {
+  .option("-q, --quiet", "log errors only (env QUIET)")
+  .option("--log-format <format>", "pretty or json; default pretty on a terminal, json otherwise (env LOG_FORMAT)")
+  .option("--allow-no-jobs", "start even when no job class is loaded (every job then fails as unknown)")
+  .allowExcessArguments()
+  .action(async (options, command: Command) => {
+    if (command.args.length > 0) {
+      throw new ConfigurationError(
+        `unexpected argument "${command.args[0]}": resque work takes only options. ` +
+          "-q means --quiet in every resque command; give queues with --queues a,b or QUEUE=a,b.",
+      );
+    }
     await work(options);
   });
 

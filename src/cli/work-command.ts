@@ -4,7 +4,7 @@
  * REDIS_URL, WORKER_COUNT, THREAD_COUNT, JOBS_PER_FORK, RESQUE_TERM_TIMEOUT,
  * RESQUE_PRE_SHUTDOWN_TIMEOUT, GRACEFUL_TERM) and signal semantics.
  */
-import { pino, type Logger } from "pino";
+import type { Logger } from "pino";
 import { ConfigurationError } from "../errors.js";
 import { storeOf } from "../redis/store-of.js";
 import { createWorker, Resque } from "../resque.js";
@@ -13,6 +13,8 @@ import { WorkerPool } from "../worker/pool.js";
 import { Processor } from "../worker/processor.js";
 import { parseQueues, type ParsedQueues } from "../worker/queue-selection.js";
 import { loadModules, resqueFor } from "./load-modules.js";
+import { watchLauncher } from "./launcher-watch.js";
+import { cliLogger, logFormat, type LogFormat } from "./logging.js";
 import { findUnknownJobs } from "./unknown-jobs.js";
 
 export interface WorkOptions {
@@ -28,6 +30,10 @@ export interface WorkOptions {
   namespace?: string;
   verbose?: boolean;
   vverbose?: boolean;
+  quiet?: boolean;
+  logFormat?: string;
+  /** Start even when no job class is loaded (every job then fails as unknown). */
+  allowNoJobs?: boolean;
 }
 
 function number(value: string | undefined, name: string, fallback: number): number;
@@ -46,7 +52,8 @@ function whole(value: string | undefined, name: string): number | undefined {
 }
 
 interface Settings {
-  logger: Logger;
+  logLevel: string;
+  logFormat: LogFormat;
   verbose: boolean;
   queueList: string;
   queues: ParsedQueues;
@@ -62,13 +69,21 @@ interface Settings {
   poolChild: number | undefined;
 }
 
+function logLevel(options: WorkOptions, env: NodeJS.ProcessEnv): string {
+  if (options.quiet || env.QUIET) return "error";
+  if (options.vverbose || env.VVERBOSE) return "debug";
+  if (options.verbose || env.VERBOSE) return "info";
+  return env.LOG_LEVEL ?? "info";
+}
+
 function settings(options: WorkOptions, env: NodeJS.ProcessEnv): Settings {
-  const level = options.vverbose || env.VVERBOSE ? "debug" : options.verbose || env.VERBOSE ? "info" : (env.LOG_LEVEL ?? "info");
+  const level = logLevel(options, env);
   const queueList = options.queues ?? env.QUEUES ?? env.QUEUE;
   if (!queueList) throw new ConfigurationError("Please give the worker at least one queue: QUEUE=name (or QUEUES=a,b, or --queues a,b; * for all).");
   return {
-    logger: pino({ level, base: { pid: process.pid } }),
-    verbose: level === "debug" || Boolean(options.verbose || env.VERBOSE),
+    logLevel: level,
+    logFormat: logFormat(options.logFormat ?? env.LOG_FORMAT, Boolean(process.stdout.isTTY)),
+    verbose: level === "debug" || (level !== "error" && Boolean(options.verbose || env.VERBOSE)),
     queueList,
     queues: parseQueues(queueList),
     concurrency: whole(options.concurrency ?? env.THREAD_COUNT ?? env.CONCURRENCY, "--concurrency") ?? 1,
@@ -84,10 +99,23 @@ function settings(options: WorkOptions, env: NodeJS.ProcessEnv): Settings {
   };
 }
 
+const LAUNCHER_GONE =
+  "npm, which started this worker (npx, npm exec or npm run), has exited without passing a signal on; stopping as on TERM. " +
+  "To send signals to a worker, run node_modules/.bin/resque directly (docs/operations.md)";
+
 export async function work(options: WorkOptions, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const s = settings(options, env);
+  const settled = settings(options, env);
+  const s = { ...settled, logger: await cliLogger({ level: settled.logLevel, format: settled.logFormat }) };
   const loaded = await loadModules(options.require ?? []);
   const resque = resqueFor(loaded, () => new Resque({ redis: options.redis ?? env.REDIS_URL, namespace: options.namespace ?? env.RESQUE_NAMESPACE, logger: s.logger }));
+  if (resque.registry.names().length === 0 && !options.allowNoJobs) {
+    await resque.close();
+    throw new ConfigurationError(
+      "No job classes are loaded, so every job would fail as unknown. " +
+        "Pass the module that exports your jobs: --require ./dist/jobs.js (or a module exporting a configured Resque with jobs). " +
+        "To run a worker without jobs anyway, add --allow-no-jobs.",
+    );
+  }
 
   if (s.count !== undefined && s.poolChild === undefined) return runPool(resque, s);
 
@@ -135,6 +163,10 @@ export async function work(options: WorkOptions, env: NodeJS.ProcessEnv = proces
   process.on("SIGUSR1", () => worker.killJobs());
   process.on("SIGUSR2", () => worker.pause());
   process.on("SIGCONT", () => worker.resume());
+  if (s.poolChild === undefined) watchLauncher((launcher) => {
+    s.logger.warn({ launcher }, LAUNCHER_GONE);
+    stop(true);
+  });
   // Like Ruby's worker, the process ends when its worker does, even if job modules keep
   // connections or timers open.
   let exitCode = 0;
@@ -164,7 +196,7 @@ export async function work(options: WorkOptions, env: NodeJS.ProcessEnv = proces
 /** Exit code of a single worker process that stopped itself above --max-memory (EX_TEMPFAIL). */
 export const MEMORY_LIMIT_EXIT_CODE = 75;
 
-async function runPool(resque: Resque, s: Settings): Promise<void> {
+async function runPool(resque: Resque, s: Settings & { logger: Logger }): Promise<void> {
   const pool = new WorkerPool({
     count: s.count!,
     childModule: process.argv[1]!,
@@ -182,6 +214,10 @@ async function runPool(resque: Resque, s: Settings): Promise<void> {
   process.on("SIGTERM", () => void pool.stop({ immediate: !s.gracefulTerm }));
   process.on("SIGINT", () => void pool.stop({ immediate: true }));
   for (const signal of ["SIGUSR1", "SIGUSR2", "SIGCONT"] as const) process.on(signal, () => pool.forward(signal));
+  watchLauncher((launcher) => {
+    s.logger.warn({ launcher }, LAUNCHER_GONE);
+    void pool.stop({ immediate: true });
+  });
   void pool.stopped.then(async () => {
     await resque.close();
     process.exit(0);

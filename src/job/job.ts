@@ -81,19 +81,36 @@ export function isJobClass(value: unknown): value is JobClass {
   return typeof value === "function" && value.prototype instanceof Job;
 }
 
+/** What a job made by defineJob has, that a class would declare as static members. */
+export interface DefineJobOptions {
+  /** The queue `enqueue` uses (a class's `static queue`). */
+  queue?: string | undefined;
+  /** Retry options, as `@retry({...})` or `static retry` take them (docs/retry.md). */
+  retry?: RetryOptions | undefined;
+  /** Plugins for this job (`static plugins`). */
+  plugins?: PluginLike[] | undefined;
+  /** Seconds a run may take (`static timeout`). */
+  timeout?: number | undefined;
+}
+
 /**
- * A job from a plain function, for code that does not want a class:
- * `const Resize = defineJob("Resize", async (url: string) => {...}, { queue: "images" })`.
+ * A job from a plain function, for code without classes or decorators (plain JavaScript too):
+ * `const Resize = defineJob("Resize", async (url: string) => {...}, { queue: "images", retry: { backoff: [10, 60] } })`.
  * Inside the function, `this` is the job instance (so `this.context` works).
  */
 export function defineJob<Args extends unknown[]>(
   name: string,
   perform: (this: Job<Args>, ...args: Args) => unknown,
-  options: { queue?: string } = {},
+  options: DefineJobOptions = {},
 ): JobClass<Args> {
+  if (typeof name !== "string" || name === "") throw new TypeError("defineJob needs a job name first: defineJob(\"SendInvoice\", perform, { queue }).");
+  if (typeof perform !== "function") throw new TypeError(`defineJob("${name}", perform): perform must be a function.`);
   const defined = class extends Job<Args> {
     static override jobName = name;
     static override queue = options.queue;
+    static override retry = options.retry;
+    static override plugins = options.plugins;
+    static override timeout = options.timeout;
     perform(...args: Args): unknown {
       return perform.apply(this, args);
     }

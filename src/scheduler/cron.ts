@@ -25,9 +25,16 @@ export function splitCronExpression(expression: string): CronParts {
   let zone: string | undefined;
   const last = tokens[tokens.length - 1] ?? "";
   if (tokens.length > 1 && /[A-Za-z]/.test(last) && !/^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|sun|mon|tue|wed|thu|fri|sat|[LWH?#\d,\-*/()])+$/i.test(last)) {
-    if (!zoneNamed(last)) throw new Error(`"${last}" is not a known IANA time zone (e.g. Europe/Berlin, America/New_York, UTC)`);
-    zone = last;
-    tokens.pop();
+    if (zoneNamed(last)) {
+      zone = last;
+      tokens.pop();
+    } else if (last.includes("/") || tokens.length === 6 || tokens.length === 7) {
+      // Five or six fields before it, or a slash as in Area/City: it was meant as a zone.
+      throw new Error(`"${last}" is not a known IANA time zone (e.g. Europe/Berlin, America/New_York, UTC)`);
+    } else {
+      // Words such as "every day" are no cron expression, whatever the last word might be.
+      throw new Error(`is not a valid cron expression: "${last}" is neither a cron field nor a known time zone; write 5 fields (minute hour day month weekday), e.g. "0 6 * * *" for every day at 06:00`);
+    }
   }
   const isAlias = tokens.length === 1 && tokens[0]!.startsWith("@");
   if (!isAlias && tokens.length !== 5 && tokens.length !== 6) {

@@ -8,12 +8,29 @@ import { InvalidTimeError } from "../errors.js";
 /** A point in time: a Date, or milliseconds since the Unix epoch. */
 export type DelayedTime = Date | number;
 
-/** Epoch milliseconds of a DelayedTime; throws InvalidTimeError for invalid dates and non-numbers. */
+/**
+ * Numbers below this (1973-03-03 as epoch milliseconds) are taken for epoch seconds given by
+ * mistake: as seconds they are 1973 to 5138, as milliseconds a time nobody schedules a job at.
+ */
+const SECONDS_MISTAKE_BELOW_MS = 1e11;
+
+/**
+ * Epoch milliseconds of a DelayedTime. Throws InvalidTimeError for invalid dates, non-numbers,
+ * and numbers that can only be epoch seconds (such as `Date.now() / 1000`).
+ */
 export function toMillis(time: DelayedTime, what = "time"): number {
   const ms = time instanceof Date ? time.getTime() : time;
   if (typeof ms !== "number" || !Number.isFinite(ms)) {
     const shown = time instanceof Date ? "an invalid Date" : JSON.stringify(time) ?? String(time);
     throw new InvalidTimeError(`The ${what} must be a valid Date or epoch milliseconds (like Date.now()), got ${shown}.`);
+  }
+  if (typeof time === "number" && time > 0 && time < SECONDS_MISTAKE_BELOW_MS) {
+    const asSeconds = new Date(time * 1000);
+    const shown = Number.isNaN(asSeconds.getTime()) ? "" : ` (as seconds: ${asSeconds.toISOString()})`;
+    throw new InvalidTimeError(
+      `The ${what} ${time} looks like epoch seconds${shown}; pass epoch milliseconds (Date.now(), date.getTime()) or a Date. ` +
+        "For a delay in seconds, use enqueueIn.",
+    );
   }
   return ms;
 }

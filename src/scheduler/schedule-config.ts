@@ -158,16 +158,26 @@ export function parseSchedules(entries: unknown, context: ScheduleContext): { sc
 
 type Fail = (field: string | undefined, problem: string) => ScheduleConfigError;
 
+/** The expression text of a cron or every value; `every` also takes a number of seconds. */
+function expressionOf(value: unknown, field: string): string | undefined {
+  if (typeof value === "string" && value.trim() !== "") return value.trim();
+  if (field === "every" && typeof value === "number") return String(value);
+  return undefined;
+}
+
 function intervalValue(value: unknown, field: string, fail: Fail): [string, IntervalOptions] {
-  if (typeof value === "string" && value.trim() !== "") return [value.trim(), {}];
-  if (Array.isArray(value) && typeof value[0] === "string" && value.length <= 2 && (value[1] === undefined || isObject(value[1]))) {
+  const expression = expressionOf(value, field);
+  if (expression !== undefined) return [expression, {}];
+  const head = Array.isArray(value) ? expressionOf(value[0], field) : undefined;
+  if (Array.isArray(value) && head !== undefined && value.length <= 2 && (value[1] === undefined || isObject(value[1]))) {
     const options = (value[1] ?? {}) as Record<string, unknown>;
     for (const key of Object.keys(options)) {
       if (!INTERVAL_OPTIONS.includes(key)) throw fail(field, `option "${key}" is unknown; options are ${INTERVAL_OPTIONS.join(", ")}`);
     }
-    return [value[0].trim(), options as IntervalOptions];
+    return [head, options as IntervalOptions];
   }
-  throw fail(field, `must be a string, or [string, { first_in, first_at }], got ${JSON.stringify(value)}`);
+  const shape = field === "every" ? "a number of seconds, a string" : "a string";
+  throw fail(field, `must be ${shape}, or [${field === "every" ? "interval" : "string"}, { first_in, first_at }], got ${JSON.stringify(value)}`);
 }
 
 function duration(value: unknown, field: string, option: string | undefined, fail: Fail): number {

@@ -19,8 +19,8 @@ export interface ScheduleConfig {
   class?: string;
   /** 5 or 6 fields, optionally followed by an IANA zone: "0 6 * * 1 Europe/Stockholm". */
   cron?: string | [string, IntervalOptions];
-  /** An interval: "30s", "5m", "1h30m", "1d", "PT30S"; or [interval, { first_in, first_at }]. */
-  every?: string | [string, IntervalOptions];
+  /** An interval: a number of seconds (30), "30s", "5m", "1h30m", "1d", "PT30S"; or [interval, { first_in, first_at }]. */
+  every?: string | number | [string | number, IntervalOptions];
   /** Default: the registered job class's queue. */
   queue?: string;
   /** An array is the argument list; any other value is the one argument; default none. */

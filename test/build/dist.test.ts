@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -38,8 +38,34 @@ describe("the built package", () => {
     }
   });
 
+  it("loads with import and with require, as one implementation", () => {
+    // In plain node (vitest would load the ES entry through its own module graph).
+    const script = `
+      import { createRequire } from "node:module";
+      const imported = await import("./dist/index.js");
+      const required = createRequire(import.meta.url)("./dist/index.cjs");
+      const testing = createRequire(import.meta.url)("./dist/testing.cjs");
+      console.log(JSON.stringify({
+        sameNames: Object.keys(imported).sort().join() === Object.keys(required).sort().join(),
+        sameJob: imported.Job === required.Job,
+        sameResque: imported.Resque === required.Resque,
+        testing: typeof testing.ResqueTesting,
+      }));`;
+    const output = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
+    // The same classes either way: a job module that requires resque-ts works with the commands.
+    expect(JSON.parse(output)).toEqual({ sameNames: true, sameJob: true, sameResque: true, testing: "function" });
+  });
+
+  it("has every bin of package.json", () => {
+    const { bin } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { bin: Record<string, string> };
+    for (const [name, file] of Object.entries(bin)) {
+      const version = execFileSync(process.execPath, [join(root, file), "--version"], { encoding: "utf8" });
+      expect(version.trim(), name).toMatch(/^\d+\.\d+\.\d+$/);
+    }
+  });
+
   it("has a working resque command", () => {
-    const version = execFileSync(process.execPath, [join(root, "dist/cli/resque.js"), "--version"], { encoding: "utf8" });
+    const version = execFileSync(process.execPath, [join(root, "dist/cli/resque.cjs"), "--version"], { encoding: "utf8" });
     expect(version.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });

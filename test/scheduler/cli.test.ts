@@ -100,6 +100,11 @@ describe("resque-scheduler options", () => {
     });
   });
 
+  it("takes -q as --quiet, as resque work does, and a log format", () => {
+    expect(parseSchedulerOptions(argv("-q", "--log-format", "pretty"), {})).toMatchObject({ quiet: true, logFormat: "pretty" });
+    expect(parseSchedulerOptions(argv(), { QUIET: "1", LOG_FORMAT: "json" })).toMatchObject({ quiet: true, logFormat: "json" });
+  });
+
   it("lets flags win over the environment, and rejects bad numbers", () => {
     expect(parseSchedulerOptions(argv("-i", "1", "--dynamic-schedule"), { RESQUE_SCHEDULER_INTERVAL: "9", DYNAMIC_SCHEDULE: "false" })).toMatchObject({
       interval: 1,

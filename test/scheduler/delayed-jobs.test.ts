@@ -56,6 +56,25 @@ describe("delayed jobs", () => {
     expect(at!.getTime()).toBeLessThanOrEqual(Date.now() + 121_000);
   });
 
+  it("rejects a time in epoch seconds (Date.now() / 1000) everywhere a time is taken, writing nothing", async () => {
+    const resque = make();
+    const seconds = Math.floor(Date.now() / 1000);
+    const hint = /looks like epoch seconds .*pass epoch milliseconds \(Date\.now\(\), date\.getTime\(\)\) or a Date/;
+    await expect(resque.enqueueAt(seconds, EchoJob, 1)).rejects.toThrow(hint);
+    await expect(resque.enqueueAt(FAR, EchoJob, 1)).rejects.toThrow(InvalidTimeError);
+    await expect(resque.enqueueAtWithQueue("critical", seconds + 60, EchoJob, 1)).rejects.toThrow(hint);
+    await expect(resque.reschedule(seconds, EchoJob, 1)).rejects.toThrow(hint);
+    await expect(resque.admin.delayed.at(seconds, { count: 1 })).rejects.toThrow(hint);
+    const client = redis.server().client();
+    expect(await client.dbsize()).toBe(0);
+    await client.quit();
+    // Milliseconds and Dates are taken, and so is 0 (a time in the past: enqueued at once).
+    await resque.enqueueAt(FAR * 1000, EchoJob, 2);
+    await resque.enqueueAt(0, EchoJob, 3);
+    expect(await resque.admin.delayed.timestampCount()).toBe(1);
+    expect(await resque.admin.queues.size("default")).toBe(1);
+  });
+
   it("rejects bad times and arguments before writing anything", async () => {
     const resque = make();
     for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY, "5" as unknown as number]) {

@@ -47,6 +47,23 @@ describe("schedule entries", () => {
     expect(problem({ every: "1m", queue: "q", args: [Number.NaN] })).toMatch(/field "args": Job argument args\[0\] is NaN/);
     expect(problem("* * * * *")).toMatch(/must be a mapping of fields/);
   });
+
+  it("takes every: as a number of seconds, as documented", () => {
+    const schedule = parseSchedule("ping", { every: 30, class: "X", queue: "q" }, context);
+    expect(schedule).toMatchObject({ kind: "every", expression: "30", timing: { periodMs: 30_000 } });
+    expect(parseSchedule("ping", { every: [90, { first_in: 5 }], class: "X", queue: "q" }, context)).toMatchObject({ timing: { periodMs: 90_000 }, firstIn: 5_000 });
+    expect(problem({ every: 0.5, queue: "q" })).toMatch(/field "every": "0\.5" must be a whole number of seconds/);
+    expect(problem({ every: true, queue: "q" })).toMatch(/field "every": must be a number of seconds, a string, or \[interval/);
+  });
+
+  it("reports words that are no cron expression as a bad cron, and a misspelt zone as a zone", () => {
+    const everyDay = problem({ cron: "every day", queue: "q" });
+    expect(everyDay).toMatch(/field "cron": "every day" is not a valid cron expression/);
+    expect(everyDay).toMatch(/e\.g\. "0 6 \* \* \*"/);
+    expect(problem({ cron: "daily", queue: "q" })).toMatch(/field "cron": "daily" has 1 fields/);
+    expect(problem({ cron: "0 6 * * 1 Europe/Stockholmm", queue: "q" })).toMatch(/"Europe\/Stockholmm" is not a known IANA time zone/);
+    expect(problem({ cron: "0 6 * * 1 Moscow", queue: "q" })).toMatch(/"Moscow" is not a known IANA time zone/);
+  });
 });
 
 describe("schedule files", () => {

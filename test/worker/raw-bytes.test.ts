@@ -66,9 +66,8 @@ describe("payload bytes that are not UTF-8", () => {
     const worker = resque.worker({ queues: "bytes", interval: 30, shutdownTimeout: 0.1 });
     const started = collect(worker, "job:start", 1);
     await worker.start();
-    const [first] = await started;
-    const [event] = first!;
-    expect(event.args).toEqual(["\uFFFD"]); // the job sees the text form
+    const [event] = (await started)[0]!;
+    expect(event!.args).toEqual(["\uFFFD"]); // the job sees the text form
     await worker.stop({ immediate: true });
     release?.();
     expect(await client.lrangeBuffer("resque:queue:bytes", 0, -1)).toEqual([INSIDE]);

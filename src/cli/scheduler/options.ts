@@ -21,6 +21,8 @@ export interface SchedulerCliOptions {
   verbose: boolean;
   quiet: boolean;
   logfile: string | undefined;
+  /** pretty or json; undefined: pretty on a terminal, json otherwise. */
+  logFormat: string | undefined;
   /** Only validate the schedule file, then exit. */
   check: boolean;
 }
@@ -61,6 +63,7 @@ export function schedulerCommand(): Command {
     .option("-v, --verbose", "debug logging [VERBOSE]")
     .option("-q, --quiet", "log errors only [QUIET]")
     .option("-l, --logfile <file>", "append logs to this file instead of stdout [LOGFILE]")
+    .option("--log-format <format>", "pretty or json [LOG_FORMAT; pretty on a terminal, json otherwise]")
     .option("--check", "validate the schedule file and exit")
     .showHelpAfterError();
 }
@@ -94,6 +97,7 @@ export function parseSchedulerOptions(argv: readonly string[], env: NodeJS.Proce
     verbose: flags.verbose === true || envFlag(env.VERBOSE),
     quiet: flags.quiet === true || envFlag(env.QUIET),
     logfile: (flags.logfile as string | undefined) ?? (env.LOGFILE || undefined),
+    logFormat: (flags.logFormat as string | undefined) ?? (env.LOG_FORMAT || undefined),
     check: flags.check === true,
   };
 }
