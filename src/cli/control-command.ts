@@ -1,4 +1,5 @@
 /** `resque pause|resume|stop|kill`: remote control of workers through Redis. */
+import { connectionFrom } from "./connection-options.js";
 import { ConfigurationError } from "../errors.js";
 import { Admin } from "../admin/index.js";
 import type { ControlTarget } from "../worker/control.js";
@@ -21,8 +22,7 @@ function target(options: ControlOptions): ControlTarget {
 
 export async function control(action: "pause" | "resume" | "stop" | "kill", options: ControlOptions, env = process.env): Promise<string> {
   const chosen = target(options);
-  const redis = options.redis ?? env.REDIS_URL;
-  const namespace = options.namespace ?? env.RESQUE_NAMESPACE;
+  const { redis, namespace } = connectionFrom(options, env);
   const admin = new Admin({ ...(redis === undefined ? {} : { redis }), ...(namespace === undefined ? {} : { namespace }) });
   try {
     if (action === "pause" || action === "resume") {

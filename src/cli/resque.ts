@@ -3,13 +3,14 @@
 import { Command } from "commander";
 import { ConfigurationError } from "../errors.js";
 import { VERSION } from "../version.js";
+import { addConnectionOptions } from "./connection-options.js";
 import { control } from "./control-command.js";
 import { work } from "./work-command.js";
 
 const program = new Command("resque").version(VERSION).description("Resque-compatible background jobs for Node.js");
 
-program
-  .command("work")
+addConnectionOptions(
+  program.command("work"))
   .description("run a worker (QUEUE, INTERVAL, VERBOSE, VVERBOSE and REDIS_URL are read from the environment)")
   .option("--queues <list>", "queues in priority order, comma-separated; * for all (env QUEUE / QUEUES)")
   .option("-c, --concurrency <n>", "jobs run at once in each worker process (env THREAD_COUNT or CONCURRENCY)")
@@ -19,8 +20,6 @@ program
   .option("-t, --timeout <seconds>", "default job timeout; a job class's static timeout wins (env JOB_TIMEOUT)")
   .option("-i, --interval <seconds>", "poll interval when idle; 0 exits when the queues are empty (env INTERVAL)")
   .option("-r, --require <module...>", "modules exporting job classes or a configured Resque instance")
-  .option("--redis <url>", "Redis URL (env REDIS_URL)")
-  .option("--namespace <ns>", "key namespace, default resque (env RESQUE_NAMESPACE)")
   .option("-v, --verbose", "log every job (env VERBOSE)")
   .option("--vverbose", "debug logging (env VVERBOSE)")
   .option("-q, --quiet", "log errors only (env QUIET)")
@@ -44,14 +43,11 @@ const descriptions = {
   kill: "ask worker processes to stop now and requeue their running jobs (like TERM)",
 } as const;
 for (const action of ["pause", "resume", "stop", "kill"] as const) {
-  program
-    .command(action)
+  addConnectionOptions(program.command(action))
     .description(descriptions[action])
     .option("--all", "every worker (pause/resume --all use Ruby Resque's pause-all-workers switch)")
     .option("--host <name>", "the workers on one host")
     .option("--worker <id>", "the process owning this worker id")
-    .option("--redis <url>", "Redis URL (env REDIS_URL)")
-    .option("--namespace <ns>", "key namespace, default resque (env RESQUE_NAMESPACE)")
     .action(async (options) => {
       process.stdout.write(`${await control(action, options)}\n`);
     });

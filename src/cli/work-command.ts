@@ -12,6 +12,7 @@ import { attachToMaster, announceReady } from "../worker/pool-child.js";
 import { WorkerPool } from "../worker/pool.js";
 import { Processor } from "../worker/processor.js";
 import { parseQueues, type ParsedQueues } from "../worker/queue-selection.js";
+import { connectionFrom } from "./connection-options.js";
 import { loadModules, resqueFor } from "./load-modules.js";
 import { watchLauncher } from "./launcher-watch.js";
 import { cliLogger, logFormat, type LogFormat } from "./logging.js";
@@ -107,7 +108,7 @@ export async function work(options: WorkOptions, env: NodeJS.ProcessEnv = proces
   const settled = settings(options, env);
   const s = { ...settled, logger: await cliLogger({ level: settled.logLevel, format: settled.logFormat }) };
   const loaded = await loadModules(options.require ?? []);
-  const resque = resqueFor(loaded, () => new Resque({ redis: options.redis ?? env.REDIS_URL, namespace: options.namespace ?? env.RESQUE_NAMESPACE, logger: s.logger }));
+  const resque = resqueFor(loaded, () => new Resque({ ...connectionFrom(options, env), logger: s.logger }));
   if (resque.registry.names().length === 0 && !options.allowNoJobs) {
     await resque.close();
     throw new ConfigurationError(

@@ -3,6 +3,7 @@
  * resque-scheduler reads (RESQUE_SCHEDULER_INTERVAL, LOCK_TIMEOUT, DYNAMIC_SCHEDULE, VERBOSE,
  * QUIET, LOGFILE, ...), then defaults.
  */
+import { connectionFrom, NAMESPACE_FLAG, REDIS_FLAG } from "../connection-options.js";
 import { Command, InvalidArgumentError, Option, type OutputConfiguration } from "commander";
 import { VERSION } from "../../version.js";
 
@@ -52,8 +53,8 @@ export function schedulerCommand(): Command {
     .option("-i, --interval <seconds>", "longest sleep between checks [RESQUE_SCHEDULER_INTERVAL, 5]", (v) => positiveSeconds(v, "--interval"))
     .option("-D, --dynamic", "also run schedules stored in Redis, reloading changes live [DYNAMIC_SCHEDULE]")
     .addOption(new Option("--dynamic-schedule", "resque-scheduler's spelling of --dynamic").hideHelp())
-    .option("--redis <url>", "Redis URL or unix socket path [REDIS_URL, redis://127.0.0.1:6379]")
-    .option("-N, --namespace <namespace>", "key namespace [RESQUE_NAMESPACE, resque]")
+    .option(REDIS_FLAG, "Redis URL or unix socket path [REDIS_URL, redis://127.0.0.1:6379]")
+    .option(NAMESPACE_FLAG, "key namespace [RESQUE_NAMESPACE, resque]")
     .option("-r, --require <module>", "module exporting job classes (repeatable); their queues apply to schedules without one", (v, all: string[]) => [...all, v], [])
     .option("-E, --environment <env>", "environment for schedules with rails_env/env filters [RAILS_ENV]")
     .option("--timezone <zone>", "IANA zone for cron schedules that name none [the process's zone, TZ]")
@@ -89,8 +90,8 @@ export function parseSchedulerOptions(argv: readonly string[], env: NodeJS.Proce
     lockPrefix: (flags.lockPrefix as string | undefined) ?? env.RESQUE_SCHEDULER_MASTER_LOCK_PREFIX ?? "",
     batchSize: (flags.batchSize as number | undefined) ?? fromEnv("DELAYED_REQUEUE_BATCH_SIZE", wholeNumber) ?? 1000,
     dynamic: flags.dynamic === true || flags.dynamicSchedule === true || envFlag(env.DYNAMIC_SCHEDULE),
-    redis: (flags.redis as string | undefined) ?? (env.REDIS_URL || undefined),
-    namespace: (flags.namespace as string | undefined) ?? (env.RESQUE_NAMESPACE || "resque"),
+    redis: connectionFrom(flags, env).redis,
+    namespace: connectionFrom(flags, env).namespace ?? "resque",
     require: flags.require as string[],
     environment: (flags.environment as string | undefined) ?? (env.RAILS_ENV || undefined),
     timezone: flags.timezone as string | undefined,
