@@ -97,7 +97,7 @@ export type { JobFilter, FailedFilter, DelayedFilter } from "./admin/filters.js"
 export type { AdminQueues, QueueInfo, QueuedJob, QueuedJobRef, JobEdit } from "./admin/queues.js";
 export type { AdminFailed, FailedJobRef, FailedList, FailedGroup, FailedPageOptions, FailedRetryOptions } from "./admin/failed.js";
 export type { FailedJob, FailureRecord } from "./failure/failure-entry.js";
-export type { AdminWorkers, WorkerInfo, WorkerKind, RunningJob, ControlResult, PausedState } from "./admin/workers.js";
+export type { AdminWorkers, WorkerInfo, WorkerKind, RunningJob, ControlResult, PausedState, PrunedWorker } from "./admin/workers.js";
 export type { AdminDelayed, DelayedJobRef, DelayedTimestamp } from "./admin/delayed.js";
 export type { AdminSchedules, ScheduleInfo, SchedulerLeader } from "./admin/schedules.js";
 export type { AdminRetries, ScheduledRetry } from "./admin/retries.js";

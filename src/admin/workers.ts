@@ -3,6 +3,7 @@
  * job, times and counters, and remote control (pause, resume, stop, kill) of one worker, one host
  * or all. Read in two round trips however many workers there are.
  */
+import { ConfigurationError } from "../errors.js";
 import { rawMember } from "../job/json-span.js";
 import { parseResqueTime } from "../redis/time-formats.js";
 import type { WorkerDetails } from "../redis/stores/worker-records-store.js";
@@ -62,6 +63,19 @@ export interface ControlResult {
   workers: string[];
   /** resque-ts processes listening when the command was sent. */
   processes: number;
+}
+
+/** A worker that resque-ts pruning found dead, and what became of its job. */
+export interface PrunedWorker {
+  /** The worker's id as it was registered. */
+  id: string;
+  /** When it was pruned, by Redis' clock. */
+  at: Date;
+  /** The job it held: its queue and class; undefined when it held none. */
+  queue: string | undefined;
+  class: string | undefined;
+  /** "requeued" (back at the front of its queue), "failed" (DirtyExit, the poison-job guard) or "none" (it held no job). */
+  outcome: "requeued" | "failed" | "none";
 }
 
 /** What is paused: the pause-all switch and each paused host (`host:<name>`) or worker (`worker:<id>`). */
@@ -137,6 +151,24 @@ export class AdminWorkers {
     return { workers: await this.#covered(target), processes };
   }
 
+  /**
+   * The workers resque-ts pruning found dead (missed heartbeats, or a pid gone on its host), newest
+   * first; the last 100 are kept. Pruning by Ruby Resque is not recorded.
+   */
+  async pruned(options: { since?: Date } = {}): Promise<PrunedWorker[]> {
+    await this.#context.store.ready();
+    if (options.since !== undefined && !(options.since instanceof Date && Number.isFinite(options.since.getTime()))) {
+      throw new ConfigurationError(`pruned({ since }) takes a valid Date, got ${JSON.stringify(options.since)}.`);
+    }
+    const since = options.since?.getTime() ?? Number.NEGATIVE_INFINITY;
+    const found: PrunedWorker[] = [];
+    for (const value of await this.#context.store.workerRecords.pruned()) {
+      const record = parsePruned(value);
+      if (record && record.at.getTime() >= since) found.push(record);
+    }
+    return found;
+  }
+
   /** What is paused now. */
   async paused(): Promise<PausedState> {
     await this.#context.store.ready();
@@ -203,6 +235,23 @@ export function watches(worker: Pick<WorkerInfo, "queues">, queue: string): bool
     return parseQueues(worker.queues).matches(queue);
   } catch {
     return false; // an id whose queue part cannot be read watches nothing we can tell
+  }
+}
+
+function parsePruned(value: string): PrunedWorker | undefined {
+  try {
+    const parsed = JSON.parse(value) as { worker?: unknown; at?: unknown; queue?: unknown; class?: unknown; outcome?: unknown };
+    if (typeof parsed.worker !== "string" || typeof parsed.at !== "number") return undefined;
+    const outcome = parsed.outcome === "requeued" || parsed.outcome === "failed" ? parsed.outcome : "none";
+    return {
+      id: parsed.worker,
+      at: new Date(parsed.at),
+      queue: typeof parsed.queue === "string" ? parsed.queue : undefined,
+      class: typeof parsed.class === "string" ? parsed.class : undefined,
+      outcome,
+    };
+  } catch {
+    return undefined;
   }
 }
 

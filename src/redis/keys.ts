@@ -235,5 +235,23 @@ export class Keys {
   get disabledSchedules(): string {
     return `${this.prefix}resque-ts:schedules:disabled`;
   }
+  /** List, newest first, capped at 100: JSON of each worker pruning found dead (written by release-workers.lua). */
+  get prunedWorkers(): string {
+    return `${this.prefix}resque-ts:pruned-workers`;
+  }
+
+  // The monitor (docs/monitoring.md)
+  /** Hash: alert id → JSON of the alert while it fires; "@evaluated" → Redis-clock ms of the last evaluation applied. */
+  get monitorAlerts(): string {
+    return `${this.prefix}resque-ts:monitor:alerts`;
+  }
+  /** List, newest first, capped: JSON of recent alert transitions (fired, resolved). */
+  get monitorEvents(): string {
+    return `${this.prefix}resque-ts:monitor:events`;
+  }
+  /** Hash: what checks remember between evaluations ("queue:<name>" → growth, "scheduler" → missing since). */
+  get monitorObservations(): string {
+    return `${this.prefix}resque-ts:monitor:observations`;
+  }
 
 }

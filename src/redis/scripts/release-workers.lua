@@ -5,6 +5,7 @@
   KEYS[1] workers set            KEYS[2] workers:heartbeat    KEYS[3] failed list
   KEYS[4] stat:failed            KEYS[5] stat:processed       KEYS[6] our worker registry hash
   KEYS[7] dirty-exit counts hash KEYS[8] failed_queues set (redis_multi_queue failure backend)
+  KEYS[9] pruned-workers list (newest first, capped): what pruning found, for monitors
   ARGV[1] key prefix             ARGV[2] failed_at for entries written here
   ARGV[3] dirty-exit limit: a job interrupted by a dead worker this many times is failed, not requeued
   ARGV[4] seconds a job's dirty-exit count is remembered after its last dirty exit
@@ -22,6 +23,8 @@
                     "requeue" does and the key deleted; otherwise nothing happens.
   Returns { requeued, failed, then per job requeued or failed as a dirty exit: worker id, queue,
   payload, "requeued" | "failed" } (the caller runs the jobs' onDirtyExit hooks with these).
+  Each worker released as "requeue" (found dead) or "orphan" (acted on) is also recorded in KEYS[9]
+  as {"worker","at" (ms, Redis' clock),"queue","class","outcome"}, the newest PRUNED_KEPT kept.
 ]]
 --!include raw-bytes.lua
 --!include payload-of.lua
@@ -31,6 +34,20 @@ local dirtyLimit, dirtyTtl = tonumber(ARGV[3]), tonumber(ARGV[4])
 local multiQueueFailures = ARGV[5] == "redis_multi_queue"
 local requeued, failed = 0, 0
 local settled = {}
+local PRUNED_KEPT = 100
+
+-- A monitor alerts on dead workers from this record (pruning is otherwise only in a worker's log).
+local function recordPruned(id, queue, raw, outcome)
+  local time = redis.call("TIME")
+  local record = { worker = id, at = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000), outcome = outcome }
+  if queue then
+    record.queue = queue
+    local ok, payload = pcall(cjson.decode, raw)
+    if ok and type(payload) == "table" and type(payload["class"]) == "string" then record.class = payload["class"] end
+  end
+  redis.call("LPUSH", KEYS[9], cjson.encode(record))
+  redis.call("LTRIM", KEYS[9], 0, PRUNED_KEPT - 1)
+end
 
 local function requeue(queue, raw)
   redis.call("SADD", prefix .. "queues", queue)
@@ -84,6 +101,7 @@ local function requeueDirty(id, current, queue, raw)
   settled[#settled + 1] = queue
   settled[#settled + 1] = raw
   settled[#settled + 1] = outcome
+  return outcome
 end
 
 for i = 6, #ARGV, 4 do
@@ -94,15 +112,17 @@ for i = 6, #ARGV, 4 do
   if current then queue, raw = payloadOf(current) end
   if action == "orphan" then
     if current == data and redis.call("SISMEMBER", KEYS[1], id) == 0 then
-      if queue then requeueDirty(id, current, queue, raw) end
+      local outcome = "none"
+      if queue then outcome = requeueDirty(id, current, queue, raw) end
       redis.call("DEL", workerKey)
+      recordPruned(id, queue, raw, outcome)
     end
   else
     if queue then
       if action == "requeue-clean" then
         requeue(queue, raw)
       elseif action == "requeue" then
-        requeueDirty(id, current, queue, raw)
+        recordPruned(id, queue, raw, requeueDirty(id, current, queue, raw))
       elseif action == "fail" then
         if reservation == "" or string.find(current, '"reservation":"' .. reservation .. '"', 1, true) then
           if data ~= "" then storeFailure(queue, data) end
@@ -115,6 +135,7 @@ for i = 6, #ARGV, 4 do
         end
       end
     end
+    if action == "requeue" and not queue then recordPruned(id, nil, nil, "none") end
     if action == "requeue" then
       -- node-resque registers "<name>:<queues>" and keeps worker:ping:<name>. Left behind, a stale
       -- ping makes node-resque's scheduler clean a worker it cannot find: an error event and a

@@ -53,6 +53,11 @@ export class WorkerRecordsStore {
       failed: Number(failed[i] ?? 0),
     }));
   }
+
+  /** What pruning recorded of the workers it found dead (release-workers.lua), JSON values, newest first. */
+  pruned(): Promise<string[]> {
+    return this.client.lrange(this.keys.prunedWorkers, 0, -1);
+  }
 }
 
 /** `host:pid`: the first two parts of a worker id, node-resque's worker name. */

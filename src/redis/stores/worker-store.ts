@@ -209,7 +209,7 @@ export class WorkerStore {
   ): Promise<{ requeued: number; failed: number; settled: SettledJob[] }> {
     if (workers.length === 0) return { requeued: 0, failed: 0, settled: [] };
     const k = this.keys;
-    const keys = [k.workers, k.heartbeats, k.failed, k.failedCount, k.processed, k.ourWorkers, k.dirtyExits, k.failedQueues];
+    const keys = [k.workers, k.heartbeats, k.failed, k.failedCount, k.processed, k.ourWorkers, k.dirtyExits, k.failedQueues, k.prunedWorkers];
     const args: (string | number)[] = [k.prefix, options.failedAt ?? "", options.dirtyExitLimit ?? 3, options.dirtyExitTtl ?? 86_400, this.failureBackend];
     for (const w of workers) {
       switch (w.action) {
