@@ -168,3 +168,37 @@ export class StatusKilled extends ResqueError {
 export class StatusError extends ResqueError {
   override name = "StatusError";
 }
+
+// ── Monitoring ──────────────────────────────────────────────────────────────────────────────
+
+/**
+ * A monitor configuration (a YAML file or `new Monitor()` options) is invalid. `path` names the
+ * setting at fault (`notify.webhooks[0].url`), `source` where it came from.
+ */
+export class MonitorConfigError extends ConfigurationError {
+  override name = "MonitorConfigError";
+
+  constructor(
+    readonly source: string,
+    readonly path: string,
+    problem: string,
+  ) {
+    super(path === "" ? `${source}: ${problem}` : `${source}: ${path}: ${problem}`);
+  }
+}
+
+/**
+ * A notifier could not deliver an alert. `retryable` is false when sending it again cannot help
+ * (a webhook answered 400 or 404: fix the URL or the receiver).
+ */
+export class NotificationError extends ResqueError {
+  override name = "NotificationError";
+
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

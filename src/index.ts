@@ -48,6 +48,8 @@ export {
   JobDeferred,
   StatusKilled,
   StatusError,
+  MonitorConfigError,
+  NotificationError,
 } from "./errors.js";
 export { VERSION } from "./version.js";
 
@@ -121,3 +123,42 @@ export { unique, UniquePlugin, type UniqueDecorator, type UniqueOptions, type Un
 export { listLocks, type HeldLock } from "./admin/locks.js";
 export { limit, LimitPlugin, type LimitDecorator, type LimitOptions } from "./plugins/limit/index.js";
 export { listLimits, type LimitInfo } from "./admin/limits.js";
+
+// Monitoring and alerts (docs/monitoring.md)
+export { Monitor, type MonitorOptions, type MonitorEvents, type MonitorEvaluation, type AlertsSnapshot, type AlertEvent } from "./monitor/monitor.js";
+export {
+  evaluateChecks,
+  CHECK_NAMES,
+  CHECK_DEFAULTS,
+  type CheckName,
+  type Severity,
+  type Finding,
+  type FindingLink,
+  type ChecksConfig,
+  type QueueChecks,
+  type ClassChecks,
+  type CheckFacts,
+  type QueueGrowth,
+} from "./monitor/checks.js";
+export type { InstanceEvaluation } from "./monitor/instance-check.js";
+export type { Alert, AlertKind, AlertNotification } from "./monitor/alert.js";
+export {
+  loadMonitorConfig,
+  parseMonitorConfig,
+  type MonitorConfig,
+  type MonitorInstance,
+  type NotifierSettings,
+  type NotifySettings,
+  type WebhookSettings,
+  type EmailSettings,
+  type SmtpSettings,
+  type StatusPageSettings,
+  type HttpSettings,
+  type MinSeverity,
+} from "./monitor/config.js";
+export type { Notifier } from "./monitor/notifiers/notifier.js";
+export { webhookNotifier, webhookSignature } from "./monitor/notifiers/webhook.js";
+export { emailNotifier } from "./monitor/notifiers/email.js";
+export { toNodeListener, type ServedHandlers } from "./monitor/http.js";
+export type { FetchHandler } from "./monitor/status-page.js";
+export type { DeliveryEvents } from "./monitor/delivery.js";

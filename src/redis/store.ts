@@ -20,6 +20,7 @@ import { WorkerRecordsStore } from "./stores/worker-records-store.js";
 import { StatusStore } from "./stores/status-store.js";
 import { LockStore } from "./stores/lock-store.js";
 import { LimitStore } from "./stores/limit-store.js";
+import { MonitorStore } from "./stores/monitor-store.js";
 import { WorkerStore, type FailureBackend } from "./stores/worker-store.js";
 
 export interface DataStoreOptions {
@@ -110,6 +111,7 @@ export class DataStore {
   readonly statuses: StatusStore;
   readonly locks: LockStore;
   readonly limits: LimitStore;
+  readonly monitor: MonitorStore;
   readonly failureBackend: FailureBackend;
   readonly #client: RedisClient;
   readonly #owned: boolean;
@@ -151,6 +153,7 @@ export class DataStore {
     this.statuses = new StatusStore(client, this.keys);
     this.locks = new LockStore(client, this.keys);
     this.limits = new LimitStore(client, this.keys);
+    this.monitor = new MonitorStore(client, this.keys);
   }
 
   /** The underlying ioredis client, for applications that want to share it. */
