@@ -5,6 +5,7 @@ import { ConfigurationError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { addConnectionOptions } from "./connection-options.js";
 import { control } from "./control-command.js";
+import { addMonitorCommand } from "./monitor-command.js";
 import { work } from "./work-command.js";
 
 const program = new Command("resque").version(VERSION).description("Resque-compatible background jobs for Node.js");
@@ -52,6 +53,8 @@ for (const action of ["pause", "resume", "stop", "kill"] as const) {
       process.stdout.write(`${await control(action, options)}\n`);
     });
 }
+
+addMonitorCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`resque: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);

@@ -4,6 +4,7 @@
  * compare-and-set; the transitions this process won are the notifications it must send.
  */
 import type { Admin } from "../admin/index.js";
+import type { Overview } from "../admin/overview.js";
 import type { DataStore } from "../redis/store.js";
 import type { StoredAlert } from "../redis/stores/monitor-store.js";
 import { alertId, type Alert, type AlertKind, type AlertNotification } from "./alert.js";
@@ -31,9 +32,8 @@ export interface InstanceCheckOptions {
 
 const KINDS: Record<"fire" | "repeat" | "resolve", AlertKind> = { fire: "firing", repeat: "repeat", resolve: "resolved" };
 
-/** Evaluates one reachable instance; rejects when Redis cannot be read. */
-export async function checkInstance(admin: Admin, store: DataStore, options: InstanceCheckOptions): Promise<InstanceEvaluation> {
-  const { checks } = options;
+/** The facts checks judge from, read through the admin API (no memory, nothing written). */
+async function readFacts(admin: Admin, checks: ChecksConfig): Promise<{ overview: Overview; facts: CheckFacts }> {
   const off = new Set(checks.disabled ?? []);
   const [overview, schedules, pruned, failedCounts] = await Promise.all([
     admin.overview(),
@@ -41,6 +41,27 @@ export async function checkInstance(admin: Admin, store: DataStore, options: Ins
     off.has("worker-pruned") ? undefined : admin.workers.pruned(),
     needsFailedCounts(checks) && !off.has("failed") ? countFailed(admin) : undefined,
   ]);
+  const facts: CheckFacts = {
+    ...(schedules === undefined ? {} : { schedules }),
+    ...(pruned === undefined ? {} : { pruned }),
+    ...(failedCounts === undefined ? {} : { failedCounts }),
+  };
+  return { overview, facts };
+}
+
+/**
+ * What is bad now, judged from the facts alone: nothing is remembered or written, so checks that
+ * need memory judge as the dashboard does (queue-growing is skipped; a missing leader counts at once).
+ */
+export async function readFindings(admin: Admin, checks: ChecksConfig): Promise<Finding[]> {
+  const { overview, facts } = await readFacts(admin, checks);
+  return evaluateChecks(overview, checks, facts);
+}
+
+/** Evaluates one reachable instance; rejects when Redis cannot be read. */
+export async function checkInstance(admin: Admin, store: DataStore, options: InstanceCheckOptions): Promise<InstanceEvaluation> {
+  const { checks } = options;
+  const { overview, facts: read } = await readFacts(admin, checks);
   const now = options.now?.() ?? overview.at.getTime();
   const observations = await store.monitor.observe(
     now,
@@ -48,11 +69,9 @@ export async function checkInstance(admin: Admin, store: DataStore, options: Ins
     overview.queues.map((q) => ({ queue: q.name, size: q.size, windowMs: queueGrowthWindowMs(checks, q.name) })),
   );
   const facts: CheckFacts = {
+    ...read,
     queueGrowth: Object.fromEntries(observations.growth),
     scheduler: { leaderMissingForMs: observations.leaderMissingForMs },
-    ...(schedules === undefined ? {} : { schedules }),
-    ...(pruned === undefined ? {} : { pruned }),
-    ...(failedCounts === undefined ? {} : { failedCounts }),
   };
   const findings = evaluateChecks(overview, checks, facts);
   const bad = new Map<string, Finding>();

@@ -12,11 +12,11 @@ import { createLogger, type Logger } from "../logger.js";
 import { storeOf } from "../redis/store-of.js";
 import type { Clock } from "../scheduler/clock.js";
 import type { Alert } from "./alert.js";
-import type { ChecksConfig } from "./checks.js";
+import type { ChecksConfig, Finding } from "./checks.js";
 import { MONITOR_DEFAULTS, parseChecksConfig, parseMonitorConfig, type HttpSettings, type MonitorConfig, type MonitorInstance } from "./config.js";
 import { Delivery, type DeliveryEvents } from "./delivery.js";
 import { serveHandlers, type ServedHandlers } from "./http.js";
-import { checkInstance, toAlert, type InstanceEvaluation } from "./instance-check.js";
+import { checkInstance, readFindings, toAlert, type InstanceEvaluation } from "./instance-check.js";
 import { MonitorMetrics } from "./metrics.js";
 import { emailNotifier } from "./notifiers/email.js";
 import type { Notifier } from "./notifiers/notifier.js";
@@ -152,6 +152,23 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     return next;
   }
 
+  /**
+   * What is bad now on every instance, read-only: no alert state changes and nothing is sent
+   * (`resque monitor --check`). Checks that need memory judge as the dashboard does.
+   */
+  async findings(): Promise<{ name: string; ok: boolean; error?: string; findings: Finding[] }[]> {
+    return Promise.all(
+      this.#watched.map(async ({ admin }) => {
+        try {
+          return { name: admin.name, ok: true, findings: await withTimeout(readFindings(admin, this.#checks), this.#readTimeoutMs(admin), admin.name) };
+        } catch (error) {
+          const message = messageOf(error);
+          return { name: admin.name, ok: false, error: message, findings: this.#checks.disabled?.includes("redis-unreachable") ? [] : [UnreachableAlerts.finding(message)] };
+        }
+      }),
+    );
+  }
+
   /** Resolves when every notification queued so far was delivered or given up. */
   flush(): Promise<void> {
     return this.#delivery.idle();
@@ -215,6 +232,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     for (const n of notifications) {
       this.#logger.info({ instance: n.alert.instance, alert: n.alert.id, kind: n.kind, severity: n.alert.severity }, `alert ${n.kind}: ${n.alert.message}`);
     }
+    this.#logger.debug({ instances: instances.map((i) => ({ name: i.name, ok: i.ok, findings: i.findings.map((f) => `${f.check}|${f.subject}`) })) }, "evaluated");
     this.#delivery.enqueue(notifications);
     this.emit("evaluated", evaluation);
     return evaluation;
@@ -233,8 +251,9 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     } catch (error) {
       const message = messageOf(error);
       this.#logger.warn({ instance: admin.name, err: error }, "monitor could not read an instance");
+      if (this.#checks.disabled?.includes("redis-unreachable")) return { name: admin.name, ok: false, error: message, findings: [], notifications: [] };
       const finding = UnreachableAlerts.finding(message);
-      const notifications = this.#checks.disabled?.includes("redis-unreachable") ? [] : this.#unreachable.apply(admin.name, finding, now(), this.#repeatMs, this.#dashboardUrl);
+      const notifications = this.#unreachable.apply(admin.name, finding, now(), this.#repeatMs, this.#dashboardUrl);
       return { name: admin.name, ok: false, error: message, findings: [finding], notifications };
     }
   }

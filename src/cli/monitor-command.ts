@@ -1,0 +1,156 @@
+/**
+ * `resque monitor`: evaluates the checks of one or more Resques at an interval, sends alerts to the
+ * configured notifiers and serves /status and /metrics, until TERM or INT. `--once` evaluates once
+ * (for cron), `--check` reports what is bad without touching alert state or notifying anyone.
+ * Exit codes: 0 ok (nothing bad, with --once/--check), 1 something is bad or failed, 2 usage.
+ */
+import type { Command } from "commander";
+import { MonitorConfigError } from "../errors.js";
+import { loadMonitorConfig, parseMonitorConfig, type MonitorConfig } from "../monitor/config.js";
+import type { Finding } from "../monitor/checks.js";
+import { Monitor } from "../monitor/monitor.js";
+import { addConnectionOptions, connectionFrom } from "./connection-options.js";
+import { cliLogger, logFormat } from "./logging.js";
+
+export interface MonitorCommandOptions {
+  config?: string;
+  redis?: string;
+  namespace?: string;
+  interval?: string;
+  port?: string;
+  host?: string;
+  http?: boolean;
+  once?: boolean;
+  check?: boolean;
+  json?: boolean;
+  verbose?: boolean;
+  quiet?: boolean;
+  logFormat?: string;
+}
+
+const EXAMPLES = `
+Examples:
+  resque monitor --config monitor.yml            evaluate every 30 s, notify, serve http://127.0.0.1:9293/status and /metrics
+  resque monitor --redis redis://10.0.0.5:6379   default checks on one Redis (no notifiers: status page and metrics only)
+  resque monitor --config monitor.yml --once     one evaluation with notifications (for cron); exit 1 when something is bad
+  resque monitor --check --json                  what is bad now, changing nothing; exit 1 when something is bad
+
+The configuration file is YAML (see docs/monitoring.md); \${NAME} in it is replaced by the environment variable.`;
+
+/** Adds `monitor` to the `resque` program. */
+export function addMonitorCommand(program: Command): void {
+  addConnectionOptions(program.command("monitor"))
+    .description("watch Resque: check it at an interval, send alerts, serve a status page and Prometheus metrics")
+    .option("--config <file>", "YAML configuration: instances, checks, notifiers (env RESQUE_MONITOR_CONFIG)")
+    .option("--interval <seconds>", "seconds between evaluations (default 30, or intervalSeconds in the file)")
+    .option("--port <port>", "port of the status page and metrics (default 9293; 0 picks a free one)")
+    .option("--host <address>", "address to listen on (default 127.0.0.1)")
+    .option("--no-http", "serve no status page or metrics")
+    .option("--once", "evaluate once, send the notifications it decides, print what is bad, and exit")
+    .option("--check", "print what is bad now and exit; changes no alert state and notifies no one")
+    .option("--json", "with --once or --check: print JSON")
+    .option("-v, --verbose", "log every evaluation")
+    .option("-q, --quiet", "log errors only")
+    .option("--log-format <format>", "pretty or json; default pretty on a terminal, json otherwise (env LOG_FORMAT)")
+    .addHelpText("after", EXAMPLES)
+    .action(async (options: MonitorCommandOptions) => {
+      process.exitCode = await monitorCommand(options);
+    });
+}
+
+/** Runs the command; resolves with the exit code (the daemon resolves when stopped by a signal). */
+export async function monitorCommand(options: MonitorCommandOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let config: MonitorConfig;
+  try {
+    config = configFrom(options, env);
+  } catch (error) {
+    if (!(error instanceof MonitorConfigError)) throw error;
+    process.stderr.write(`resque monitor: ${error.message}\n`);
+    return 2;
+  }
+  const oneShot = options.once || options.check;
+  const logger = await cliLogger({
+    level: options.quiet ? "error" : options.verbose ? "debug" : oneShot ? "warn" : (env.LOG_LEVEL ?? "info"),
+    format: logFormat(options.logFormat ?? env.LOG_FORMAT, Boolean(process.stdout.isTTY)),
+    base: { command: "monitor" },
+    // With --once/--check stdout carries the report; logs go to stderr.
+    ...(oneShot ? { file: "/dev/stderr" } : {}),
+  });
+  const { http, instances, ...settings } = config;
+  const monitor = new Monitor({ ...settings, ...(instances ? { instances } : {}), logger });
+  if (options.check || options.once) {
+    try {
+      let report: { name: string; ok: boolean; error?: string; findings: Finding[] }[];
+      if (options.check) {
+        report = await monitor.findings();
+      } else {
+        report = (await monitor.evaluate()).instances;
+        await monitor.flush();
+      }
+      process.stdout.write(options.json ? `${JSON.stringify(report.map(({ name, ok, error, findings }) => ({ name, ok, ...(error === undefined ? {} : { error }), findings })), null, 2)}\n` : text(report));
+      return report.some((i) => !i.ok || i.findings.length > 0) ? 1 : 0;
+    } finally {
+      await monitor.stop();
+    }
+  }
+  const stopped = new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      logger.info({ signal }, "stopping");
+      void monitor.stop().then(resolve);
+    };
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+    process.once("SIGQUIT", stop);
+  });
+  if (options.http !== false) {
+    try {
+      await monitor.serve({ port: http?.port ?? 9293, host: http?.host ?? "127.0.0.1" });
+    } catch (error) {
+      await monitor.stop();
+      throw error;
+    }
+  }
+  await monitor.start();
+  await stopped;
+  return 0;
+}
+
+/** The file's configuration with the command line on top; instances from the file, or one from --redis / REDIS_URL. */
+function configFrom(options: MonitorCommandOptions, env: NodeJS.ProcessEnv): MonitorConfig {
+  const file = options.config ?? (env.RESQUE_MONITOR_CONFIG || undefined);
+  const fromFile = file === undefined ? {} : loadMonitorConfig(file, env);
+  const flags: Record<string, unknown> = {};
+  if (options.interval !== undefined) flags.intervalSeconds = flagNumber(options.interval, "--interval");
+  if (options.port !== undefined || options.host !== undefined) {
+    flags.http = {
+      ...fromFile.http,
+      ...(options.port === undefined ? {} : { port: flagNumber(options.port, "--port") }),
+      ...(options.host === undefined ? {} : { host: options.host }),
+    };
+  }
+  const { redis, namespace } = connectionFrom(options, env);
+  if (fromFile.instances && (options.redis !== undefined || options.namespace !== undefined)) {
+    throw new MonitorConfigError("resque monitor", "--redis", `${file} lists instances; give --redis and --namespace there, or leave instances out of the file`);
+  }
+  const instances = fromFile.instances ?? [{ ...(redis === undefined ? {} : { redis }), ...(namespace === undefined ? {} : { namespace }) }];
+  return parseMonitorConfig({ ...fromFile, ...flags, instances }, file ?? "resque monitor");
+}
+
+function flagNumber(value: string, flag: string): number {
+  const parsed = Number(value);
+  if (value.trim() === "" || !Number.isFinite(parsed)) throw new MonitorConfigError("resque monitor", flag, `expected a number, got ${JSON.stringify(value)}`);
+  return parsed;
+}
+
+function text(report: { name: string; ok: boolean; error?: string; findings: Finding[] }[]): string {
+  const lines: string[] = [];
+  for (const instance of report) {
+    if (instance.findings.length === 0) {
+      lines.push(`${instance.name}: ok`);
+      continue;
+    }
+    lines.push(`${instance.name}: ${instance.findings.length} problem${instance.findings.length === 1 ? "" : "s"}`);
+    for (const f of instance.findings) lines.push(`  ${f.severity.padEnd(8)} ${f.check.padEnd(22)} ${f.message}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
