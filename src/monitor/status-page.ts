@@ -20,11 +20,11 @@ export function statusJson(snapshot: AlertsSnapshot): Record<string, unknown> {
     name: i.name,
     ok: i.ok,
     ...(i.error === undefined ? {} : { error: i.error }),
-    status: levelOf(i.firing),
+    status: i.ok ? levelOf(i.firing) : "critical",
     firing: i.firing.map(alertJson),
     recent: i.recent.map((e) => ({ kind: e.kind, at: e.at.toISOString(), alert: alertJson(e.alert) })),
   }));
-  return { at: snapshot.at.toISOString(), status: levelOf(snapshot.instances.flatMap((i) => i.firing)), instances };
+  return { at: snapshot.at.toISOString(), status: overallLevel(snapshot), instances };
 }
 
 export function statusPage(read: () => Promise<AlertsSnapshot>, settings: StatusPageSettings): FetchHandler {
@@ -69,6 +69,12 @@ function alertJson(alert: Alert): Record<string, unknown> {
   };
 }
 
+/** An instance that cannot be read counts as critical, whether or not this process holds its unreachable alert. */
+function overallLevel(snapshot: AlertsSnapshot): Level {
+  if (snapshot.instances.some((i) => !i.ok)) return "critical";
+  return levelOf(snapshot.instances.flatMap((i) => i.firing));
+}
+
 function levelOf(alerts: readonly Alert[]): Level {
   if (alerts.some((a) => a.severity === "critical")) return "critical";
   return alerts.length > 0 ? "warning" : "ok";
@@ -87,7 +93,7 @@ th { font-weight: 600; color: var(--muted); font-size: .85rem; } .muted { color:
 const STYLE_HASH = `sha256-${createHash("sha256").update(STYLE).digest("base64")}`;
 
 function renderHtml(title: string, snapshot: AlertsSnapshot): string {
-  const overall = levelOf(snapshot.instances.flatMap((i) => i.firing));
+  const overall = overallLevel(snapshot);
   const sections = snapshot.instances.map((instance) => {
     const level = instance.ok ? levelOf(instance.firing) : "critical";
     const firing =
@@ -123,6 +129,7 @@ ${sections.join("\n")}
 
 function label(level: Level, count: number): string {
   if (level === "ok") return "all good";
+  if (count === 0) return "unreachable";
   return `${count} alert${count === 1 ? "" : "s"}`;
 }
 
