@@ -10,7 +10,8 @@ import { loadMonitorConfig, parseMonitorConfig, type MonitorConfig } from "../mo
 import type { Finding } from "../monitor/checks.js";
 import { Monitor } from "../monitor/monitor.js";
 import { addConnectionOptions, connectionFrom } from "./connection-options.js";
-import { cliLogger, logFormat } from "./logging.js";
+import { pino, type Logger } from "pino";
+import { cliLogger, logFormat, type LogFormat } from "./logging.js";
 
 export interface MonitorCommandOptions {
   config?: string;
@@ -69,13 +70,11 @@ export async function monitorCommand(options: MonitorCommandOptions, env: NodeJS
     return 2;
   }
   const oneShot = options.once || options.check;
-  const logger = await cliLogger({
-    level: options.quiet ? "error" : options.verbose ? "debug" : oneShot ? "warn" : (env.LOG_LEVEL ?? "info"),
-    format: logFormat(options.logFormat ?? env.LOG_FORMAT, Boolean(process.stdout.isTTY)),
-    base: { command: "monitor" },
-    // With --once/--check stdout carries the report; logs go to stderr.
-    ...(oneShot ? { file: "/dev/stderr" } : {}),
-  });
+  const level = options.quiet ? "error" : options.verbose ? "debug" : oneShot ? "warn" : (env.LOG_LEVEL ?? "info");
+  const base = { command: "monitor" };
+  const logger = oneShot
+    ? await stderrLogger(level, logFormat(options.logFormat ?? env.LOG_FORMAT, Boolean(process.stderr.isTTY)), base)
+    : await cliLogger({ level, format: logFormat(options.logFormat ?? env.LOG_FORMAT, Boolean(process.stdout.isTTY)), base });
   const { http, instances, ...settings } = config;
   const monitor = new Monitor({ ...settings, ...(instances ? { instances } : {}), logger });
   if (options.check || options.once) {
@@ -113,6 +112,14 @@ export async function monitorCommand(options: MonitorCommandOptions, env: NodeJS
   await monitor.start();
   await stopped;
   return 0;
+}
+
+/** With --once/--check stdout carries the report, so logs go to stderr (fd 2: /dev/stderr cannot be opened on a socket). */
+async function stderrLogger(level: string, format: LogFormat, base: Record<string, unknown>): Promise<Logger> {
+  const settings = { level, base: { pid: process.pid, ...base } };
+  if (format === "json") return pino(settings, pino.destination({ dest: 2, sync: true }));
+  const { default: pretty } = await import("pino-pretty");
+  return pino(settings, pretty({ sync: true, destination: 2, colorize: Boolean(process.stderr.isTTY), translateTime: "SYS:HH:MM:ss.l", ignore: "hostname", singleLine: true }));
 }
 
 /** The file's configuration with the command line on top; instances from the file, or one from --redis / REDIS_URL. */

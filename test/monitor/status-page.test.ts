@@ -39,7 +39,7 @@ describe("the status page", () => {
 
     // A second process (resque-web, say) reads the same alerts from Redis without evaluating.
     const reader = monitor();
-    const json = await (await reader.statusPage(new Request("http://web.local/status.json"))).json();
+    const json = (await (await reader.statusPage(new Request("http://web.local/status.json"))).json()) as any;
     expect(json.status).toBe("critical");
     const [eu, down] = json.instances;
     expect(eu).toMatchObject({ name: "eu <main>", ok: true, status: "critical" });
@@ -74,7 +74,7 @@ describe("the status page", () => {
     const served = await m.serve({ port: 0 });
     expect(served.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await fetch(`${served.url}/status`)).headers.get("content-type")).toBe("text/html; charset=utf-8");
-    expect((await (await fetch(`${served.url}/status.json`)).json()).instances).toHaveLength(2);
+    expect(((await (await fetch(`${served.url}/status.json`)).json()) as { instances: unknown[] }).instances).toHaveLength(2);
     expect(await (await fetch(`${served.url}/metrics`)).text()).toContain('resque_up{instance="eu <main>"} 1');
     expect((await fetch(`${served.url}/elsewhere`)).status).toBe(404);
     await m.stop();
