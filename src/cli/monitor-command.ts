@@ -75,7 +75,7 @@ export async function monitorCommand(options: MonitorCommandOptions, env: NodeJS
   const logger = oneShot
     ? await stderrLogger(level, logFormat(options.logFormat ?? env.LOG_FORMAT, Boolean(process.stderr.isTTY)), base)
     : await cliLogger({ level, format: logFormat(options.logFormat ?? env.LOG_FORMAT, Boolean(process.stdout.isTTY)), base });
-  const { http, instances, ...settings } = config;
+  const { instances, ...settings } = config;
   const monitor = new Monitor({ ...settings, ...(instances ? { instances } : {}), logger });
   if (options.check || options.once) {
     try {
@@ -103,7 +103,7 @@ export async function monitorCommand(options: MonitorCommandOptions, env: NodeJS
   });
   if (options.http !== false) {
     try {
-      await monitor.serve({ port: http?.port ?? 9293, host: http?.host ?? "127.0.0.1" });
+      await monitor.serve();
     } catch (error) {
       await monitor.stop();
       throw error;

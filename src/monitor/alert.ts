@@ -3,7 +3,7 @@
  * across evaluations, identified by its check and subject on one instance; it fires once, repeats
  * at an interval while it stays bad, and resolves when it clears.
  */
-import type { Finding } from "./checks.js";
+import type { Finding, Severity } from "./checks.js";
 
 /** The three moments a notification is sent. */
 export type AlertKind = "firing" | "repeat" | "resolved";
@@ -19,6 +19,8 @@ export interface Alert extends Finding {
   notifiedAt: Date;
   /** Notifications sent while it fires (1 for the first, then one more per repeat). */
   notifications: number;
+  /** The highest severity it had while firing (a warning that became critical stays "critical" here). */
+  highestSeverity: Severity;
   /** When it cleared (resolved alerts only). */
   resolvedAt?: Date;
 }

@@ -42,7 +42,9 @@ export class Delivery extends EventEmitter<DeliveryEvents> {
     if (this.#abort.signal.aborted) return;
     for (const lane of this.#lanes) {
       for (const notification of notifications) {
-        if (lane.notifier.minSeverity === "critical" && notification.alert.severity !== "critical") continue;
+        // A resolution goes to whoever heard the alert at its worst.
+        const severity = notification.kind === "resolved" ? notification.alert.highestSeverity : notification.alert.severity;
+        if (lane.notifier.minSeverity === "critical" && severity !== "critical") continue;
         const run = lane.tail
           .then(() => this.#deliver(lane.notifier, notification))
           .catch((error: unknown) => this.#logger.error({ err: error, notifier: lane.notifier.name }, "a notification listener threw"));

@@ -98,6 +98,7 @@ export function toAlert(instance: string, id: string, stored: StoredAlert): Aler
     since: new Date(stored.since),
     notifiedAt: new Date(stored.notifiedAt),
     notifications: stored.notifications,
+    highestSeverity: stored.highestSeverity === "critical" || finding.severity === "critical" ? "critical" : "warning",
     ...(stored.resolvedAt === undefined ? {} : { resolvedAt: new Date(stored.resolvedAt) }),
   };
 }

@@ -24,7 +24,7 @@ import { webhookNotifier } from "./notifiers/webhook.js";
 import { statusPage, type FetchHandler } from "./status-page.js";
 import { UnreachableAlerts } from "./unreachable-alerts.js";
 
-export interface MonitorOptions extends Omit<MonitorConfig, "instances" | "http"> {
+export interface MonitorOptions extends Omit<MonitorConfig, "instances"> {
   /** The Resques to watch: connection settings, or Admin objects you own (resque-web's, `resque.admin`). Default: one from REDIS_URL / RESQUE_NAMESPACE. */
   instances?: (MonitorInstance | Admin)[];
   /** Notifiers of your own (see Notifier), beside those of `notify`. */
@@ -85,6 +85,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
   readonly #metrics: MonitorMetrics;
   readonly #recent: number;
   readonly #servers = new Set<ServedHandlers>();
+  readonly #http: HttpSettings | undefined;
   #state: "new" | "running" | "stopping" | "stopped" = "new";
   #timer: NodeJS.Timeout | undefined;
   #evaluating: Promise<MonitorEvaluation> | undefined;
@@ -100,6 +101,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
     this.#repeatMs = (config.repeatMinutes ?? MONITOR_DEFAULTS.repeatMinutes) * 60_000;
     this.#dashboardUrl = config.dashboardUrl;
     this.#recent = config.statusPage?.recent ?? MONITOR_DEFAULTS.recent;
+    this.#http = config.http;
     this.#clock = clock;
     this.#logger = logger ?? createLogger();
     if (stopTimeoutSeconds !== undefined && !(stopTimeoutSeconds >= 0)) throw new ConfigurationError(`stopTimeoutSeconds must be 0 or more, got ${stopTimeoutSeconds}.`);
@@ -200,10 +202,11 @@ export class Monitor extends EventEmitter<MonitorEvents> {
 
   /**
    * Serves the status page (`/status`, `/status.json`, `/`) and the metrics (`/metrics`) on a
-   * port of its own (default 127.0.0.1:9293; port 0 picks a free one). `stop()` closes it.
+   * port of its own: `options`, else the `http` setting, else 127.0.0.1:9293 (port 0 picks a free
+   * one). `stop()` closes it.
    */
-  async serve(options: HttpSettings = {}): Promise<ServedHandlers> {
-    const checked = parseMonitorConfig({ http: options }, "monitor.serve()").http ?? {};
+  async serve(options?: HttpSettings): Promise<ServedHandlers> {
+    const checked = options === undefined ? (this.#http ?? {}) : (parseMonitorConfig({ http: options }, "monitor.serve()").http ?? {});
     const served = await serveHandlers(
       { "/": this.statusPage, "/status": this.statusPage, "/status.json": this.statusPage, "/metrics": this.metrics },
       { port: checked.port ?? MONITOR_DEFAULTS.httpPort, host: checked.host ?? MONITOR_DEFAULTS.httpHost },

@@ -65,6 +65,7 @@ export class UnreachableAlerts {
       since: new Date(local.since),
       notifiedAt: new Date(local.notifiedAt),
       notifications: local.notifications,
+      highestSeverity: local.finding.severity,
     };
   }
 }

@@ -336,4 +336,46 @@ describe("each check fires once, repeats at the interval and resolves", () => {
     expect(await step(monitor)).toEqual([]);
     await client.quit();
   });
+
+  it("a warning that becomes critical is told again at once, and its resolution reaches critical-only notifiers", async () => {
+    const client = redis.server().client();
+    const clock = new ManualClock(Date.parse("2026-12-01T10:00:00Z"));
+    const critical: string[] = [];
+    const monitor = new Monitor({
+      instances: [{ redis: redis.server().url, name: "main" }],
+      checks: { schedulerMissingSeconds: 60, disabled: CHECK_NAMES.filter((c) => c !== "scheduler-leader") },
+      repeatMinutes: REPEAT_MINUTES,
+      notify: { webhooks: [{ url: receiver.url }] },
+      notifiers: [{ name: "pager", minSeverity: "critical", send: async (n) => void critical.push(`${n.kind} ${n.alert.severity}`) }],
+      clock,
+      logger: silentLogger,
+    });
+    monitors.push(monitor);
+    const [seconds] = await client.time();
+    const later = Number(seconds) + 3600;
+    await client.zadd("resque:delayed_queue_schedule", later, String(later));
+    await client.rpush(`resque:delayed:${later}`, '{"class":"A","args":[],"queue":"q"}');
+    expect(await step(monitor)).toEqual([]);
+    clock.advance(60_000);
+    expect(await step(monitor)).toEqual(["firing scheduler-leader|scheduler"]);
+    expect(receiver.requests.at(-1)!.json().alert.severity).toBe("warning");
+    // Jobs become due: critical now.
+    const past = Number(seconds) - 10;
+    await client.zadd("resque:delayed_queue_schedule", past, String(past));
+    await client.rpush(`resque:delayed:${past}`, '{"class":"A","args":[],"queue":"q"}');
+    clock.advance(1000);
+    expect(await step(monitor)).toEqual(["repeat scheduler-leader|scheduler"]);
+    expect(receiver.requests.at(-1)!.json().alert).toMatchObject({ severity: "critical", highestSeverity: "critical", notifications: 2 });
+    clock.advance(1000);
+    expect(await step(monitor)).toEqual([]);
+    // Back to a warning (the due jobs went), then resolved (a leader).
+    await client.zrem("resque:delayed_queue_schedule", String(past));
+    clock.advance(1000);
+    expect(await step(monitor)).toEqual([]);
+    await client.set("resque:resque:resque_scheduler_master_lock", "sched1:1", "PX", 60_000);
+    clock.advance(1000);
+    expect(await step(monitor)).toEqual(["resolved scheduler-leader|scheduler"]);
+    expect(critical).toEqual(["repeat critical", "resolved warning"]);
+    await client.quit();
+  });
 });

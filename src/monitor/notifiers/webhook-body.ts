@@ -29,6 +29,7 @@ export function jsonBody(notification: AlertNotification): Record<string, unknow
       since: alert.since.toISOString(),
       notifiedAt: alert.notifiedAt.toISOString(),
       notifications: alert.notifications,
+      highestSeverity: alert.highestSeverity,
       ...(alert.resolvedAt === undefined ? {} : { resolvedAt: alert.resolvedAt.toISOString() }),
     },
     ...(notification.dashboardUrl === undefined ? {} : { dashboardUrl: notification.dashboardUrl }),

@@ -3,14 +3,15 @@
   transition, so that of several monitors evaluating the same Redis exactly one is told to send
   each notification (the caller that receives a transition sends it; the others receive none).
 
-  KEYS[1] alerts hash: alert id → {"since","notifiedAt","notifications","finding"} while it fires;
+  KEYS[1] alerts hash: alert id → {"since","notifiedAt","notifications","finding","highestSeverity"} while it fires;
           "@evaluated" → now of the last evaluation applied
   KEYS[2] events list, newest first: {"kind":"fire"|"resolve","at","id","alert"}
   ARGV[1] now (ms)
   ARGV[2] events kept
   then triples: alert id of a check that is bad now, repeat interval (ms; 0 = never repeat),
                 the finding JSON
-  Every firing alert not given is resolved.
+  Every firing alert not given is resolved. A firing alert whose severity rises from warning to
+  critical repeats at once (and remembers that it was critical, for its resolution).
 
   An evaluation older than the last one applied (a monitor that read its facts before another
   monitor's later evaluation landed) changes nothing: it cannot re-fire what was just resolved.
@@ -26,6 +27,12 @@ redis.call("HSET", KEYS[1], "@evaluated", ARGV[1])
 local reply = {}
 local bad = {}
 
+local function severityOf(finding)
+  local ok, decoded = pcall(cjson.decode, finding)
+  if ok and type(decoded) == "table" and decoded["severity"] == "critical" then return "critical" end
+  return "warning"
+end
+
 local function event(kind, id, alert)
   redis.call("LPUSH", KEYS[2], cjson.encode({ kind = kind, at = now, id = id, alert = alert }))
   redis.call("LTRIM", KEYS[2], 0, kept - 1)
@@ -36,16 +43,20 @@ for i = 3, #ARGV, 3 do
   bad[id] = true
   local stored = redis.call("HGET", KEYS[1], id)
   local alert, kind
+  local severity = severityOf(finding)
   if stored then
     alert = cjson.decode(stored)
     alert.finding = finding
-    if repeatMs > 0 and now - alert.notifiedAt >= repeatMs then
+    -- A warning that became critical is told again at once: critical-only notifiers hear it now.
+    local escalated = severity == "critical" and alert.highestSeverity ~= "critical"
+    if escalated then alert.highestSeverity = "critical" end
+    if escalated or (repeatMs > 0 and now - alert.notifiedAt >= repeatMs) then
       alert.notifiedAt = now
       alert.notifications = alert.notifications + 1
       kind = "repeat"
     end
   else
-    alert = { since = now, notifiedAt = now, notifications = 1, finding = finding }
+    alert = { since = now, notifiedAt = now, notifications = 1, finding = finding, highestSeverity = severity }
     kind = "fire"
   end
   local encoded = cjson.encode(alert)

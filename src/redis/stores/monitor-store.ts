@@ -38,6 +38,8 @@ export interface StoredAlert {
   notifications: number;
   /** The finding JSON of the latest evaluation that found it bad. */
   finding: string;
+  /** The highest severity it had while firing ("warning" or "critical"). */
+  highestSeverity: string;
   /** Set on a resolved alert. */
   resolvedAt?: number;
 }
@@ -134,6 +136,7 @@ function parseAlert(value: string): StoredAlert | undefined {
       notifiedAt: parsed.notifiedAt,
       notifications: parsed.notifications,
       finding: parsed.finding,
+      highestSeverity: parsed.highestSeverity === "critical" ? "critical" : "warning",
       ...(typeof parsed.resolvedAt === "number" ? { resolvedAt: parsed.resolvedAt } : {}),
     };
   } catch {
