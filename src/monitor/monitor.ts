@@ -46,7 +46,15 @@ export interface AlertEvent {
 /** What the status page shows: per instance, what fires now and what changed lately. */
 export interface AlertsSnapshot {
   at: Date;
-  instances: { name: string; ok: boolean; error?: string; firing: Alert[]; recent: AlertEvent[] }[];
+  instances: {
+    name: string;
+    ok: boolean;
+    error?: string;
+    /** When a monitor last evaluated this instance (any monitor on its Redis); undefined when none ever did. A time long past means no monitor runs. */
+    evaluatedAt?: Date;
+    firing: Alert[];
+    recent: AlertEvent[];
+  }[];
 }
 
 export interface MonitorEvaluation {
@@ -185,10 +193,11 @@ export class Monitor extends EventEmitter<MonitorEvents> {
         try {
           const store = storeOf(admin).monitor;
           await withTimeout(storeOf(admin).ready(), this.#readTimeoutMs(admin), admin.name);
-          const [firing, events] = await Promise.all([store.firing(), store.events(this.#recent)]);
+          const [{ alerts: firing, evaluatedAt }, events] = await Promise.all([store.firing(), store.events(this.#recent)]);
           return {
             name: admin.name,
             ok: true,
+            ...(evaluatedAt === undefined ? {} : { evaluatedAt: new Date(evaluatedAt) }),
             firing: sortAlerts([...firing].map(([id, alert]) => toAlert(admin.name, id, alert))),
             recent: events.map((e) => ({ kind: e.kind === "fire" ? ("fired" as const) : ("resolved" as const), at: new Date(e.at), alert: toAlert(admin.name, e.id, e.alert) })),
           };
@@ -284,7 +293,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
   }
 
   async #firingOf(admin: Admin): Promise<Alert[]> {
-    const firing = await storeOf(admin).monitor.firing();
+    const { alerts: firing } = await storeOf(admin).monitor.firing();
     return [...firing].map(([id, alert]) => toAlert(admin.name, id, alert));
   }
 

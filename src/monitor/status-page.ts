@@ -14,12 +14,13 @@ export type FetchHandler = (request: Request) => Promise<Response>;
 
 type Level = "ok" | "warning" | "critical";
 
-/** JSON: `{ at, status, instances: [{ name, ok, error?, status, firing: [alert], recent: [{ kind, at, alert }] }] }`. */
+/** JSON: `{ at, status, instances: [{ name, ok, error?, evaluatedAt, status, firing: [alert], recent: [{ kind, at, alert }] }] }`. */
 export function statusJson(snapshot: AlertsSnapshot): Record<string, unknown> {
   const instances = snapshot.instances.map((i) => ({
     name: i.name,
     ok: i.ok,
     ...(i.error === undefined ? {} : { error: i.error }),
+    evaluatedAt: i.evaluatedAt?.toISOString() ?? null,
     status: i.ok ? levelOf(i.firing) : "critical",
     firing: i.firing.map(alertJson),
     recent: i.recent.map((e) => ({ kind: e.kind, at: e.at.toISOString(), alert: alertJson(e.alert) })),
@@ -115,7 +116,12 @@ function renderHtml(title: string, snapshot: AlertsSnapshot): string {
             )
             .join("")}</tbody></table>`;
     const error = instance.ok ? "" : `<p class="critical">Cannot be read: ${escapeHtml(instance.error ?? "unknown error")}</p>`;
-    return `<section><h2>${escapeHtml(instance.name)} <span class="badge ${level}">${label(level, instance.firing.length)}</span></h2>${error}${firing}${recent}</section>`;
+    const evaluated = !instance.ok
+      ? ""
+      : instance.evaluatedAt
+        ? `<p class="muted">Last checked ${since(instance.evaluatedAt, snapshot.at)}.</p>`
+        : `<p class="warning">No monitor has checked this instance yet: run <code>resque monitor</code> or start a Monitor.</p>`;
+    return `<section><h2>${escapeHtml(instance.name)} <span class="badge ${level}">${label(level, instance.firing.length)}</span></h2>${error}${evaluated}${firing}${recent}</section>`;
   });
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -42,7 +42,7 @@ describe("the status page", () => {
     const json = (await (await reader.statusPage(new Request("http://web.local/status.json"))).json()) as any;
     expect(json.status).toBe("critical");
     const [eu, down] = json.instances;
-    expect(eu).toMatchObject({ name: "eu <main>", ok: true, status: "critical" });
+    expect(eu).toMatchObject({ name: "eu <main>", ok: true, status: "critical", evaluatedAt: "2026-12-01T10:01:00.000Z" });
     expect(eu.firing.map((a: { id: string }) => a.id)).toEqual(["queue-without-workers|queue:<script>alert(1)</script>"]);
     expect(eu.firing[0].since).toBe("2026-12-01T10:00:00.000Z");
     expect(eu.recent.map((e: { kind: string; at: string; alert: { subject: string } }) => [e.kind, e.at, e.alert.subject])).toEqual([
@@ -62,6 +62,7 @@ describe("the status page", () => {
     expect(page).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     expect(page).not.toContain("<script>");
     expect(page).toContain("Cannot be read:");
+    expect(page).toContain("Last checked");
     // JSON is also chosen by the Accept header or ?format=json, at any mount path.
     expect((await reader.statusPage(new Request("http://web.local/ops/status", { headers: { accept: "application/json" } }))).headers.get("content-type")).toBe("application/json; charset=utf-8");
     expect((await reader.statusPage(new Request("http://web.local/x?format=json"))).headers.get("content-type")).toBe("application/json; charset=utf-8");
@@ -73,7 +74,9 @@ describe("the status page", () => {
     const m = monitor();
     const served = await m.serve({ port: 0 });
     expect(served.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect((await fetch(`${served.url}/status`)).headers.get("content-type")).toBe("text/html; charset=utf-8");
+    const page = await fetch(`${served.url}/status`);
+    expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(await page.text()).toContain("No monitor has checked this instance yet");
     expect(((await (await fetch(`${served.url}/status.json`)).json()) as { instances: unknown[] }).instances).toHaveLength(2);
     expect(await (await fetch(`${served.url}/metrics`)).text()).toContain('resque_up{instance="eu <main>"} 1');
     expect((await fetch(`${served.url}/elsewhere`)).status).toBe(404);

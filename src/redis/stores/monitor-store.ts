@@ -95,16 +95,17 @@ export class MonitorStore {
     return transitions;
   }
 
-  /** The alerts firing now, by id. */
-  async firing(): Promise<Map<string, StoredAlert>> {
+  /** The alerts firing now, by id, and when the last evaluation was applied (undefined: never). */
+  async firing(): Promise<{ alerts: Map<string, StoredAlert>; evaluatedAt: number | undefined }> {
     const all = await this.client.hgetall(this.keys.monitorAlerts);
-    const firing = new Map<string, StoredAlert>();
+    const alerts = new Map<string, StoredAlert>();
     for (const [id, value] of Object.entries(all)) {
       if (id.startsWith("@")) continue;
       const alert = parseAlert(value);
-      if (alert) firing.set(id, alert);
+      if (alert) alerts.set(id, alert);
     }
-    return firing;
+    const evaluated = Number(all["@evaluated"]);
+    return { alerts, evaluatedAt: Number.isFinite(evaluated) && all["@evaluated"] !== undefined ? evaluated : undefined };
   }
 
   /** The latest alert transitions, newest first. */
