@@ -62,15 +62,11 @@ export class Delivery extends EventEmitter<DeliveryEvents> {
 
   /** Waits up to `timeoutMs` for queued notifications, then abandons the rest and closes the notifiers. */
   async close(timeoutMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, timeoutMs);
-    });
-    await Promise.race([this.idle(), timedOut]);
-    clearTimeout(timer);
+    await idleWithin(this.idle(), timeoutMs);
     if (this.#pending.size > 0) this.#logger.warn({ pending: this.#pending.size }, "monitor stopping: abandoning notifications not yet delivered");
     this.#abort.abort();
-    await this.idle();
+    // A send that ignores the abort signal is not waited for long.
+    await idleWithin(this.idle(), ABANDON_MS);
     await Promise.all(this.#lanes.map((lane) => lane.notifier.close?.().catch((error: unknown) => this.#logger.warn({ err: error, notifier: lane.notifier.name }, "closing a notifier failed"))));
   }
 
@@ -96,6 +92,18 @@ export class Delivery extends EventEmitter<DeliveryEvents> {
       }
     }
   }
+}
+
+/** How long stopping waits for sends still running after their signal fired. */
+const ABANDON_MS = 1000;
+
+async function idleWithin(idle: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([idle, timedOut]);
+  clearTimeout(timer);
 }
 
 function wait(ms: number, signal: AbortSignal): Promise<void> {
