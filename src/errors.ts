@@ -179,7 +179,9 @@ export class MonitorConfigError extends ConfigurationError {
   override name = "MonitorConfigError";
 
   constructor(
+    /** Where the configuration came from: a file's path, or "new Monitor()". */
     readonly source: string,
+    /** The setting at fault, e.g. `notify.webhooks[0].url` ("" for the whole file). */
     readonly path: string,
     problem: string,
   ) {
@@ -196,6 +198,7 @@ export class NotificationError extends ResqueError {
 
   constructor(
     message: string,
+    /** Whether sending again may help (false: it is not retried). */
     readonly retryable: boolean,
     options?: { cause?: unknown },
   ) {

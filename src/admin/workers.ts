@@ -73,6 +73,7 @@ export interface PrunedWorker {
   at: Date;
   /** The job it held: its queue and class; undefined when it held none. */
   queue: string | undefined;
+  /** The class of the job it held. */
   class: string | undefined;
   /** "requeued" (back at the front of its queue), "failed" (DirtyExit, the poison-job guard) or "none" (it held no job). */
   outcome: "requeued" | "failed" | "none";

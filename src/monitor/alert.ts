@@ -8,6 +8,7 @@ import type { Finding, Severity } from "./checks.js";
 /** The three moments a notification is sent. */
 export type AlertKind = "firing" | "repeat" | "resolved";
 
+/** A finding that is bad across evaluations, with its history: what notifiers, the status page and metrics show. */
 export interface Alert extends Finding {
   /** `<check>|<subject>`: the same alert across evaluations and monitors. */
   id: string;
@@ -27,7 +28,9 @@ export interface Alert extends Finding {
 
 /** What notifiers receive. */
 export interface AlertNotification {
+  /** firing (it went bad), repeat (still bad, or worse), resolved (it cleared). */
   kind: AlertKind;
+  /** The alert as of this notification. */
   alert: Alert;
   /** When the transition was decided (the evaluation's time). */
   at: Date;

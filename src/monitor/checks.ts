@@ -41,12 +41,16 @@ export const CHECK_NAMES: readonly CheckName[] = Object.freeze([
   "redis-unreachable",
 ] as const);
 
+/** How urgent a finding is: "critical" wants someone now, "warning" wants a look. */
 export type Severity = "warning" | "critical";
 
 /** Where in the dashboard a finding is fixed. */
 export interface FindingLink {
+  /** The dashboard page. */
   page: "failed" | "queues" | "workers" | "working" | "delayed" | "schedule" | "stats" | "redis";
+  /** A queue the finding is about (queues page, failed page filter). */
   queue?: string;
+  /** A worker id the finding is about. */
   worker?: string;
   /** A job class the finding is about (failed page filter). */
   class?: string;
@@ -56,7 +60,9 @@ export interface FindingLink {
 
 /** One thing that deserves attention. */
 export interface Finding {
+  /** The check that found it. */
   check: CheckName;
+  /** Its severity (the check's, or the `severity` override). */
   severity: Severity;
   /**
    * What it is about, stable across evaluations (with `check`, the alert identity): "failed",
@@ -65,9 +71,11 @@ export interface Finding {
   subject: string;
   /** One sentence for people. */
   message: string;
+  /** Where it is fixed. */
   link: FindingLink;
-  /** The measured value and the threshold it crossed, when there are numbers (units as in the config field). */
+  /** The measured value, when there is a number (units as in the config field: jobs, seconds, minutes, percent). */
   value?: number;
+  /** The threshold it crossed, when there is one. */
   threshold?: number;
 }
 
@@ -135,7 +143,9 @@ export interface ChecksConfig {
 
 /** What a queue has grown by: how long (0: not growing) and from which size. */
 export interface QueueGrowth {
+  /** Milliseconds the queue has been growing; 0 when it is not. */
   growingForMs: number;
+  /** The size its growth started from. */
   fromSize: number;
 }
 

@@ -38,6 +38,7 @@ export interface NotifierSettings {
 
 /** A JSON POST to a URL for every alert transition. */
 export interface WebhookSettings extends NotifierSettings {
+  /** The http(s) URL to POST to. */
   url: string;
   /** "json" (default): the alert as JSON; "slack": a Slack-compatible message (`text` and `attachments`). */
   format?: "json" | "slack";
@@ -49,12 +50,15 @@ export interface WebhookSettings extends NotifierSettings {
 
 /** An SMTP server, when not given as a URL (`smtp://user:pass@host:587`, `smtps://…` for TLS from the start). */
 export interface SmtpSettings {
+  /** The SMTP server's host name or address. */
   host: string;
   /** Default 587, or 465 with `secure`. */
   port?: number;
   /** TLS from the start (port 465); otherwise STARTTLS is used when the server offers it. */
   secure?: boolean;
+  /** Login name, when the server wants a login. */
   user?: string;
+  /** Login password. */
   password?: string;
   /** Refuse to send unless the connection is upgraded with STARTTLS. */
   requireTLS?: boolean;
@@ -64,15 +68,21 @@ export interface SmtpSettings {
 
 /** An email for every alert transition, sent through SMTP. */
 export interface EmailSettings extends NotifierSettings {
+  /** `smtp://user:password@host:587` (STARTTLS when offered), `smtps://…` (TLS from the start), or SmtpSettings. */
   smtp: string | SmtpSettings;
+  /** The sender: `resque@example.com` or `Resque <resque@example.com>`. */
   from: string;
+  /** One recipient or several. */
   to: string | string[];
   /** Put before every subject; default "[resque]". */
   subjectPrefix?: string;
 }
 
+/** The notifiers configured by settings (a file's `notify:`). */
 export interface NotifySettings {
+  /** A JSON POST per alert transition to each. */
   webhooks?: WebhookSettings[];
+  /** An email per alert transition through each (a file may give one mapping instead of a list). */
   email?: EmailSettings[];
 }
 
@@ -92,6 +102,7 @@ export interface HttpSettings {
   host?: string;
 }
 
+/** What a monitor watches, how it judges, whom it tells: a YAML file's content, or options in code (MonitorOptions). */
 export interface MonitorConfig {
   /** The Resques to watch; default one, from REDIS_URL / RESQUE_NAMESPACE or their defaults. */
   instances?: MonitorInstance[];
@@ -101,10 +112,13 @@ export interface MonitorConfig {
   repeatMinutes?: number;
   /** Thresholds (see ChecksConfig). */
   checks?: ChecksConfig;
+  /** Webhooks and email (notifiers of your own go in MonitorOptions.notifiers). */
   notify?: NotifySettings;
   /** The dashboard's address, put in notifications as a link. */
   dashboardUrl?: string;
+  /** The status page's title and length. */
   statusPage?: StatusPageSettings;
+  /** Where `serve()` (and `resque monitor`) listens. */
   http?: HttpSettings;
 }
 

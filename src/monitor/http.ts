@@ -51,6 +51,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 export interface ServedHandlers {
   /** `http://host:port`. */
   url: string;
+  /** Stops listening and closes open connections. */
   close(): Promise<void>;
 }
 

@@ -15,6 +15,7 @@ export interface InstanceEvaluation {
   name: string;
   /** False when its facts could not be read (then `error` says why and `findings` holds redis-unreachable). */
   ok: boolean;
+  /** Why its facts could not be read. */
   error?: string;
   /** What is bad now, most severe first. */
   findings: Finding[];

@@ -31,6 +31,7 @@ export interface MonitorOptions extends Omit<MonitorConfig, "instances"> {
   notifiers?: Notifier[];
   /** The time evaluations are stamped with (repeat intervals, "for T minutes"); default Redis' clock, so monitors on several hosts agree. Tests pass a fake. */
   clock?: Clock;
+  /** A pino logger (or anything with its methods); default: warnings and errors, JSON on stdout (LOG_LEVEL). */
   logger?: Logger;
   /** Seconds `stop()` waits for notifications still being delivered (default 10). */
   stopTimeoutSeconds?: number;
@@ -38,14 +39,19 @@ export interface MonitorOptions extends Omit<MonitorConfig, "instances"> {
 
 /** A transition in an instance's recent history. */
 export interface AlertEvent {
+  /** It went bad, or it cleared. */
   kind: "fired" | "resolved";
+  /** When (the evaluation's time). */
   at: Date;
+  /** The alert as it was then. */
   alert: Alert;
 }
 
 /** What the status page shows: per instance, what fires now and what changed lately. */
 export interface AlertsSnapshot {
+  /** When it was read. */
   at: Date;
+  /** Each watched instance, in the order given. */
   instances: {
     name: string;
     ok: boolean;
@@ -57,11 +63,15 @@ export interface AlertsSnapshot {
   }[];
 }
 
+/** One evaluation of every watched instance. */
 export interface MonitorEvaluation {
+  /** When it started. */
   at: Date;
+  /** Each instance's findings and the notifications decided for it, in the order given. */
   instances: InstanceEvaluation[];
 }
 
+/** The events a Monitor emits (`monitor.on(...)`). */
 export interface MonitorEvents extends DeliveryEvents {
   /** An evaluation of every instance finished (its notifications are queued for delivery). */
   evaluated: [MonitorEvaluation];
@@ -75,6 +85,10 @@ interface Watched {
 /** Instances are read at most this long past their connection timeout before they count as unreachable. */
 const READ_GRACE_MS = 5000;
 
+/**
+ * Evaluates checks on one or more Resque instances at an interval and sends alerts; serves a
+ * status page and Prometheus metrics. See docs/monitoring.md.
+ */
 export class Monitor extends EventEmitter<MonitorEvents> {
   /** The fetch-style status page handler: HTML, or JSON for `Accept: application/json` or a path ending in `.json`. */
   readonly statusPage: FetchHandler;
