@@ -1,4 +1,5 @@
 /** The page frame: header with the instance's tabs, flash message, content, and the asset files. */
+import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import { assetPath } from "../assets.js";
 import { href, type PageState } from "../context.js";
@@ -24,6 +25,8 @@ export function Layout(props: { page: PageState; title: string; tab?: Tab; child
   const liveUrl = options.refreshSeconds > 0 ? `${page.base}/live.json` : undefined;
   const several = options.instances.length > 1;
   return (
+    <>
+    {raw("<!DOCTYPE html>")}
     <html lang="en">
       <head>
         <meta charset="utf-8" />
@@ -74,5 +77,6 @@ export function Layout(props: { page: PageState; title: string; tab?: Tab; child
         </footer>
       </body>
     </html>
+    </>
   );
 }
