@@ -25,7 +25,7 @@ export interface Dashboard {
   /** A Node request handler: `http.createServer(handler)`, `expressApp.use("/resque", handler)`. */
   handler: (req: IncomingMessage, res: ServerResponse) => void;
   /** The Hono app itself, for Hono apps that prefer `app.route()`; set `prefix` to the path it is routed under. */
-  app: Hono<WebEnv>;
+  app: Hono;
 }
 
 /** Builds a dashboard over the given Admins (see DashboardOptions). It opens no connection of its own. */
@@ -77,7 +77,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   return {
     fetch: (request) => Promise.resolve(fetch(request)),
     handler: (req, res) => void listener(req, res),
-    app,
+    app: app as unknown as Hono,
   };
 }
 
@@ -102,8 +102,16 @@ function mountOf(options: ResolvedOptions, env: WebEnv["Bindings"] | undefined):
 
 const securityHeaders: MiddlewareHandler<WebEnv> = async (c, next) => {
   await next();
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
-  if (!c.res.headers.has("cache-control")) c.res.headers.set("cache-control", "no-store");
+  let headers = c.res.headers;
+  try {
+    headers.set("x-content-type-options", "nosniff");
+  } catch {
+    // A response with immutable headers (Response.redirect from an authorize hook): copy it.
+    c.res = new Response(c.res.body, { status: c.res.status, statusText: c.res.statusText, headers: new Headers(c.res.headers) });
+    headers = c.res.headers;
+  }
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers.set(name, value);
+  if (!headers.has("cache-control")) headers.set("cache-control", "no-store");
 };
 
 function requestOf(c: { req: { raw: Request }; env: WebEnv["Bindings"] }): DashboardRequest {

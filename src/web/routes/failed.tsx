@@ -1,5 +1,6 @@
 /** Failed jobs: paging, filters, groups, the full entry, and retry / retry-and-remove / remove of one, a selection, or all matching. */
 import type { Hono } from "hono";
+import type { Child } from "hono/jsx";
 import type { FailedJob } from "../../failure/failure-entry.js";
 import type { FailedFilter } from "../../admin/filters.js";
 import { act, field, fields, FormInputError, formOf, integerField, plural, requiredField, unconfirmed, type Form } from "../actions.js";
@@ -50,8 +51,7 @@ export function registerFailed(app: Hono<WebEnv>): void {
         {jobs.length === 0 ? (
           <Empty>{filtered ? "No failed job matches." : "No failed jobs."}</Empty>
         ) : (
-          <form method="post" action={href(page, "/failed/selected")} class="selection">
-            <FormGuard page={page} />
+          <SelectionForm page={page}>
             {page.readOnly ? null : (
               <div class="toolbar">
                 <span class="muted">Selected:</span>
@@ -103,7 +103,7 @@ export function registerFailed(app: Hono<WebEnv>): void {
                 ))}
               </tbody>
             </Table>
-          </form>
+          </SelectionForm>
         )}
         <Pager link={(s) => href(page, "/failed", { ...query, start: s || undefined })} start={start} count={PAGE_SIZE} total={filtered ? undefined : total} shown={jobs.length} />
         {page.readOnly || total === 0 ? null : <BulkActions page={page} filter={query} filtered={filtered} />}
@@ -290,6 +290,17 @@ export function registerFailed(app: Hono<WebEnv>): void {
       })
     );
   });
+}
+
+/** The failed list as a form whose checkboxes select entries; a plain wrapper in read-only mode. */
+function SelectionForm(props: { page: PageState; children?: Child }) {
+  if (props.page.readOnly) return <div>{props.children}</div>;
+  return (
+    <form method="post" action={href(props.page, "/failed/selected")} class="selection">
+      <FormGuard page={props.page} />
+      {props.children}
+    </form>
+  );
 }
 
 function BulkActions(props: { page: PageState; filter: Record<string, string>; filtered: boolean }) {
