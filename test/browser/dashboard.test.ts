@@ -110,8 +110,8 @@ describe("the dashboard in a browser", () => {
       await page.setViewportSize({ width: 375, height: 740 });
       for (const path of ["/", "/failed", "/workers", "/queues/pending"]) {
         await page.goto(`${base}${path}`);
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-        expect(overflow, path).toBeLessThanOrEqual(0);
+        const overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        expect(overflow as number, path).toBeLessThanOrEqual(0);
       }
       await page.goto(`${base}/`);
       await page.screenshot({ path: `${shots}overview-phone.png`, fullPage: true });
