@@ -11,7 +11,7 @@
 import { chmodSync, cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
-import { defineConfig } from "tsup";
+import { defineConfig, type Options } from "tsup";
 
 /**
  * Where the build goes: dist/, or the directory in RESQUE_TS_BUILD_DIR for a private build (the
@@ -46,7 +46,7 @@ function writeEntryPoints(): void {
   cpSync("src/redis/scripts", `${OUT}/scripts`, { recursive: true, filter: (src) => !src.endsWith(".ts") });
 }
 
-export default defineConfig([
+const configs: Options[] = [
   {
     entry: { "resque-ts": "src/bundle.ts" },
     outDir: OUT,
@@ -83,4 +83,6 @@ export default defineConfig([
     dts: { only: true, compilerOptions: { stripInternal: true } },
     clean: false,
   },
-].slice(0, WITH_TYPES ? 3 : 2));
+];
+
+export default defineConfig(WITH_TYPES ? configs : configs.slice(0, 2));

@@ -214,7 +214,9 @@ export function registerQueueCommands(program: Command): void {
           noun: "job",
           act: async () => {
             const dropped = options.delete ? await admin.queues.delete(queue) : await admin.queues.clear(queue);
-            return { examined: dropped, matched: dropped, affected: dropped, changedMeanwhile: 0, skipped: 0, aborted: false };
+            // Deleting an empty queue still did something: it forgot the queue.
+            const matched = options.delete ? Math.max(dropped, 1) : dropped;
+            return { examined: dropped, matched, affected: dropped, changedMeanwhile: 0, skipped: 0, aborted: false };
           },
         });
       }),

@@ -7,7 +7,7 @@
 import type { BulkOptions, BulkResult } from "../../admin/bulk.js";
 import { emptyResult } from "../../admin/bulk.js";
 import type { CommandContext } from "./admin-command.js";
-import { confirm, type ConfirmOptions } from "./confirm.js";
+import { assertCanConfirm, confirm, type ConfirmOptions } from "./confirm.js";
 import { EXIT, NothingMatchedError } from "./exit-codes.js";
 import { count as n, plural } from "./format.js";
 import { changeJson } from "./json-shapes.js";
@@ -42,6 +42,8 @@ export async function runChange(context: CommandContext<ConfirmOptions>, plan: C
   const { out, options } = context;
   const dryRun = Boolean(options.dryRun);
   const show = !out.json;
+  // Refuse before a long count when there is no one to ask.
+  if (!dryRun) assertCanConfirm(options);
   let matched = plan.known;
   if (matched === undefined && plan.count && (dryRun || !options.yes)) {
     const counted = await withProgress({ label: "counting", show }, (bulk) => plan.count!(bulk));
@@ -67,7 +69,7 @@ export async function runChange(context: CommandContext<ConfirmOptions>, plan: C
     out.note("Interrupted: stopped between two chunks; what is reported above was done.");
     return EXIT.interrupted;
   }
-  if (result.matched === 0 && result.affected === 0) return EXIT.nothingMatched;
+  if (result.matched === 0) return EXIT.nothingMatched;
   return EXIT.ok;
 }
 

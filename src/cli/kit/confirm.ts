@@ -17,15 +17,19 @@ export function addConfirmOptions(command: Command): Command {
   return command.option("-y, --yes", "do it without asking").option("--dry-run", "only show what would be changed");
 }
 
+/** Throws UsageError when the change needs a confirmation and there is no terminal to ask on. */
+export function assertCanConfirm(options: ConfirmOptions, input: NodeJS.ReadStream = process.stdin): void {
+  if (options.yes || input.isTTY) return;
+  throw new UsageError("This changes data and there is no terminal to ask on: add --yes to go ahead, or --dry-run to see what it would touch.");
+}
+
 /**
  * Asks "Proceed? [y/N]" on the terminal unless `--yes`. Throws DeclinedError (nothing changed) on
  * anything but yes, and UsageError when there is no terminal to ask on.
  */
 export async function confirm(options: ConfirmOptions, input: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stderr): Promise<void> {
   if (options.yes) return;
-  if (!input.isTTY) {
-    throw new UsageError("This changes data and there is no terminal to ask on: add --yes to go ahead, or --dry-run to see what it would touch.");
-  }
+  assertCanConfirm(options, input);
   const answer = await new Promise<string>((resolve) => {
     const rl = createInterface({ input, output });
     let typed: string | undefined;
