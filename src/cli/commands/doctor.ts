@@ -96,12 +96,25 @@ async function diagnose(admin: Admin, namespace: string, knownClasses: Set<strin
   checkVersion(info, add);
   checkEviction(info, add);
   checkCluster(info, namespace, add);
-  await checkClock(admin, add);
-  const overview = await admin.overview();
-  checkWorkers(overview, add);
-  checkQueues(overview, add);
-  checkScheduler(overview, add);
-  await checkPayloads(admin, overview, knownClasses, sample, add);
+  // The checks below read the namespace's data; one that cannot (a Cluster node refusing a key of
+  // another slot) fails with its error and the others still run.
+  const guard = async (names: string[], check: () => Promise<void> | void) => {
+    try {
+      await check();
+    } catch (error) {
+      for (const name of names) add(name, "fail", `could not check: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  await guard(["clock"], () => checkClock(admin, add));
+  let overview: Overview | undefined;
+  await guard(["workers", "queues", "scheduler"], async () => {
+    overview = await admin.overview();
+    checkWorkers(overview, add);
+    checkQueues(overview, add);
+    checkScheduler(overview, add);
+  });
+  if (overview) await guard(["payloads"], () => checkPayloads(admin, overview!, knownClasses, sample, add));
+  else for (const name of ["payloads", "job-classes"]) add(name, "skip", "the queues could not be read");
   return checks;
 }
 
