@@ -4,7 +4,7 @@
  * a bulk retry (stops between chunks, reports what was done, every entry accounted for).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildCli, runCli, startCli } from "../helpers/built-cli.js";
+import { buildCli, runCli, startCli, startCliOnTerminal } from "../helpers/built-cli.js";
 import { useRedis } from "../helpers/resque.js";
 
 /** A failed entry as Ruby Resque writes it. */
@@ -183,6 +183,19 @@ describe("resque failed (built binary)", () => {
     const left = await client.llen("resque:failed");
     expect(queued).toBe(report.affected);
     expect(queued + left).toBe(total);
+    await client.quit();
+  });
+
+  it("on a terminal, a bulk change shows a progress bar and ends with the count", async () => {
+    const client = redis.server().client();
+    await client.rpush("resque:failed", ...Array.from({ length: 5000 }, (_, i) => entry(i, { queue: "mail" })));
+    const run = startCliOnTerminal(cli, ["failed", "retry", "--all", "--remove", "--yes"], { REDIS_URL: redis.server().url });
+    const result = await run.done;
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.stdout).toContain("retrying [");
+    expect(result.stdout).toMatch(/\d+\/5000/);
+    expect(result.stdout).toContain("retried and removed 5,000 failed jobs");
+    expect(await client.llen("resque:queue:mail")).toBe(5000);
     await client.quit();
   });
 });
