@@ -106,13 +106,26 @@ export function selectsBy(filter: object): boolean {
   return Object.values(filter).some((value) => value !== undefined);
 }
 
-/** The filter for people: 'class SendInvoice, text "timeout"'. */
+const LABELS: Record<string, string> = {
+  class: "class",
+  text: "text",
+  argsContains: "arguments containing",
+  args: "arguments",
+  queue: "queue",
+  exception: "exception",
+  list: "list",
+  since: "failed since",
+  until: "failed before",
+  from: "due from",
+  to: "due until",
+};
+
+/** The filter for people: 'class "SendInvoice", arguments containing "42"'. */
 export function describeFilter(filter: object): string {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(filter)) {
     if (value === undefined) continue;
-    const shown = value instanceof Date ? value.toISOString() : typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value);
-    parts.push(`${key} ${shown}`);
+    parts.push(`${LABELS[key] ?? key} ${value instanceof Date ? value.toISOString() : JSON.stringify(value)}`);
   }
   return parts.join(", ");
 }
