@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Admin, EmptyFilterError, Job, JobChangedError } from "../../src/index.js";
 import { loadGolden } from "../helpers/load-golden.js";
 import { useRedis } from "../helpers/resque.js";
@@ -13,15 +13,7 @@ const FAR = 4_000_000_000; // unix seconds, far in the future
 
 describe("admin.delayed", () => {
   const redis = useRedis();
-  const opened: Admin[] = [];
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((a) => a.close()));
-  });
-  function admin(): Admin {
-    const a = new Admin({ redis: redis.server().url });
-    opened.push(a);
-    return a;
-  }
+  const admin = redis.admin;
 
   it("lists due times with counts, the jobs at a time, and finds jobs by filter, reading Ruby's schedule", async () => {
     const client = redis.server().client();

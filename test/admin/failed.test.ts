@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { Admin, ConfigurationError, EmptyFilterError, FailedEntryChangedError, NotFoundError } from "../../src/index.js";
+import { describe, expect, it } from "vitest";
+import { ConfigurationError, EmptyFilterError, FailedEntryChangedError, NotFoundError } from "../../src/index.js";
 import { goldenKey } from "../helpers/golden.js";
 import { useRedis } from "../helpers/resque.js";
 
@@ -15,15 +15,7 @@ function entry(n: number, options: { payload?: string; queue?: string; exception
 
 describe("admin.failed", () => {
   const redis = useRedis();
-  const opened: Admin[] = [];
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((a) => a.close()));
-  });
-  function admin(): Admin {
-    const a = new Admin({ redis: redis.server().url });
-    opened.push(a);
-    return a;
-  }
+  const admin = redis.admin;
   async function seed(entries: string[], list = "failed") {
     const client = redis.server().client();
     await client.rpush(`resque:${list}`, ...entries);

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Admin, ConfigurationError, EmptyFilterError, Job, JobChangedError } from "../../src/index.js";
 import { finished } from "../helpers/events.js";
 import { useRedis } from "../helpers/resque.js";
@@ -21,15 +21,7 @@ describe("admin.queues", () => {
     return client;
   }
 
-  const opened: Admin[] = [];
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((a) => a.close()));
-  });
-  function admin(): Admin {
-    const a = new Admin({ redis: redis.server().url });
-    opened.push(a);
-    return a;
-  }
+  const admin = redis.admin;
 
   it("a standalone Admin (no job classes) lists queues with sizes, peeks and gets jobs by position", async () => {
     const client = await seed("mail", ['{"class":"A","args":[1]}', '{"class":"B","args":[2.0]}', "not json"]);

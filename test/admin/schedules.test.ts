@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Admin, Job, NotFoundError, ScheduleConfigError, type ScheduleConfig } from "../../src/index.js";
 import { ManualClock } from "../helpers/manual-clock.js";
 import { useRedis } from "../helpers/resque.js";
@@ -16,15 +16,7 @@ const fileSchedule: Record<string, ScheduleConfig> = {
 
 describe("admin.schedules", () => {
   const redis = useRedis();
-  const opened: Admin[] = [];
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((a) => a.close()));
-  });
-  function admin(): Admin {
-    const a = new Admin({ redis: redis.server().url });
-    opened.push(a);
-    return a;
-  }
+  const admin = redis.admin;
   const queued = async (queue = "reports") => {
     const client = redis.server().client();
     const items = await client.lrange(`resque:queue:${queue}`, 0, -1);

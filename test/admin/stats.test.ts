@@ -2,23 +2,15 @@
  * admin.stats reads the history the work cycle writes. These tests write the documented format
  * by hand (docs/redis-layout.md, "Stats history"), so they pin down the reader independently.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import { Admin, ConfigurationError, DURATION_BUCKETS_SECONDS } from "../../src/index.js";
+import { describe, expect, it } from "vitest";
+import { ConfigurationError, DURATION_BUCKETS_SECONDS } from "../../src/index.js";
 import { useRedis } from "../helpers/resque.js";
 
 const field = (...parts: unknown[]) => JSON.stringify(parts);
 
 describe("admin.stats", () => {
   const redis = useRedis();
-  const opened: Admin[] = [];
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((a) => a.close()));
-  });
-  function admin(): Admin {
-    const a = new Admin({ redis: redis.server().url });
-    opened.push(a);
-    return a;
-  }
+  const admin = redis.admin;
 
   it("totals are Ruby's stat:processed and stat:failed", async () => {
     const client = redis.server().client();

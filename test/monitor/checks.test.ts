@@ -1,20 +1,11 @@
 /** The attention rules, judged over overviews read from a real redis-server. */
-import { afterEach, describe, expect, it } from "vitest";
-import { Admin } from "../../src/index.js";
+import { describe, expect, it } from "vitest";
 import { evaluateChecks } from "../../src/monitor/checks.js";
 import { useRedis } from "../helpers/resque.js";
 
 describe("checks over an overview", () => {
   const redis = useRedis();
-  const opened: Admin[] = [];
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((a) => a.close()));
-  });
-  const admin = () => {
-    const a = new Admin({ redis: redis.server().url });
-    opened.push(a);
-    return a;
-  };
+  const admin = redis.admin;
 
   it("finds nothing on a quiet Resque", async () => {
     expect(evaluateChecks(await admin().overview())).toEqual([]);

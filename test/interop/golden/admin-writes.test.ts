@@ -2,23 +2,14 @@
  * What the admin API writes is what Ruby Resque and resque-scheduler write (test/golden/, made by
  * real Ruby), so Ruby reads it, matches it by bytes, and resque-web shows it.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import { Admin } from "../../../src/index.js";
+import { describe, expect, it } from "vitest";
 import { golden, goldenKey } from "../../helpers/golden.js";
 import { loadGolden } from "../../helpers/load-golden.js";
 import { useRedis } from "../../helpers/resque.js";
 
 describe("what the admin API writes, compared with Ruby's bytes", () => {
   const redis = useRedis();
-  const opened: Admin[] = [];
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((a) => a.close()));
-  });
-  function admin(): Admin {
-    const a = new Admin({ redis: redis.server().url });
-    opened.push(a);
-    return a;
-  }
+  const admin = redis.admin;
 
   it("an edited job is the payload Ruby's Resque.enqueue writes for that class and args (unicode, nesting, escapes, big numbers)", async () => {
     const rubyPayloads = goldenKey("after-enqueue.json", "resque:queue:default").value as string[];
