@@ -47,9 +47,9 @@ export function registerQueueCommands(program: Command): void {
     .option("--count <n>", "how many to show", "20")
     .action(
       withAdmin<{ start: string; count: string }>(async ({ admin, out, options }, queueArg) => {
-        const queue = await knownQueue(admin, queueArg);
         const start = wholeNumber(options.start, "--start", 0);
         const limit = wholeNumber(options.count, "--count", 20, 1);
+        const queue = await knownQueue(admin, queueArg);
         const [jobs, size] = await Promise.all([admin.queues.peek(queue, { start, count: limit }), admin.queues.size(queue)]);
         if (out.json) {
           out.data({ queue, size, start, jobs: jobs.map(queuedJobJson) });
@@ -234,8 +234,9 @@ export async function knownQueue(admin: Admin, value: string | undefined): Promi
 
 /** The job at a position, or exit 3 saying how long the queue is. */
 async function jobAt(admin: Admin, queueArg: string | undefined, indexArg: string | undefined): Promise<QueuedJob> {
-  const queue = await knownQueue(admin, queueArg);
+  // The command line is checked before Redis is asked anything.
   const position = index(indexArg);
+  const queue = await knownQueue(admin, queueArg);
   const job = await admin.queues.get(queue, position);
   if (job) return job;
   const size = await admin.queues.size(queue);
