@@ -6,7 +6,6 @@
 import type { Command } from "commander";
 import type { FailedFilter } from "../../admin/filters.js";
 import type { Admin } from "../../admin/index.js";
-import { DEFAULT_FAILED_LIST } from "../../redis/stores/failure-store.js";
 import type { FailedJob } from "../../failure/failure-entry.js";
 import { adminCommand, withAdmin } from "../kit/admin-command.js";
 import { index, name, wholeNumber } from "../kit/arguments.js";
@@ -18,6 +17,8 @@ import { args as showArgs, count, oneLine, plural, time, timeFrom } from "../kit
 import { failedJobJson } from "../kit/json-shapes.js";
 import type { Output } from "../kit/output.js";
 
+/** Resque's default failed list (Resque::Failure::Redis); RedisMultiQueue adds "<queue>_failed" lists. */
+const DEFAULT_FAILED_LIST = "failed";
 const GROUPS = ["class", "queue", "exception"] as const;
 type GroupBy = (typeof GROUPS)[number];
 
