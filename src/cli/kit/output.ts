@@ -90,7 +90,7 @@ export class Output {
       head: columns.map((column) => this.c.bold(column.header)),
       colWidths: widths,
       colAligns: columns.map((column) => (column.right ? "right" : "left")),
-      style: { head: [], border: [] },
+      style: { head: [], border: [], compact: true },
       wordWrap: false,
     });
     for (const row of rows) table.push([...row]);
