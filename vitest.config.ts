@@ -8,9 +8,13 @@ function lowerDecorators(): Plugin {
     name: "resque-ts:lower-decorators",
     enforce: "pre",
     async transform(code, id) {
-      if (!/\.[cm]?ts$/.test(id.split("?")[0] ?? "")) return null;
+      const file = id.split("?")[0] ?? "";
+      if (!/\.[cm]?tsx?$/.test(file)) return null;
       const result = await transform(code, {
-        loader: "ts",
+        loader: file.endsWith("x") ? "tsx" : "ts",
+        // The dashboard's views (src/web/) are hono/jsx.
+        jsx: "automatic",
+        jsxImportSource: "hono/jsx",
         target: "es2022",
         sourcemap: true,
         sourcefile: id,

@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+/**
+ * resque-web: serves the dashboard (src/web/) over HTTP until TERM or INT. Binds to loopback by
+ * default; warns when it listens elsewhere without auth.
+ */
+import { createServer } from "node:http";
+import { CommanderError } from "commander";
+import { Admin } from "../admin/index.js";
+import { isLoopback, parseWebOptions } from "../web/command-options.js";
+import { createDashboard } from "../web/dashboard.js";
+
+async function main(): Promise<number> {
+  let options;
+  try {
+    options = parseWebOptions(process.argv, process.env);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    throw error;
+  }
+  const say = (text: string) => {
+    if (!options.quiet) process.stdout.write(`${text}\n`);
+  };
+  const admins = options.instances.map(
+    (i) =>
+      new Admin({
+        ...(i.redis === undefined ? {} : { redis: i.redis }),
+        ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
+        ...(i.name === undefined ? {} : { name: i.name }),
+      }),
+  );
+  const dashboard = createDashboard({
+    admins,
+    readOnly: options.readOnly,
+    ...(options.basicAuth ? { basicAuth: options.basicAuth } : {}),
+    ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+    ...(options.secret === undefined ? {} : { secret: options.secret }),
+    ...(options.refreshSeconds === undefined ? {} : { refreshSeconds: options.refreshSeconds }),
+  });
+  if (!isLoopback(options.host) && !options.basicAuth) {
+    process.stderr.write(
+      `resque-web: listening on ${options.host} without auth: anyone who can reach this port can ${options.readOnly ? "read your jobs and their arguments" : "change your queues"}. Set RESQUE_WEB_USERNAME and RESQUE_WEB_PASSWORD, or put it behind your own auth.\n`,
+    );
+  }
+  const server = createServer(dashboard.handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  const host = options.host.includes(":") ? `[${options.host}]` : options.host;
+  say(`resque-web ${options.readOnly ? "(read-only) " : ""}listening on http://${host}:${port}${options.prefix ?? ""}/ for ${admins.map((a) => a.name).join(", ")}`);
+  return new Promise<number>((resolve) => {
+    const stop = () => {
+      server.close();
+      server.closeAllConnections();
+      void Promise.all(admins.map((a) => a.close())).then(() => resolve(0));
+    };
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`resque-web: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
