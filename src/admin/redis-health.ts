@@ -20,6 +20,8 @@ export interface RedisInfo {
   evictsAnyKey: boolean;
   /** The policy may evict keys that have a TTL (volatile-* and allkeys-*): history, retry copies, schedule markers. */
   evictsKeysWithTtl: boolean;
+  /** The server runs in cluster mode (INFO `cluster_enabled`), whether or not this connection treats it as a Cluster. */
+  clusterEnabled: boolean;
 }
 
 /** The kinds keys are counted by. */
@@ -54,7 +56,7 @@ export class AdminRedis {
   async info(): Promise<RedisInfo> {
     await this.#context.store.ready();
     const server = this.#context.store.server;
-    const info = await server.info(["server", "clients", "memory", "replication"]);
+    const info = await server.info(["server", "clients", "memory", "replication", "cluster"]);
     const policy = info.maxmemory_policy ?? "";
     return {
       version: info.redis_version ?? "",
@@ -67,7 +69,14 @@ export class AdminRedis {
       maxMemoryPolicy: policy,
       evictsAnyKey: policy.startsWith("allkeys-"),
       evictsKeysWithTtl: policy !== "noeviction" && policy !== "",
+      clusterEnabled: info.cluster_enabled === "1",
     };
+  }
+
+  /** Redis' clock (TIME), e.g. to compare with this host's: workers on several hosts measure ages against it. */
+  async time(): Promise<Date> {
+    await this.#context.store.ready();
+    return new Date(await this.#context.store.server.time());
   }
 
   /** Keys of the namespace counted by kind: a SCAN of every key, a thousand per call. */

@@ -1,62 +1,48 @@
 #!/usr/bin/env node
-/** The `resque` command. */
-import { Command } from "commander";
-import { ConfigurationError } from "../errors.js";
+/**
+ * The `resque` command: `resque work` runs workers; every other subcommand inspects or repairs a
+ * Resque through the admin API (docs/cli.md). Each group of subcommands lives in a file of
+ * commands/ and is registered here, one line each.
+ */
+import { Command, CommanderError } from "commander";
 import { VERSION } from "../version.js";
-import { addConnectionOptions } from "./connection-options.js";
-import { control } from "./control-command.js";
-import { addMonitorCommand } from "./monitor-command.js";
-import { work } from "./work-command.js";
+import { registerDelayedCommands } from "./commands/delayed.js";
+import { registerDoctorCommand } from "./commands/doctor.js";
+import { registerFailedCommands } from "./commands/failed.js";
+import { registerMonitorCommand } from "./commands/monitor.js";
+import { registerQueueCommands } from "./commands/queues.js";
+import { registerRedisCommand } from "./commands/redis.js";
+import { registerRetryCommands } from "./commands/retries.js";
+import { registerScheduleCommands } from "./commands/schedules.js";
+import { registerSearchCommand } from "./commands/search.js";
+import { registerStatsCommand } from "./commands/stats.js";
+import { registerWorkCommand } from "./commands/work.js";
+import { registerWorkerCommands } from "./commands/workers.js";
+import { describeError, exitCodeOf } from "./kit/exit-codes.js";
 
-const program = new Command("resque").version(VERSION).description("Resque-compatible background jobs for Node.js");
+const program = new Command("resque")
+  .version(VERSION)
+  .description("Resque-compatible background jobs for Node.js: run workers, and inspect or repair queues, failed jobs, workers and schedules")
+  // Usage mistakes exit 2 (after commander printed them), not 1; help and --version exit 0.
+  .exitOverride()
+  .showHelpAfterError("(add --help for usage and examples)");
 
-addConnectionOptions(
-  program.command("work"))
-  .description("run a worker (QUEUE, INTERVAL, VERBOSE, VVERBOSE and REDIS_URL are read from the environment)")
-  .option("--queues <list>", "queues in priority order, comma-separated; * for all (env QUEUE / QUEUES)")
-  .option("-c, --concurrency <n>", "jobs run at once in each worker process (env THREAD_COUNT or CONCURRENCY)")
-  .option("-n, --count <n>", "run a pool: a master forking this many worker processes (env WORKER_COUNT)")
-  .option("--jobs-per-fork <n>", "pool: restart a child after this many jobs (env JOBS_PER_FORK)")
-  .option("--max-memory <mb>", "pool: restart a child whose RSS goes above this (env MAX_MEMORY)")
-  .option("-t, --timeout <seconds>", "default job timeout; a job class's static timeout wins (env JOB_TIMEOUT)")
-  .option("-i, --interval <seconds>", "poll interval when idle; 0 exits when the queues are empty (env INTERVAL)")
-  .option("-r, --require <module...>", "modules exporting job classes or a configured Resque instance")
-  .option("-v, --verbose", "log every job (env VERBOSE)")
-  .option("--vverbose", "debug logging (env VVERBOSE)")
-  .option("-q, --quiet", "log errors only (env QUIET)")
-  .option("--log-format <format>", "pretty or json; default pretty on a terminal, json otherwise (env LOG_FORMAT)")
-  .option("--allow-no-jobs", "start even when no job class is loaded (every job then fails as unknown)")
-  .allowExcessArguments()
-  .action(async (options, command: Command) => {
-    if (command.args.length > 0) {
-      throw new ConfigurationError(
-        `unexpected argument "${command.args[0]}": resque work takes only options. ` +
-          "-q means --quiet in every resque command; give queues with --queues a,b or QUEUE=a,b.",
-      );
-    }
-    await work(options);
-  });
-
-const descriptions = {
-  pause: "pause workers: running jobs finish, no new ones start (kept in Redis until resume)",
-  resume: "resume paused workers",
-  stop: "ask worker processes to finish their running jobs and exit (like QUIT)",
-  kill: "ask worker processes to stop now and requeue their running jobs (like TERM)",
-} as const;
-for (const action of ["pause", "resume", "stop", "kill"] as const) {
-  addConnectionOptions(program.command(action))
-    .description(descriptions[action])
-    .option("--all", "every worker (pause/resume --all use Ruby Resque's pause-all-workers switch)")
-    .option("--host <name>", "the workers on one host")
-    .option("--worker <id>", "the process owning this worker id")
-    .action(async (options) => {
-      process.stdout.write(`${await control(action, options)}\n`);
-    });
-}
-
-addMonitorCommand(program);
+registerWorkCommand(program);
+registerQueueCommands(program);
+registerFailedCommands(program);
+registerWorkerCommands(program);
+registerDelayedCommands(program);
+registerScheduleCommands(program);
+registerRetryCommands(program);
+registerStatsCommand(program);
+registerSearchCommand(program);
+registerRedisCommand(program);
+registerDoctorCommand(program);
+registerMonitorCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
-  process.stderr.write(`resque: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);
-  process.exit(1);
+  const code = exitCodeOf(error);
+  // commander has already printed its own message (or the help).
+  if (!(error instanceof CommanderError)) process.stderr.write(`resque: ${describeError(error)}\n`);
+  process.exit(code);
 });

@@ -94,11 +94,16 @@ describe("admin.overview and admin.redis", () => {
     await client.set("unrelated", "x"); // outside the namespace
     const a = admin();
     const info = await a.redis.info();
-    expect(info).toMatchObject({ mode: "standalone", role: "master", maxMemoryPolicy: "allkeys-lru", evictsAnyKey: true, evictsKeysWithTtl: true });
+    expect(info).toMatchObject({ mode: "standalone", role: "master", maxMemoryPolicy: "allkeys-lru", evictsAnyKey: true, evictsKeysWithTtl: true, clusterEnabled: false });
     expect(info.usedMemoryBytes).toBeGreaterThan(0);
     expect(info.connectedClients).toBeGreaterThanOrEqual(1);
     await client.config("SET", "maxmemory-policy", "noeviction");
     expect(await a.redis.info()).toMatchObject({ evictsAnyKey: false, evictsKeysWithTtl: false });
+    // Redis' clock, as TIME reports it.
+    const before = Number((await client.time())[0]) * 1000;
+    const clock = (await a.redis.time()).getTime();
+    expect(clock).toBeGreaterThanOrEqual(before);
+    expect(clock).toBeLessThan(before + 5000);
     const keys = await a.redis.keys();
     const all = (await client.keys("resque:*")).length;
     expect(keys.total).toBe(all);

@@ -105,7 +105,7 @@ describe("remote control of workers", () => {
     expect(stop.lines[0]).toMatch(/^sent stop to all workers \(\d+ process/);
     expect((await worker.exited).code).toBe(0);
     const bad = runTs("src/cli/resque.ts", env, ["kill"]);
-    expect((await bad.exited).code).toBe(1);
+    expect((await bad.exited).code).toBe(2); // a usage error
     expect(bad.stderr()).toContain("exactly one of --all, --host <name> or --worker <id>");
   });
 

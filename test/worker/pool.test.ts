@@ -157,7 +157,7 @@ describe("resque work --count (worker pool)", () => {
     expect(done + queued).toBe(40);
     expect(await client.keys("resque:worker:*")).toEqual([]);
     await client.quit();
-  });
+  }, 90_000); // two child processes start and stop: slow when the machine is busy
 });
 
 async function runningCount(client: { keys(pattern: string): Promise<string[]> }): Promise<number> {
