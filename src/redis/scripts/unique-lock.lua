@@ -33,7 +33,11 @@ local function set(key, name, v, ms, nx)
   if ms > 0 then args[#args + 1] = "PX"; args[#args + 1] = ms end
   if nx then args[#args + 1] = "NX" end
   if not redis.call(unpack(args)) then return false end
-  redis.call("ZADD", KEYS[3], expiryScore(ms), name)
+  local score = expiryScore(ms)
+  -- Entries of locks that expired go as new ones come, so reading the index never has to write.
+  local t = redis.call("TIME")
+  redis.call("ZREMRANGEBYSCORE", KEYS[3], "-inf", "(" .. (tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)))
+  redis.call("ZADD", KEYS[3], score, name)
   return true
 end
 

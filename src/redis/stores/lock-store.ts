@@ -85,9 +85,14 @@ export class LockStore {
     return this.#call("release", this.#names(identity).queued, "", { value: "", ms: 0 }, ["", 0]);
   }
 
-  /** Locks held now, oldest index entries first; `limit` of them from `offset`. */
+  /** Locks held now, soonest to expire first; `limit` of them from `offset`. Reads only. */
   async held(offset = 0, limit = 100): Promise<{ total: number; locks: StoredLock[] }> {
-    const [total, names] = await Promise.all([this.client.zcard(this.keys.uniqueLocks), this.client.zrange(this.keys.uniqueLocks, offset, offset + limit - 1)]);
+    // Expired entries are skipped here (the lock script drops them as new locks are taken).
+    const now = await this.#nowMs();
+    const [total, names] = await Promise.all([
+      this.client.zcount(this.keys.uniqueLocks, now, "+inf"),
+      this.client.zrangebyscore(this.keys.uniqueLocks, now, "+inf", "LIMIT", offset, limit),
+    ]);
     if (names.length === 0) return { total, locks: [] };
     const pipeline = this.client.pipeline();
     for (const name of names) pipeline.get(this.keys.prefix + name).pttl(this.keys.prefix + name);
@@ -101,9 +106,9 @@ export class LockStore {
     return { total, locks };
   }
 
-  /** Drops index entries whose lock expired (the index is only for listing). */
-  async pruneIndex(): Promise<void> {
-    const now = Date.now();
-    await this.client.zremrangebyscore(this.keys.uniqueLocks, "-inf", now);
+  /** Redis' clock in milliseconds (index scores are expiry times on it). */
+  async #nowMs(): Promise<number> {
+    const [seconds, micros] = await this.client.time();
+    return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
   }
 }
