@@ -7,6 +7,8 @@ import { createServer } from "node:http";
 import { CommanderError } from "commander";
 import { Admin } from "../admin/index.js";
 import { isLoopback, parseWebOptions } from "../web/command-options.js";
+import { loadMonitorConfig } from "../monitor/config.js";
+import { Monitor } from "../monitor/monitor.js";
 import { createDashboard } from "../web/dashboard.js";
 
 async function main(): Promise<number> {
@@ -28,8 +30,18 @@ async function main(): Promise<number> {
         ...(i.name === undefined ? {} : { name: i.name }),
       }),
   );
+  // The monitor's status page and metrics are always served; with --monitor its evaluation loop
+  // runs here too (alerts and notifications), and its checks judge the overview.
+  const config = options.monitor === undefined ? undefined : loadMonitorConfig(options.monitor);
+  if (config?.instances?.length) {
+    process.stderr.write(`resque-web: ${options.monitor} lists instances; the monitor run by resque-web watches the dashboard's instances instead.\n`);
+  }
+  const monitor = new Monitor({ ...config, instances: admins });
   const dashboard = createDashboard({
     admins,
+    statusPage: monitor.statusPage,
+    metrics: monitor.metrics,
+    ...(config?.checks ? { checks: config.checks } : {}),
     readOnly: options.readOnly,
     ...(options.basicAuth ? { basicAuth: options.basicAuth } : {}),
     ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
@@ -49,12 +61,16 @@ async function main(): Promise<number> {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
   const host = options.host.includes(":") ? `[${options.host}]` : options.host;
+  if (config) await monitor.start();
   say(`resque-web ${options.readOnly ? "(read-only) " : ""}listening on http://${host}:${port}${options.prefix ?? ""}/ for ${admins.map((a) => a.name).join(", ")}`);
   return new Promise<number>((resolve) => {
     const stop = () => {
       server.close();
       server.closeAllConnections();
-      void Promise.all(admins.map((a) => a.close())).then(() => resolve(0));
+      void monitor
+        .stop()
+        .then(() => Promise.all(admins.map((a) => a.close())))
+        .then(() => resolve(0));
     };
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);

@@ -19,6 +19,8 @@ export interface WebCommandOptions {
   prefix: string | undefined;
   secret: string | undefined;
   refreshSeconds: number | undefined;
+  /** A monitor configuration file (YAML) to run alongside: alerts, notifications, its checks on the overview. */
+  monitor: string | undefined;
   quiet: boolean;
 }
 
@@ -48,6 +50,7 @@ export function webCommand(): Command {
     .option("--prefix <path>", "path the dashboard is served under, e.g. /resque behind a reverse proxy [RESQUE_WEB_PREFIX]")
     .option("--secret <text>", "key that signs CSRF tokens, the same for every process behind one load balancer [RESQUE_WEB_SECRET, random]")
     .option("--refresh <seconds>", "seconds between live refreshes of the numbers, 0 = off [5]", seconds)
+    .option("--monitor <file>", "also run the monitor with this configuration (checks, notifiers; its instances are the dashboard's) [RESQUE_WEB_MONITOR]")
     .option("-q, --quiet", "print nothing but errors")
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
@@ -72,6 +75,7 @@ export function parseWebOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
     prefix?: string;
     secret?: string;
     refresh?: number;
+    monitor?: string;
     quiet?: boolean;
   }>();
   const { namespace, redis: defaultRedis } = connectionFrom({ redis: o.redis?.[0], namespace: o.namespace }, env);
@@ -97,6 +101,7 @@ export function parseWebOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
     prefix: o.prefix ?? (env.RESQUE_WEB_PREFIX || undefined),
     secret: o.secret ?? (env.RESQUE_WEB_SECRET || undefined),
     refreshSeconds: o.refresh,
+    monitor: o.monitor ?? (env.RESQUE_WEB_MONITOR || undefined),
     quiet: o.quiet === true,
   };
 }

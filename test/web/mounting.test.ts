@@ -2,7 +2,10 @@
  * Mounting the dashboard in host apps under a path prefix (Express, Fastify, Hono, plain http),
  * several instances with one combined overview, and the resque-web command.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import Fastify from "fastify";
@@ -10,6 +13,7 @@ import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { Admin } from "../../src/index.js";
 import { createDashboard } from "../../src/web/index.js";
+import { until } from "../helpers/events.js";
 import { runTs } from "../helpers/processes.js";
 import { useRedis } from "../helpers/resque.js";
 import { WebClient } from "../helpers/web-client.js";
@@ -151,6 +155,42 @@ describe("mounting the dashboard", () => {
       expect((await proc.exited).code).toBe(0);
     } finally {
       proc.child.kill("SIGKILL");
+    }
+  });
+
+  it("resque-web serves the monitor's metrics and status page, and with --monitor sends its alerts", async () => {
+    const admin = await setup(); // "mail" holds a job and no worker takes from it
+    const received: string[] = [];
+    const receiver = createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      req.on("end", () => {
+        received.push(body);
+        res.end("ok");
+      });
+    });
+    const hook = await listen(receiver);
+    const dir = mkdtempSync(join(tmpdir(), "resque-web-monitor-"));
+    const config = join(dir, "monitor.yml");
+    writeFileSync(config, `intervalSeconds: 60\nnotify:\n  webhooks:\n    - url: ${hook}/alerts\n`);
+    const proc = runTs("src/cli/resque-web.ts", { REDIS_URL: redis.server().url }, ["--port", "0", "--monitor", config]);
+    try {
+      const url = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(await proc.line(/listening on/))![1]!;
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      expect(metrics).toMatch(/^resque_queue_size\{[^}]*queue="mail"[^}]*\} 1$/m);
+      const status = await fetch(`${url}/status`);
+      expect(status.status).toBe(200);
+      expect(await status.text()).toContain("mail");
+      // The first evaluation ran at start: the queue without workers fired one alert.
+      await until(async () => received.length, (n) => n >= 1, 10_000);
+      expect(JSON.parse(received[0]!)).toMatchObject({ alert: expect.objectContaining({ check: "queue-without-workers" }) });
+      proc.child.kill("SIGTERM");
+      expect((await proc.exited).code).toBe(0);
+      expect(await admin.queues.size("mail")).toBe(1);
+    } finally {
+      proc.child.kill("SIGKILL");
+      await close(receiver);
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
