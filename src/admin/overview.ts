@@ -29,6 +29,16 @@ export interface RunningJobOverview {
   runningForMs: number | undefined;
 }
 
+/** An alert a monitor keeps firing in this Redis (see docs/monitoring.md). */
+export interface FiringAlert {
+  /** `<check>|<subject>`. */
+  id: string;
+  /** The monitor's finding, as it stored it: check, severity, subject, message, link, ... */
+  finding: { check: string; severity: "warning" | "critical"; subject: string; message: string; link?: { page: string; queue?: string; worker?: string } };
+  /** When it went bad. */
+  since: Date;
+}
+
 export interface Overview {
   /** The Admin's name (its `name` option, or where it connects and its namespace). */
   name: string;
@@ -60,6 +70,12 @@ export interface Overview {
   redis: RedisInfo;
   /** Processed and failed in each of the last 15 minutes, oldest first (resque-ts workers write this history; others do not). */
   recentMinutes: HistoryPoint[];
+  /**
+   * Alerts a monitor (`resque monitor`, or one inside an app or resque-web) keeps firing in this Redis,
+   * including those that need memory across evaluations (a queue growing for minutes, a scheduler
+   * missing for minutes); empty when no monitor runs.
+   */
+  alerts: FiringAlert[];
 }
 
 /** Minutes of history in an overview. */
@@ -68,7 +84,7 @@ const RECENT_MINUTES = 15;
 /** Reads an overview: three round trips whatever the number of queues and workers. */
 export async function readOverview(context: AdminContext, name: string, redis: () => Promise<RedisInfo>): Promise<Overview> {
   const { store } = context;
-  const [queueNames, workerIds, totals, failedLists, pausedAll, pausedTargets, leader, delayedTimestamps, earliest, redisInfo, now] = await Promise.all([
+  const [queueNames, workerIds, totals, failedLists, pausedAll, pausedTargets, leader, delayedTimestamps, earliest, redisInfo, now, firing] = await Promise.all([
     store.queues.names(),
     store.workerRecords.ids(),
     store.stats.totals(),
@@ -80,6 +96,7 @@ export async function readOverview(context: AdminContext, name: string, redis: (
     store.delayed.earliest(),
     redis(),
     store.server.time(),
+    store.monitor.firing(),
   ]);
   const lastMinute = Math.floor(now / 60_000) * 60;
   const minutes = Array.from({ length: RECENT_MINUTES }, (_, i) => lastMinute - (RECENT_MINUTES - 1 - i) * 60);
@@ -114,5 +131,23 @@ export async function readOverview(context: AdminContext, name: string, redis: (
     },
     redis: redisInfo,
     recentMinutes: minutes.map((start, i) => toPoint(start, history[i]!)),
+    alerts: firingAlerts(firing.alerts),
   };
+}
+
+/** The firing alerts whose stored finding can be read (a resolved one is not firing). */
+function firingAlerts(stored: ReadonlyMap<string, { since: number; finding: string; resolvedAt?: number }>): FiringAlert[] {
+  const alerts: FiringAlert[] = [];
+  for (const [id, alert] of stored) {
+    if (alert.resolvedAt !== undefined) continue;
+    try {
+      const finding = JSON.parse(alert.finding) as FiringAlert["finding"];
+      if (typeof finding?.check === "string" && typeof finding.message === "string" && (finding.severity === "warning" || finding.severity === "critical")) {
+        alerts.push({ id, finding, since: new Date(alert.since) });
+      }
+    } catch {
+      // written by another version: not shown
+    }
+  }
+  return alerts;
 }

@@ -4,8 +4,21 @@ import { evaluateChecks, type Finding, type FindingLink } from "../monitor/check
 import { href, segment, type PageState } from "./context.js";
 import type { ResolvedOptions } from "./options.js";
 
+/**
+ * The checks over the overview, plus the alerts a monitor keeps firing in this Redis that the
+ * checks cannot see from one overview (a queue growing for minutes, a recurring schedule that
+ * missed its run, ...), most severe first.
+ */
 export function findingsOf(overview: Overview, options: ResolvedOptions): Finding[] {
-  return evaluateChecks(overview, options.checks);
+  const findings = evaluateChecks(overview, options.checks);
+  const seen = new Set(findings.map((f) => `${f.check}|${f.subject}`));
+  for (const alert of overview.alerts) {
+    const f = alert.finding;
+    if (seen.has(`${f.check}|${f.subject}`)) continue;
+    const link = f.link && f.link.page in FIX_LABEL ? (f.link as FindingLink) : { page: "stats" as const };
+    findings.push({ ...(f as Finding), link });
+  }
+  return findings.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "critical" ? -1 : 1));
 }
 
 /** Where a finding is fixed, under the instance's base. */

@@ -64,6 +64,7 @@ function overviewOf(changes: Partial<Overview> = {}): Overview {
     scheduler: { leader: undefined, delayedTimestamps: 0, dueTimestamps: 0, earliestDue: undefined },
     redis: { version: "7.0.15", mode: "standalone", role: "master", uptimeSeconds: 1, connectedClients: 1, usedMemoryBytes: 1, maxMemoryBytes: 0, maxMemoryPolicy: "noeviction", evictsAnyKey: false, evictsKeysWithTtl: false, clusterEnabled: false },
     recentMinutes: [],
+    alerts: [],
     ...changes,
   };
 }
