@@ -8,7 +8,7 @@ import type { Logger } from "pino";
 import { ConfigurationError } from "../errors.js";
 import { storeOf } from "../redis/store-of.js";
 import { createWorker, Resque } from "../resque.js";
-import { attachToMaster, announceReady } from "../worker/pool-child.js";
+import { attachToMaster, announceReady, leaveWithMaster } from "../worker/pool-child.js";
 import { WorkerPool } from "../worker/pool.js";
 import { Processor } from "../worker/processor.js";
 import { parseQueues, type ParsedQueues } from "../worker/queue-selection.js";
@@ -177,6 +177,7 @@ export async function work(options: WorkOptions, env: NodeJS.ProcessEnv = proces
   });
 
   await worker.start();
+  if (s.poolChild !== undefined) leaveWithMaster(worker, s.logger);
   s.logger.info({ jobs: resque.registry.names() }, "job classes loaded");
   if (s.maxMemoryMb !== undefined && s.poolChild === undefined) {
     // Without a pool master to recycle it, the process stops itself (QUIT semantics) and exits

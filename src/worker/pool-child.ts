@@ -14,7 +14,10 @@ export interface ChildOptions {
 }
 
 function send(message: ChildMessage): void {
-  if (process.connected) process.send?.(message);
+  // The master can die between this check and the write: a failed send must not become an
+  // unhandled 'error' that kills the child with its workers still registered (the disconnect
+  // handler stops it properly instead).
+  if (process.connected) process.send?.(message, undefined, {}, () => {});
 }
 
 export function attachToMaster(worker: Worker, options: ChildOptions): void {
@@ -44,11 +47,22 @@ export function attachToMaster(worker: Worker, options: ChildOptions): void {
     timer.unref();
     void worker.stopped.then(() => clearInterval(timer));
   }
-  // The master died or dropped us: finish what is running and leave.
-  process.on("disconnect", () => void worker.stop());
   process.on("message", (message: unknown) => {
     if ((message as { type?: string })?.type === "stop") void worker.stop({ immediate: (message as { immediate: boolean }).immediate });
   });
+}
+
+/**
+ * Once the worker has started: when the master dies or drops us, finish what is running and
+ * leave. The master may already have died while this child was loading its modules, before
+ * there was a listener to hear it, so the channel is checked as well.
+ */
+export function leaveWithMaster(worker: Worker, logger: Logger): void {
+  process.on("disconnect", () => void worker.stop());
+  if (!process.connected) {
+    logger.warn("the pool master ended while this child was starting; stopping");
+    void worker.stop();
+  }
 }
 
 export function announceReady(worker: Worker): void {

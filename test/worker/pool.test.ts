@@ -158,7 +158,32 @@ describe("resque work --count (worker pool)", () => {
     expect(await client.keys("resque:worker:*")).toEqual([]);
     await client.quit();
   }, 90_000); // two child processes start and stop: slow when the machine is busy
+
+  it("a child whose master is killed while the child is still starting stops instead of running on alone", async () => {
+    const client = redis.server().client();
+    await enqueue(client, Array.from({ length: 10 }, (_, i) => `{"class":"Count","args":[${i}]}`));
+    const master = pool(["--count", "2"], { VERBOSE: "1" });
+    // Both children are forked, and still loading their modules, when the master dies.
+    const forked = [await master.line(/"forked child"/), await master.line(/"forked child"/)];
+    master.child.kill("SIGKILL");
+    await master.exited;
+    const pids = forked.map((line) => (JSON.parse(line) as { childPid: number }).childPid);
+    await until(async () => pids.filter(isAlive).length, (n) => n === 0);
+    expect(await client.smembers("resque:workers")).toEqual([]);
+    expect(await client.keys("resque:worker:*")).toEqual([]);
+    expect((await client.scard("test:done")) + (await client.llen("resque:queue:pool"))).toBe(10);
+    await client.quit();
+  }, 90_000);
 });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 async function runningCount(client: { keys(pattern: string): Promise<string[]> }): Promise<number> {
   return (await client.keys("resque:worker:*")).filter((k) => !k.endsWith(":started")).length;
