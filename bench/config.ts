@@ -1,7 +1,7 @@
 /** Benchmark settings: full size by default, `--quick` for a smoke run, env vars to adjust. */
 import { LIBRARIES, type Library } from "./adapters/adapter.js";
 
-export const SCENARIOS = ["s1", "s2", "s3", "s4"] as const;
+export const SCENARIOS = ["s1", "s2", "s3", "s4", "s6", "s7"] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface BenchConfig {
@@ -24,6 +24,11 @@ export interface BenchConfig {
   /** S4: delayed jobs due at the same second (BENCH_DELAYED_JOBS), and the worker concurrency. */
   delayedJobs: number;
   delayedConcurrency: number;
+  /** S6: jobs that fail once and succeed on their retry (BENCH_RETRY_JOBS). */
+  retryJobs: number;
+  /** S7: numbers of recurring schedules, one run each (BENCH_SCHEDULES, e.g. "1000,10000"), and slots observed per run. */
+  scheduleCounts: number[];
+  scheduleSlots: number;
   libraries: Library[];
   scenarios: Scenario[];
   /** Where the markdown report goes. */
@@ -64,6 +69,9 @@ export function readConfig(argv: readonly string[]): BenchConfig {
     latencyConcurrency: 10,
     delayedJobs: envNumber("BENCH_DELAYED_JOBS", quick ? 2_000 : 20_000),
     delayedConcurrency: 50,
+    retryJobs: envNumber("BENCH_RETRY_JOBS", quick ? 2_000 : 20_000),
+    scheduleCounts: (process.env.BENCH_SCHEDULES ?? (quick ? "100,1000" : "1000,10000")).split(",").map(Number),
+    scheduleSlots: envNumber("BENCH_SCHEDULE_SLOTS", quick ? 2 : 3),
     libraries: envList("BENCH_LIBS", LIBRARIES),
     scenarios: envList("BENCH_SCENARIOS", SCENARIOS),
     output: outIndex >= 0 ? argv[outIndex + 1]! : quick ? "bench/results-quick.md" : "bench/results.md",

@@ -110,6 +110,9 @@ const SUMMARY: [id: string, label: string][] = [
   ["s3.p99", "latency p99 at 500 jobs/s (ms)"],
   ["s4.lastDone", "20,000 delayed jobs: due → last done (ms)"],
   ["s5.rssPeak", "worker peak RSS, c=50 (MB)"],
+  ["s6.total", "20,000 jobs failing once, retried 1 s later: first run → last success (ms)"],
+  ["s6.p50", "retry start after its due time, p50 (ms)"],
+  ["s7.n10000.cpu", "10,000 schedules every 10 s: CPU per 1,000 fires (ms)"],
 ];
 
 /** A compact table of medians for the README (the full one is in bench/results.md). */

@@ -19,15 +19,18 @@ import { runS1 } from "./scenarios/s1-enqueue.js";
 import { runS2 } from "./scenarios/s2-drain.js";
 import { runS3 } from "./scenarios/s3-latency.js";
 import { runS4 } from "./scenarios/s4-delayed.js";
+import { runS6 } from "./scenarios/s6-retry.js";
+import { runS7 } from "./scenarios/s7-recurring.js";
 import { machineDescription } from "./versions.js";
 
-const scenarios = { s1: runS1, s2: runS2, s3: runS3, s4: runS4 };
+const scenarios = { s1: runS1, s2: runS2, s3: runS3, s4: runS4, s6: runS6, s7: runS7 };
 
 function settings(config: BenchConfig): string {
   return [
-    `- Jobs: S1 and S2 ${format(config.jobs)} per run; S3 ${config.latencyRate} jobs/s for ${config.latencySeconds} s after a ${config.latencyWarmupSeconds} s warm-up, worker concurrency ${config.latencyConcurrency}; S4 ${format(config.delayedJobs)} delayed jobs, worker concurrency ${config.delayedConcurrency}.`,
+    `- Jobs: S1 and S2 ${format(config.jobs)} per run; S3 ${config.latencyRate} jobs/s for ${config.latencySeconds} s after a ${config.latencyWarmupSeconds} s warm-up, worker concurrency ${config.latencyConcurrency}; S4 ${format(config.delayedJobs)} delayed jobs, worker concurrency ${config.delayedConcurrency}; S6 ${format(config.retryJobs)} jobs that fail once and succeed on a retry 1 s later, worker concurrency 50; S7 ${config.scheduleCounts.map((n) => format(n)).join(" and ")} schedules every 10 s over ${config.scheduleSlots} slots, one run each, two worker processes (concurrency 10) that each run the library's scheduler.`,
+    "- S5: RSS of the c=50 drain's worker process when its last job is done, then after a forced full GC (the process runs with --expose-gc): a leak stays after the GC, a high-water mark does not.",
     `- ${config.repeats} run(s) per cell, each on an emptied Redis (FLUSHALL, CONFIG RESETSTAT); cells show median (min–max); ratios compare medians of the same run.`,
-    "- Workers run in their own Node process per library (CPU and RSS are that process's), with the library's delayed-job scheduler in S4; producers run in the benchmark process; one private redis-server (no persistence) on loopback.",
+    "- Workers run in their own Node process per library (CPU and RSS are that process's), with the library's delayed-job scheduler in S4, S6 and S7; producers run in the benchmark process; one private redis-server (no persistence) on loopback.",
     "- Commands per job count every command Redis executed (INFO commandstats: EVALSHA and the commands inside scripts), including idle polling, divided by the jobs.",
   ].join("\n");
 }
@@ -36,9 +39,9 @@ function libraryNotes(adapters: Map<Library, Adapter>): string {
   const lines: string[] = [];
   for (const [library, adapter] of adapters) {
     const how = {
-      "resque-ts": `${fromSource() ? "from src/ through tsx" : "the built package (dist/)"}, defaults (auto-pipelining, pub/sub wake-up, one work-cycle script per loop turn); bulk = enqueueBulk; delayed = enqueueAt + resque.scheduler() with its defaults`,
-      bullmq: "defaults, removeOnComplete {count: 0} (Resque keeps no finished jobs); bulk = addBulk; delayed = add with delay",
-      "node-resque": "one Worker per slot sharing one ioredis client; worker and scheduler poll every 50 ms (default 5 s); no bulk API (S2 prefills with RPUSH of its payload bytes); delayed = enqueueAt + Scheduler",
+      "resque-ts": `${fromSource() ? "from src/ through tsx" : "the built package (dist/)"}, defaults (auto-pipelining, pub/sub wake-up, one work-cycle script per loop turn); bulk = enqueueBulk; delayed = enqueueAt + resque.scheduler() with its defaults; retry = \`static retry = { limit: 1, delay: 1 }\`; schedules = \`every: ["10s", { first_at }]\` in the scheduler's schedule`,
+      bullmq: "defaults, removeOnComplete {count: 0} (Resque keeps no finished jobs); bulk = addBulk; delayed = add with delay; retry = attempts 2 with backoff { type: fixed, delay: 1000 }; schedules = upsertJobScheduler with every 10000 and startDate (the same grid), declared by both processes",
+      "node-resque": "one Worker per slot sharing one ioredis client; worker and scheduler poll every 50 ms (default 5 s); no bulk API (S2 prefills with RPUSH of its payload bytes); delayed = enqueueAt + Scheduler; retry = its Retry plugin with retryLimit 2 (it counts runs, so one run and one retry) and retryDelay 1000; no recurring schedules (S7 not measured)",
     }[library];
     lines.push(`- ${library} ${adapter.version()}: ${how}.`);
   }

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { NotAvailableError, type Library } from "./adapters/adapter.js";
-import type { ChildMessage, Mode, Report } from "./protocol.js";
+import type { ChildMessage, Mode, RecurringSpec, Report } from "./protocol.js";
 
 const entry = fileURLToPath(new URL("./worker-process.ts", import.meta.url));
 
@@ -29,17 +29,23 @@ export class WorkerProcess {
   }
 
   /** Spawns a worker process and waits until its worker is created and connected (not started). */
-  static async spawn(options: { library: Library; redisUrl: string; concurrency: number; mode: Mode; expected: number }): Promise<WorkerProcess> {
+  static async spawn(options: { library: Library; redisUrl: string; concurrency: number; mode: Mode; expected: number; recurring?: RecurringSpec }): Promise<WorkerProcess> {
     // BENCH_WORKER_NODE_ARGS passes extra flags to the worker processes, e.g. "--cpu-prof".
     const extra = (process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-    const child = spawn(process.execPath, [...extra, "--import", "tsx", entry], {
+    // --expose-gc only defines gc(), for S5's RSS after a forced collection; it changes no GC behaviour.
+    const child = spawn(process.execPath, ["--expose-gc", ...extra, "--import", "tsx", entry], {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
       env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },
     });
     const worker = new WorkerProcess(options.library, child);
     child.send({ type: "prepare", ...options });
-    const ready = await worker.#next("ready", 60_000);
-    worker.rssBefore = ready.rss;
+    try {
+      worker.rssBefore = (await worker.#next("ready", 60_000)).rss;
+    } catch (error) {
+      // Not ready (an error, or a feature the library lacks): the process must not outlive this.
+      child.kill("SIGKILL");
+      throw error;
+    }
     return worker;
   }
 
@@ -51,6 +57,19 @@ export class WorkerProcess {
   /** Waits for the report the worker sends once every expected job completed. */
   async report(timeoutMs: number): Promise<Report> {
     return (await this.#next("done", timeoutMs)).report;
+  }
+
+  /** Forces a full GC in the worker process and returns its RSS afterwards (bytes). */
+  async rssAfterGc(): Promise<number> {
+    this.#child.send({ type: "gc" });
+    return (await this.#next("gc-done", 30_000)).rss;
+  }
+
+  /** CPU time the worker process used so far (ms), and the schedule fires it saw since the last call. */
+  async measure(): Promise<{ cpuMs: number; fires: [number, number][] }> {
+    this.#child.send({ type: "measure" });
+    const { cpuMs, fires } = await this.#next("measured", 30_000);
+    return { cpuMs, fires };
   }
 
   /** Stops the worker process, killing it if it does not exit in time. */

@@ -5,7 +5,11 @@
  * own process keeps CPU time and memory per library and the heaps apart.
  */
 import { loadAdapter, NotAvailableError, type BenchWorker } from "./adapters/adapter.js";
-import { monotonicMicros, type ChildMessage, type ParentMessage, type PrepareMessage, type Report } from "./protocol.js";
+import { monotonicMicros, RETRY_DELAY_MS, type ChildMessage, type ParentMessage, type PrepareMessage, type Report } from "./protocol.js";
+
+// tsx turns on source-mapped stack traces; mapping every failed job's stack (S6) through them
+// costs ~1 ms per job in every library alike, and a deployed worker runs without them.
+process.setSourceMapsEnabled(false);
 
 function send(message: ChildMessage): void {
   process.send?.(message);
@@ -20,6 +24,14 @@ let rssBefore = 0;
 const latencyUs: number[] = [];
 const latenessMs: number[] = [];
 let lastDoneAt = 0;
+/** S6: when each job's first run failed (unix ms); S7: fires since the last "measure". */
+const failedAt: number[] = [];
+let firstStartAt = 0;
+let lastFailureAt = 0;
+let fires: [number, number][] = [];
+
+/** The error a job's first run throws in S6. */
+class FirstRunError extends Error {}
 
 function perform(args: unknown[]): void {
   if (!prepared) return;
@@ -27,12 +39,24 @@ function perform(args: unknown[]): void {
     latencyUs[args[0] as number] = monotonicMicros() - (args[1] as number);
   } else if (prepared.mode === "delayed") {
     latenessMs[args[0] as number] = Date.now() - (args[1] as number);
+  } else if (prepared.mode === "retry") {
+    const seq = args[0] as number;
+    const now = Date.now();
+    if (firstStartAt === 0) firstStartAt = now;
+    const first = failedAt[seq];
+    if (first === undefined) {
+      failedAt[seq] = lastFailureAt = now;
+      throw new FirstRunError(`first run of job ${seq} fails`);
+    }
+    latenessMs[seq] = now - (first + RETRY_DELAY_MS);
+  } else if (prepared.mode === "recurring") {
+    fires.push([args[0] as number, Date.now()]);
   }
 }
 
 function onCompleted(): void {
   completed++;
-  if (prepared?.mode === "delayed") lastDoneAt = Date.now();
+  if (prepared?.mode === "delayed" || prepared?.mode === "retry") lastDoneAt = Date.now();
   if (completed === prepared?.expected) void finish();
 }
 
@@ -49,9 +73,14 @@ async function finish(): Promise<void> {
       cpuMs: (cpu.user + cpu.system) / 1000,
       rssBefore,
       rssPeak: process.resourceUsage().maxRSS * 1024,
+      rssAfter: process.memoryUsage.rss(),
     };
   } else if (job.mode === "latency") {
     report = { mode: "latency", latencyUs };
+  } else if (job.mode === "retry") {
+    await worker!.flushed();
+    const cpu = process.cpuUsage(cpuAtStart);
+    report = { mode: "retry", firstStartAt, lastFailureAt, lastDoneAt, latenessMs, cpuMs: (cpu.user + cpu.system) / 1000 };
   } else {
     report = { mode: "delayed", latenessMs, lastDoneAt };
   }
@@ -67,7 +96,8 @@ async function handle(message: ParentMessage): Promise<void> {
         concurrency: message.concurrency,
         perform,
         completed: onCompleted,
-        scheduler: message.mode === "delayed",
+        scheduler: message.mode === "delayed" || message.mode === "retry" || message.mode === "recurring",
+        ...(message.recurring ? { recurring: message.recurring } : {}),
       });
       rssBefore = process.memoryUsage.rss();
       send({ type: "ready", rss: rssBefore });
@@ -79,6 +109,21 @@ async function handle(message: ParentMessage): Promise<void> {
       await worker!.start();
       send({ type: "started" });
       return;
+    case "gc": {
+      // Twice: the first full GC can leave garbage that finalizers released for the second.
+      const gc = (globalThis as { gc?: () => void }).gc;
+      if (!gc) throw new Error("the worker process needs --expose-gc");
+      gc();
+      gc();
+      send({ type: "gc-done", rss: process.memoryUsage.rss() });
+      return;
+    }
+    case "measure": {
+      const cpu = process.cpuUsage();
+      send({ type: "measured", cpuMs: (cpu.user + cpu.system) / 1000, fires });
+      fires = [];
+      return;
+    }
     case "stop":
       await worker?.stop();
       process.exit(0);

@@ -12,6 +12,8 @@ export const QUEUE = "bench";
 /** The job name every scenario uses. */
 export const JOB_NAME = "BenchJob";
 
+import type { RecurringSpec } from "../protocol.js";
+
 /** A feature a library does not offer (or not yet): its cells print "n/a" with this reason. */
 export class NotAvailableError extends Error {
   constructor(
@@ -34,6 +36,11 @@ export interface Producer {
    */
   prefill(argsList: unknown[][]): Promise<void>;
   /**
+   * Like prefill, but for jobs the library retries once, RETRY_DELAY_MS after a failure, with its
+   * own retry mechanism (S6).
+   */
+  prefillRetrying(argsList: unknown[][]): Promise<void>;
+  /**
    * Schedules jobs to be due at `dueMs` (a whole second, unix ms), with the library's own
    * delayed-job API; throws NotAvailableError when there is none.
    */
@@ -47,8 +54,13 @@ export interface WorkerOptions {
   perform(args: unknown[]): void;
   /** Called once per job the library reports as successfully finished. */
   completed(): void;
-  /** Also run the library's delayed-job scheduler in this process (S4). */
+  /** Also run the library's delayed-job scheduler in this process (S4, S6, S7). */
   scheduler: boolean;
+  /**
+   * Recurring schedules this process declares (S7); throws NotAvailableError when the library has
+   * none. Every process declares the same ones, as every replica of an app would.
+   */
+  recurring?: RecurringSpec;
 }
 
 export interface BenchWorker {

@@ -5,6 +5,7 @@
 import { Queue, Worker } from "bullmq";
 import { packageVersion } from "../versions.js";
 import { hostAndPort, JOB_NAME, QUEUE, type Adapter, type BenchWorker, type Producer, type WorkerOptions } from "./adapter.js";
+import { RETRY_DELAY_MS, RETRY_JOB_NAME } from "../protocol.js";
 
 const BULK_CHUNK = 1000;
 
@@ -25,6 +26,14 @@ class BullProducer implements Producer {
     for (let i = 0; i < argsList.length; i += BULK_CHUNK) await this.enqueueBulk(argsList.slice(i, i + BULK_CHUNK));
   }
 
+  /** Two attempts (one retry) with a fixed backoff of RETRY_DELAY_MS. */
+  async prefillRetrying(argsList: unknown[][]): Promise<void> {
+    const opts = { attempts: 2, backoff: { type: "fixed", delay: RETRY_DELAY_MS } };
+    for (let i = 0; i < argsList.length; i += BULK_CHUNK) {
+      await this.queue.addBulk(argsList.slice(i, i + BULK_CHUNK).map((args) => ({ name: RETRY_JOB_NAME, data: { args }, opts })));
+    }
+  }
+
   /** BullMQ's delayed jobs: due at creation `timestamp` + `delay`, so one base makes them all due at once. */
   async scheduleAt(dueMs: number, argsList: unknown[][]): Promise<void> {
     const timestamp = Date.now();
@@ -40,7 +49,11 @@ class BullProducer implements Producer {
 }
 
 class BullWorker implements BenchWorker {
-  constructor(private readonly worker: Worker<Data>) {}
+  constructor(
+    private readonly worker: Worker<Data>,
+    /** S7: the queue this process declared its job schedulers on. */
+    private readonly schedulers: Queue<Data> | undefined,
+  ) {}
 
   async start(): Promise<void> {
     void this.worker.run();
@@ -52,8 +65,9 @@ class BullWorker implements BenchWorker {
     return Promise.resolve();
   }
 
-  stop(): Promise<void> {
-    return this.worker.close();
+  async stop(): Promise<void> {
+    await this.worker.close();
+    await this.schedulers?.close();
   }
 }
 
@@ -81,6 +95,21 @@ export const adapter: Adapter = {
     worker.on("completed", () => options.completed());
     worker.on("error", (error) => console.error("bullmq worker error:", error));
     await worker.waitUntilReady();
-    return new BullWorker(worker);
+    let schedulers: Queue<Data> | undefined;
+    const recurring = options.recurring;
+    if (recurring) {
+      // Job schedulers (BullMQ's recurring jobs, run by its workers): every process upserts the
+      // same ones, as every replica of an app would. startDate puts the slots on the same grid as
+      // the others' (without it the first run is "now" and the slots follow from there).
+      schedulers = new Queue<Data>(QUEUE, { connection: hostAndPort(redisUrl) });
+      for (let i = 0; i < recurring.count; i += BULK_CHUNK) {
+        const upserts = [];
+        for (let j = i; j < Math.min(recurring.count, i + BULK_CHUNK); j++) {
+          upserts.push(schedulers.upsertJobScheduler(`bench-${j}`, { every: recurring.everyMs, startDate: recurring.firstAtMs }, { name: JOB_NAME, data: { args: [j] } }));
+        }
+        await Promise.all(upserts);
+      }
+    }
+    return new BullWorker(worker, schedulers);
   },
 };

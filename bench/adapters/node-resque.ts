@@ -4,16 +4,17 @@
  * 50 ms instead of the default 5 s, so that polling does not dominate latency.
  */
 import { Redis } from "ioredis";
-import { Queue, Scheduler, Worker } from "node-resque";
+import nodeResque, { Queue, Scheduler, Worker } from "node-resque";
 import { inFlight } from "../in-flight.js";
 import { packageVersion } from "../versions.js";
 import { hostAndPort, JOB_NAME, NotAvailableError, QUEUE, type Adapter, type BenchWorker, type Producer, type WorkerOptions } from "./adapter.js";
+import { RETRY_DELAY_MS, RETRY_JOB_NAME } from "../protocol.js";
 
 const POLL_MS = 50;
 
-function encode(args: unknown[]): string {
+function encode(args: unknown[], jobName = JOB_NAME): string {
   // node-resque's Queue#encode, byte for byte.
-  return JSON.stringify({ class: JOB_NAME, queue: QUEUE, args });
+  return JSON.stringify({ class: jobName, queue: QUEUE, args });
 }
 
 class NodeResqueProducer implements Producer {
@@ -34,7 +35,14 @@ class NodeResqueProducer implements Producer {
   async prefill(argsList: unknown[][]): Promise<void> {
     await this.redis.sadd("resque:queues", QUEUE);
     for (let i = 0; i < argsList.length; i += 1000) {
-      await this.redis.rpush(`resque:queue:${QUEUE}`, ...argsList.slice(i, i + 1000).map(encode));
+      await this.redis.rpush(`resque:queue:${QUEUE}`, ...argsList.slice(i, i + 1000).map((args) => encode(args)));
+    }
+  }
+
+  async prefillRetrying(argsList: unknown[][]): Promise<void> {
+    await this.redis.sadd("resque:queues", QUEUE);
+    for (let i = 0; i < argsList.length; i += 1000) {
+      await this.redis.rpush(`resque:queue:${QUEUE}`, ...argsList.slice(i, i + 1000).map((args) => encode(args, RETRY_JOB_NAME)));
     }
   }
 
@@ -83,6 +91,7 @@ export const adapter: Adapter = {
     return new NodeResqueProducer(queue, redis);
   },
   async worker(redisUrl, options: WorkerOptions) {
+    if (options.recurring) throw new NotAvailableError("node-resque", "no recurring schedules");
     const redis = new Redis(hostAndPort(redisUrl));
     redis.setMaxListeners(options.concurrency * 2 + 10);
     const jobs = {
@@ -91,11 +100,26 @@ export const adapter: Adapter = {
           options.perform(args);
         },
       },
+      // Its Retry plugin counts runs, not retries: retryLimit 2 is one run and one retry.
+      [RETRY_JOB_NAME]: {
+        // Through the default export: Node's CommonJS named-export detection misses `Plugins`.
+        plugins: [nodeResque.Plugins.Retry],
+        pluginOptions: { Retry: { retryLimit: 2, retryDelay: RETRY_DELAY_MS } },
+        perform: async (...args: unknown[]) => {
+          options.perform(args);
+        },
+      },
     };
     const workers: Worker[] = [];
     for (let slot = 1; slot <= options.concurrency; slot++) {
       const worker = new Worker({ connection: { redis }, queues: [QUEUE], timeout: POLL_MS, name: `bench+${slot}:${process.pid}` }, jobs);
-      worker.on("success", () => options.completed());
+      // A run its Retry plugin re-enqueued is reported as a "success" too: not a completed job.
+      let retried = false;
+      worker.on("reEnqueue", () => (retried = true));
+      worker.on("success", () => {
+        if (retried) retried = false;
+        else options.completed();
+      });
       worker.on("error", (error) => console.error("node-resque worker error:", error));
       await worker.connect();
       workers.push(worker);

@@ -7,7 +7,7 @@ import { pathToFileURL } from "node:url";
 import { DIST_ENTRY, fromSource } from "../build.js";
 import { inFlight } from "../in-flight.js";
 import { JOB_NAME, QUEUE, type Adapter, type BenchWorker, type Producer, type WorkerOptions } from "./adapter.js";
-import { storeOf } from "../../src/redis/store-of.js";
+import { RETRY_DELAY_MS, RETRY_JOB_NAME, type RecurringSpec } from "../protocol.js";
 
 type Library = typeof import("../../src/index.js");
 type Resque = InstanceType<Library["Resque"]>;
@@ -27,6 +27,26 @@ class BenchJob extends Job<unknown[]> {
   }
 }
 
+/** S6: retried once, RETRY_DELAY_MS after its failure (resque-retry's limit 1, fixed delay). */
+class BenchRetryJob extends Job<unknown[]> {
+  static override queue = QUEUE;
+  static override jobName = RETRY_JOB_NAME;
+  static override retry = { limit: 1, delay: RETRY_DELAY_MS / 1000 };
+  perform(...args: unknown[]): void {
+    perform(args);
+  }
+}
+
+const JOBS = [BenchJob, BenchRetryJob];
+
+/** S7: `every` schedules on a common grid from `firstAtMs`, one per index. */
+function schedules(spec: RecurringSpec): Record<string, { class: string; every: [string, { first_at: string }]; args: unknown[] }> {
+  const firstAt = new Date(spec.firstAtMs).toISOString();
+  const entries: Record<string, { class: string; every: [string, { first_at: string }]; args: unknown[] }> = {};
+  for (let i = 0; i < spec.count; i++) entries[`bench-${i}`] = { class: JOB_NAME, every: [`${spec.everyMs / 1000}s`, { first_at: firstAt }], args: [i] };
+  return entries;
+}
+
 class ResqueTsProducer implements Producer {
   constructor(private readonly resque: Resque) {}
 
@@ -40,6 +60,10 @@ class ResqueTsProducer implements Producer {
 
   async prefill(argsList: unknown[][]): Promise<void> {
     for (let i = 0; i < argsList.length; i += 1000) await this.resque.enqueueBulk(BenchJob, argsList.slice(i, i + 1000));
+  }
+
+  async prefillRetrying(argsList: unknown[][]): Promise<void> {
+    for (let i = 0; i < argsList.length; i += 1000) await this.resque.enqueueBulk(BenchRetryJob, argsList.slice(i, i + 1000));
   }
 
   /** resque-scheduler's delayed jobs, one enqueueAt call per job with 100 in flight. */
@@ -69,12 +93,14 @@ class ResqueTsWorker implements BenchWorker {
       options.completed();
     });
     this.#worker.on("idle", () => (this.#recorded = true));
+    this.#worker.on("error", (error) => console.error("resque-ts worker error:", error));
   }
 
   async start(): Promise<void> {
     if (this.options.scheduler) {
       // The resque-scheduler daemon with its defaults, in the worker's process (as for node-resque).
-      this.#scheduler = this.resque.scheduler();
+      const recurring = this.options.recurring;
+      this.#scheduler = this.resque.scheduler(recurring ? { schedule: schedules(recurring) } : {});
       await this.#scheduler.start();
     }
     await this.#worker.start();
@@ -97,12 +123,13 @@ export const adapter: Adapter = {
   library: "resque-ts",
   version: () => VERSION,
   async producer(redisUrl) {
-    return new ResqueTsProducer(new Resque({ redis: redisUrl, jobs: [BenchJob] }));
+    return new ResqueTsProducer(new Resque({ redis: redisUrl, jobs: JOBS }));
   },
   async worker(redisUrl, options) {
     perform = options.perform;
-    const resque = new Resque({ redis: redisUrl, jobs: [BenchJob] });
-    await storeOf(resque).client.ping();
+    const resque = new Resque({ redis: redisUrl, jobs: JOBS });
+    // Connects before the measurement starts (one read through the public API).
+    await resque.admin.queues.size(QUEUE);
     return new ResqueTsWorker(resque, options);
   },
 };

@@ -1,7 +1,8 @@
 /**
  * S2 drain: N pre-enqueued no-op jobs performed by one worker process at concurrency 1, 10 and
  * 50: throughput, Redis commands per job, CPU per 1,000 jobs of the worker and of Redis.
- * S5 comes from the same runs: the worker's RSS before work and its peak at c=50.
+ * S5 comes from the same runs: the worker's RSS before work, its peak at c=50, when the drain is
+ * done, and after a forced full GC.
  */
 import type { Library } from "../adapters/adapter.js";
 import { format, numberedArgs, rotation, type BenchContext } from "../context.js";
@@ -33,6 +34,8 @@ async function drain(ctx: BenchContext, library: Library, concurrency: number): 
     if (concurrency === 50) {
       ctx.results.add("s5.rssBefore", library, report.rssBefore / MB);
       ctx.results.add("s5.rssPeak", library, report.rssPeak / MB);
+      ctx.results.add("s5.rssAfter", library, report.rssAfter / MB);
+      ctx.results.add("s5.rssAfterGc", library, (await worker.rssAfterGc()) / MB);
     }
     ctx.log(
       `S2 ${library} c=${concurrency}: ${format(rate)} jobs/s, worker CPU ${format(report.cpuMs)} ms, ` +
@@ -52,7 +55,7 @@ export async function runS2(ctx: BenchContext): Promise<void> {
         } catch (error) {
           const prefix = `s2.c${concurrency}`;
           const ids = [`${prefix}.rate`, `${prefix}.commands`, `${prefix}.workerCpu`, `${prefix}.redisCpu`];
-          if (concurrency === 50) ids.push("s5.rssBefore", "s5.rssPeak");
+          if (concurrency === 50) ids.push("s5.rssBefore", "s5.rssPeak", "s5.rssAfter", "s5.rssAfterGc");
           ctx.results.failed(ids, library, String(error));
           ctx.log(`S2 ${library} c=${concurrency} failed: ${String(error)}`);
         }
