@@ -4,7 +4,9 @@
  * code (`new Monitor(options)`); both are validated here, each bad field reported with its path.
  */
 import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
+import { lazyDependency } from "../lazy-dependency.js";
+
+const yaml = lazyDependency<typeof import("yaml")>("yaml");
 import { MonitorConfigError } from "../errors.js";
 import { CHECK_NAMES, type CheckName, type ChecksConfig, type ClassChecks, type QueueChecks, type Severity } from "./checks.js";
 import { ConfigReader, join } from "./config-reader.js";
@@ -240,7 +242,7 @@ export function loadMonitorConfig(file: string, env: NodeJS.ProcessEnv = process
   }
   let value: unknown;
   try {
-    value = parseYaml(text);
+    value = yaml().parse(text);
   } catch (error) {
     throw new MonitorConfigError(file, "", `is not valid YAML: ${(error as Error).message}`);
   }

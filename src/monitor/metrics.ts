@@ -5,7 +5,8 @@
  * firing. Served as a fetch-style handler; each scrape reads every instance in parallel, and an
  * instance that cannot be read reports `resque_up 0` instead of failing the scrape.
  */
-import { Counter, Gauge, Registry, type Metric } from "prom-client";
+import type { Counter, Gauge, Metric, Registry } from "prom-client";
+import { lazyDependency } from "../lazy-dependency.js";
 import type { Admin } from "../admin/index.js";
 import type { JobDurations } from "../admin/stats.js";
 import type { Overview } from "../admin/overview.js";
@@ -16,6 +17,8 @@ import type { FetchHandler } from "./status-page.js";
 const SCRAPE_TIMEOUT_MS = 5000;
 /** Delayed and retry counts walk the whole schedule: refreshed at most this often. */
 export const SLOW_METRICS_MS = 60_000;
+
+const promClient = lazyDependency<typeof import("prom-client")>("prom-client");
 
 interface InstanceReading {
   overview: Overview;
@@ -32,7 +35,7 @@ interface Slow {
 }
 
 export class MonitorMetrics {
-  readonly registry = new Registry();
+  readonly registry: Registry;
   readonly #admins: readonly Admin[];
   readonly #firingOf: (admin: Admin) => Promise<Alert[]>;
   readonly #slow = new Map<Admin, Slow>();
@@ -53,6 +56,8 @@ export class MonitorMetrics {
   constructor(admins: readonly Admin[], firingOf: (admin: Admin) => Promise<Alert[]>) {
     this.#admins = admins;
     this.#firingOf = firingOf;
+    const { Counter, Gauge, Registry } = promClient();
+    this.registry = new Registry();
     const registers = [this.registry];
     this.#up = new Gauge({ name: "resque_up", help: "1 when the instance's Redis answered this scrape, else 0.", labelNames: ["instance"], registers });
     this.#queueSize = new Gauge({ name: "resque_queue_size", help: "Jobs waiting on a queue.", labelNames: ["instance", "queue"], registers });

@@ -5,7 +5,9 @@
  */
 import { readFileSync } from "node:fs";
 import { extname } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { lazyDependency } from "../lazy-dependency.js";
+
+const yaml = lazyDependency<typeof import("yaml")>("yaml");
 import { ScheduleFileError } from "../errors.js";
 import type { Schedule } from "./schedule.js";
 import { parseSchedules, type ScheduleContext } from "./schedule-config.js";
@@ -19,7 +21,7 @@ export function readScheduleFile(file: string): unknown {
     throw new ScheduleFileError(file, `cannot read schedule file ${file}: ${(error as Error).message}`);
   }
   try {
-    const entries: unknown = extname(file).toLowerCase() === ".json" ? JSON.parse(text) : parseYaml(text);
+    const entries: unknown = extname(file).toLowerCase() === ".json" ? JSON.parse(text) : yaml().parse(text);
     return entries ?? {};
   } catch (error) {
     throw new ScheduleFileError(file, `schedule file ${file} is not valid ${extname(file).toLowerCase() === ".json" ? "JSON" : "YAML"}: ${(error as Error).message}`);

@@ -1,9 +1,12 @@
 /** The email notifier: one plain-text message per alert transition, sent with nodemailer over SMTP. */
-import { createTransport, type SMTPTransportOptions } from "nodemailer";
+import type { SMTPTransportOptions } from "nodemailer";
+import { lazyDependency } from "../../lazy-dependency.js";
 import { NotificationError } from "../../errors.js";
 import { detailLines, headline, type AlertNotification } from "../alert.js";
 import { MONITOR_DEFAULTS, type EmailSettings, type SmtpSettings } from "../config.js";
 import type { Notifier } from "./notifier.js";
+
+const nodemailer = lazyDependency<typeof import("nodemailer")>("nodemailer");
 
 /** A notifier that emails `settings.to` (see EmailSettings). */
 export function emailNotifier(settings: EmailSettings): Notifier {
@@ -11,7 +14,7 @@ export function emailNotifier(settings: EmailSettings): Notifier {
   const name = settings.name ?? `email ${to.join(", ")}`;
   const timeoutMs = (settings.timeoutSeconds ?? MONITOR_DEFAULTS.timeoutSeconds) * 1000;
   const smtp = typeof settings.smtp === "string" ? smtpFromUrl(settings.smtp) : settings.smtp;
-  const transport = createTransport(transportOptions(smtp, timeoutMs));
+  const transport = nodemailer().createTransport(transportOptions(smtp, timeoutMs));
   const prefix = settings.subjectPrefix ?? "[resque]";
   return {
     name,
