@@ -39,7 +39,7 @@ function libraryNotes(adapters: Map<Library, Adapter>): string {
   const lines: string[] = [];
   for (const [library, adapter] of adapters) {
     const how = {
-      "resque-ts": `${fromSource() ? "from src/ through tsx" : "the built package (dist/)"}, defaults (auto-pipelining, pub/sub wake-up, one work-cycle script per loop turn); bulk = enqueueBulk; delayed = enqueueAt + resque.scheduler() with its defaults; retry = \`static retry = { limit: 1, delay: 1 }\`; schedules = \`every: ["10s", { first_at }]\` in the scheduler's schedule`,
+      "resque-ts": `${fromSource() ? "from src/ through tsx" : "the built package (dist/)"}, defaults (auto-pipelining, pub/sub wake-up, one work-cycle script per loop turn); bulk = enqueueBulk; delayed = enqueueAt + resque.scheduler() with its defaults; retry = \`static retry = { limit: 1, delay: 1 }\` with \`delayPrecision: "${process.env.BENCH_DELAY_PRECISION === "seconds" ? "seconds" : "milliseconds"}"\`; schedules = \`every: ["10s", { first_at }]\` in the scheduler's schedule`,
       bullmq: "defaults, removeOnComplete {count: 0} (Resque keeps no finished jobs); bulk = addBulk; delayed = add with delay; retry = attempts 2 with backoff { type: fixed, delay: 1000 }; schedules = upsertJobScheduler with every 10000 and startDate (the same grid), declared by both processes",
       "node-resque": "one Worker per slot sharing one ioredis client; worker and scheduler poll every 50 ms (default 5 s); no bulk API (S2 prefills with RPUSH of its payload bytes); delayed = enqueueAt + Scheduler; retry = its Retry plugin with retryLimit 2 (it counts runs, so one run and one retry) and retryDelay 1000; no recurring schedules (S7 not measured)",
     }[library];

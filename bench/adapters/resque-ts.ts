@@ -39,6 +39,13 @@ class BenchRetryJob extends Job<unknown[]> {
 
 const JOBS = [BenchJob, BenchRetryJob];
 
+/**
+ * Due times to the millisecond (an explicit option; Resque's whole seconds are the default) as
+ * bullmq and node-resque keep them: it changes S6's retries only, S4's jobs are due at a whole
+ * second either way. BENCH_DELAY_PRECISION=seconds measures the default.
+ */
+const delayPrecision = process.env.BENCH_DELAY_PRECISION === "seconds" ? "seconds" : "milliseconds";
+
 /** S7: `every` schedules on a common grid from `firstAtMs`, one per index. */
 function schedules(spec: RecurringSpec): Record<string, { class: string; every: [string, { first_at: string }]; args: unknown[] }> {
   const firstAt = new Date(spec.firstAtMs).toISOString();
@@ -123,11 +130,11 @@ export const adapter: Adapter = {
   library: "resque-ts",
   version: () => VERSION,
   async producer(redisUrl) {
-    return new ResqueTsProducer(new Resque({ redis: redisUrl, jobs: JOBS }));
+    return new ResqueTsProducer(new Resque({ redis: redisUrl, jobs: JOBS, delayPrecision }));
   },
   async worker(redisUrl, options) {
     perform = options.perform;
-    const resque = new Resque({ redis: redisUrl, jobs: JOBS });
+    const resque = new Resque({ redis: redisUrl, jobs: JOBS, delayPrecision });
     // Connects before the measurement starts (one read through the public API).
     await resque.admin.queues.size(QUEUE);
     return new ResqueTsWorker(resque, options);

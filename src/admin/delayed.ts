@@ -8,7 +8,7 @@ import { ConfigurationError, JobChangedError } from "../errors.js";
 import type { DelayedChangeMode } from "../redis/stores/delayed-store.js";
 import { failureTime } from "../redis/time-formats.js";
 import { toDelayedJob, type DelayedJob } from "../scheduler/delayed-item.js";
-import { dueTimestamp, toMillis, type DelayedTime } from "../scheduler/delayed-time.js";
+import { dateOfTimestamp, dueTimestamp, storedTimestamp, toMillis, type DelayedTime } from "../scheduler/delayed-time.js";
 import { emptyResult, walkList, type BulkOptions, type BulkResult } from "./bulk.js";
 import { checkIndex, checkPage, checkRaw, queueOfClass, type AdminContext } from "./context.js";
 import { checkFilter, DELAYED_FILTER_FIELDS, matchesJob, type DelayedFilter } from "./filters.js";
@@ -56,13 +56,13 @@ export class AdminDelayed {
     await this.#context.store.ready();
     const { start, count } = checkPage(options, 20);
     const found = await this.#store.timestampsWithSizes(start, count);
-    return found.map(({ timestamp, size }) => ({ at: new Date(timestamp * 1000), size }));
+    return found.map(({ timestamp, size }) => ({ at: dateOfTimestamp(timestamp), size }));
   }
 
   /** Jobs due at `time` (a Date or epoch ms, rounded up to its second as enqueueAt stores it), `count` (default 20) from `start`. */
   async at(time: DelayedTime, options?: { start?: number; count?: number }): Promise<DelayedJob[]> {
     await this.#context.store.ready();
-    const timestamp = dueTimestamp(toMillis(time));
+    const timestamp = dueTimestamp(toMillis(time), this.#store.precision);
     const { start, count } = checkPage(options, 20);
     const raws = await this.#store.timestampPeek(timestamp, start, count);
     return raws.map((raw) => toDelayedJob(timestamp, raw));
@@ -102,7 +102,7 @@ export class AdminDelayed {
     await this.#context.store.ready();
     const ms = toMillis(time, "new time");
     const now = await this.#context.store.server.time();
-    await this.#changeOne(ref, ms <= now ? { mode: "now" } : { mode: "at", timestamp: dueTimestamp(ms) }, "rescheduled");
+    await this.#changeOne(ref, ms <= now ? { mode: "now" } : { mode: "at", timestamp: dueTimestamp(ms, this.#store.precision) }, "rescheduled");
   }
 
   /** Puts every delayed job the filter selects on its queue now. */
@@ -132,7 +132,7 @@ export class AdminDelayed {
     const { changed } = await this.#store.changeAt([{ timestamp, raw, copies: 1 }], change, this.#failureFields());
     if (changed === 0) {
       throw new JobChangedError(
-        `The delayed job due at ${new Date(timestamp * 1000).toISOString()} was not ${verb}: it is no longer scheduled then as it was read (the scheduler moved it, or another client removed or rescheduled it). Reload and try again.`,
+        `The delayed job due at ${dateOfTimestamp(timestamp).toISOString()} was not ${verb}: it is no longer scheduled then as it was read (the scheduler moved it, or another client removed or rescheduled it). Reload and try again.`,
       );
     }
   }
@@ -197,7 +197,6 @@ function checkRef(ref: DelayedJobRef): { timestamp: number; raw: string } {
   if (typeof ref !== "object" || ref === null || !(ref.at instanceof Date) || !Number.isFinite(ref.at.getTime())) {
     throw new ConfigurationError("A delayed job is named by { at, raw } as read from the admin API (at is a Date).");
   }
-  const ms = ref.at.getTime();
-  if (ms % 1000 !== 0) throw new ConfigurationError(`A delayed job's time is a whole second, as read; got ${ref.at.toISOString()}.`);
-  return { timestamp: ms / 1000, raw: checkRaw(ref.raw, "The delayed job's raw item") };
+  // A whole second, or (delayPrecision "milliseconds") an exact millisecond, as read.
+  return { timestamp: storedTimestamp(ref.at.getTime()), raw: checkRaw(ref.raw, "The delayed job's raw item") };
 }

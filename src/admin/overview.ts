@@ -103,7 +103,7 @@ export async function readOverview(context: AdminContext, name: string, redis: (
   const [sizes, details, dueTimestamps, history] = await Promise.all([
     store.queues.sizes(queueNames),
     store.workerRecords.details(workerIds),
-    store.delayed.dueCount(Math.floor(now / 1000)),
+    store.delayed.dueCount(now / 1000),
     store.stats.history("minute", minutes),
   ]);
   const paused = { all: pausedAll, targets: pausedTargets };

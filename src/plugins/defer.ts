@@ -11,7 +11,8 @@ import { storeOf } from "../redis/store-of.js";
 
 /** Delays the running job by `seconds` (rounded up to a whole second) and throws JobDeferred. */
 export async function deferJob(context: PerformContext, seconds: number, reason: string): Promise<never> {
-  const at = dueTimestamp(Date.now() + Math.max(1, seconds) * 1000);
-  await storeOf(context.resque).delayed.push(at, [delayedItemFromPayload(context.payload, context.queue)]);
+  const delayed = storeOf(context.resque).delayed;
+  const at = dueTimestamp(Date.now() + Math.max(1, seconds) * 1000, delayed.precision);
+  await delayed.push(at, [delayedItemFromPayload(context.payload, context.queue)]);
   throw new JobDeferred(`${context.jobName}: ${reason}; put back until ${new Date(at * 1000).toISOString()}`);
 }

@@ -7,6 +7,7 @@ import { Cluster } from "ioredis";
 import { ConfigurationError, RedisUnavailableError } from "../errors.js";
 import { Keys, namespacePrefix } from "./keys.js";
 import { defineScripts } from "./scripts/load.js";
+import type { DelayPrecision } from "../scheduler/delayed-time.js";
 import { ControlStore } from "./stores/control-store.js";
 import { DelayedStore } from "./stores/delayed-store.js";
 import { FailureStore } from "./stores/failure-store.js";
@@ -38,6 +39,13 @@ export interface DataStoreOptions {
    * up: they keep retrying and log the outage every 30 s.
    */
   connectionTimeout?: number;
+  /**
+   * How due times of delayed jobs (enqueueAt, enqueueIn, retries) are stored: "seconds" (default)
+   * is Resque's format, whole unix seconds, rounded up so nothing runs early; "milliseconds" keeps
+   * them exact, so a retry 1 s after a failure runs 1 s later, not up to 2 s. For deployments
+   * without Ruby: resque-scheduler and Ruby's resque-web expect seconds (docs/delayed.md).
+   */
+  delayPrecision?: DelayPrecision;
 }
 
 /** Told when Redis cannot be reached (and again at intervals while it stays so) and when it is back. */
@@ -139,12 +147,17 @@ export class DataStore {
     defineScripts(client);
     this.keys = new Keys(prefix);
     this.failureBackend = options.failureBackend ?? "redis";
+    const precision = options.delayPrecision ?? "seconds";
+    if (precision !== "seconds" && precision !== "milliseconds") {
+      if (owned) client.disconnect();
+      throw new ConfigurationError(`delayPrecision must be "seconds" (Resque's format, the default) or "milliseconds", got ${JSON.stringify(options.delayPrecision)}.`);
+    }
     this.queues = new QueueStore(client, this.keys);
     this.workers = new WorkerStore(client, this.keys, this.failureBackend);
     this.failures = new FailureStore(client, this.keys);
     this.stats = new StatsStore(client, this.keys);
     this.control = new ControlStore(client, this.keys);
-    this.delayed = new DelayedStore(client, this.keys);
+    this.delayed = new DelayedStore(client, this.keys, precision);
     this.schedules = new ScheduleStore(client, this.keys);
     this.schedulerLock = new SchedulerLockStore(client, this.keys);
     this.retries = new RetryStore(client, this.keys);

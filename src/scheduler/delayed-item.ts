@@ -3,6 +3,7 @@
  * order (its remove_delayed and the timestamps:<item> index match bytes). node-resque writes
  * `{"class","queue","args"}`; both are read, and byte-matching operations try both.
  */
+import { dateOfTimestamp } from "./delayed-time.js";
 import { withMember } from "../job/json-span.js";
 
 /** Ruby resque-scheduler's encoding. Args must be validated JSON values (assertJsonArgs). */
@@ -49,7 +50,7 @@ export function toDelayedJob(timestamp: number, raw: string): DelayedJob {
     class: decoded.class,
     args: decoded.args,
     queue: decoded.queue,
-    at: new Date(timestamp * 1000),
+    at: dateOfTimestamp(timestamp),
     raw,
     ...(decoded.error ? { error: decoded.error } : {}),
   };

@@ -61,7 +61,7 @@ export class DelayedJobs {
       await this.#deps.enqueueNow(target.queue, job, args);
       return;
     }
-    await this.#store.push(dueTimestamp(ms), [encodeDelayedItem(target.name, args, target.queue)]);
+    await this.#store.push(dueTimestamp(ms, this.#store.precision), [encodeDelayedItem(target.name, args, target.queue)]);
   }
 
   /** Removes every delayed copy of this job with exactly these args (on its class's queue). Returns how many. */
@@ -90,7 +90,7 @@ export class DelayedJobs {
     const ms = toMillis(time, "new time");
     const encodings = this.#encodings(job, undefined, args);
     if (ms <= this.#clock.now()) return this.#enqueueNow(encodings);
-    return this.#store.moveTo(dueTimestamp(ms), encodings);
+    return this.#store.moveTo(dueTimestamp(ms, this.#store.precision), encodings);
   }
 
   async #enqueueNow(items: readonly string[]): Promise<number> {

@@ -2,6 +2,11 @@
  * Times of delayed jobs. Callers give a Date or epoch milliseconds (what Date.now() returns);
  * Redis keeps whole unix seconds. We round up, where Ruby's resque-scheduler floors, so a delayed
  * job never runs before the time it was given (docs/decisions.md).
+ *
+ * With `delayPrecision: "milliseconds"` (for deployments without Ruby) a due time is stored as
+ * whole epoch milliseconds instead: the `delayed:<ts>` member is then a number of 13 digits, told
+ * apart from seconds by its size (below, MILLISECOND_TIMESTAMPS_FROM), and its zset score is still
+ * seconds (with a fraction), so both kinds sort and fall due together.
  */
 import { InvalidTimeError } from "../errors.js";
 
@@ -13,6 +18,15 @@ export type DelayedTime = Date | number;
  * mistake: as seconds they are 1973 to 5138, as milliseconds a time nobody schedules a job at.
  */
 const SECONDS_MISTAKE_BELOW_MS = 1e11;
+
+/** A stored delayed time at or above this is epoch milliseconds; below it, epoch seconds. */
+export const MILLISECOND_TIMESTAMPS_FROM = SECONDS_MISTAKE_BELOW_MS;
+
+/**
+ * How due times of delayed jobs are stored: "seconds" (Resque's whole unix seconds, rounded up;
+ * the default) or "milliseconds" (exact to the millisecond; Ruby's resque-scheduler expects seconds).
+ */
+export type DelayPrecision = "seconds" | "milliseconds";
 
 /**
  * Epoch milliseconds of a DelayedTime. Throws InvalidTimeError for invalid dates, non-numbers,
@@ -35,9 +49,18 @@ export function toMillis(time: DelayedTime, what = "time"): number {
   return ms;
 }
 
-/** The unix second a delayed job is stored under: the given time rounded up. */
-export function dueTimestamp(ms: number): number {
-  return Math.ceil(ms / 1000);
+/**
+ * The time a delayed job is stored under: the unix second rounded up; in millisecond precision
+ * the millisecond rounded up, kept as seconds when it is a whole second (so every stored time has
+ * one spelling, and whole seconds stay readable by Ruby).
+ */
+export function dueTimestamp(ms: number, precision: DelayPrecision = "seconds"): number {
+  return precision === "milliseconds" ? storedTimestamp(Math.ceil(ms)) : Math.ceil(ms / 1000);
+}
+
+/** The stored time of an exact due time (whole epoch ms) as read back from the admin API: seconds when whole, else milliseconds. */
+export function storedTimestamp(ms: number): number {
+  return ms % 1000 === 0 ? ms / 1000 : ms;
 }
 
 /** Milliseconds for enqueueIn's delay; only non-negative finite seconds are accepted. */
@@ -48,6 +71,11 @@ export function delayMillis(seconds: unknown): number {
   return seconds * 1000;
 }
 
+/** Epoch milliseconds of a stored delayed time (seconds, or milliseconds in millisecond precision). */
+export function timestampMillis(timestamp: number): number {
+  return timestamp >= MILLISECOND_TIMESTAMPS_FROM ? timestamp : timestamp * 1000;
+}
+
 export function dateOfTimestamp(timestamp: number): Date {
-  return new Date(timestamp * 1000);
+  return new Date(timestampMillis(timestamp));
 }

@@ -225,7 +225,8 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     for (;;) {
       const now = this.#clock.now();
       const result = await this.#store.delayed.promoteDue({
-        now: Math.floor(now / 1000),
+        // Seconds with a fraction: millisecond-precision times (scores with a fraction) fall due on time.
+        now: now / 1000,
         batchSize: this.#batchSize,
         queueOfClass,
         failedAt: failureTime(new Date(now)),

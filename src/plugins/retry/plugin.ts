@@ -11,7 +11,7 @@ import { storeOf } from "../../redis/store-of.js";
 import type { RetryIdentity } from "../../redis/stores/retry-store.js";
 import { systemClock } from "../../scheduler/clock.js";
 import { delayedItemFromPayload } from "../../scheduler/delayed-item.js";
-import { dueTimestamp } from "../../scheduler/delayed-time.js";
+import { dateOfTimestamp, dueTimestamp } from "../../scheduler/delayed-time.js";
 import type { JobPlugin, PerformContext } from "../plugin.js";
 import { decideRetry, longestDelay } from "./decision.js";
 import { buildFailureCopy } from "./failure-copy.js";
@@ -84,7 +84,7 @@ export class RetryPlugin implements JobPlugin {
     const { delay } = decision;
     const now = (this.options.clock ?? systemClock).now();
     const queue = this.options.retryQueue ?? context.queue;
-    const at = delay > 0 ? dueTimestamp(now + delay * 1000) : "now";
+    const at = delay > 0 ? dueTimestamp(now + delay * 1000, storeOf(context.resque).delayed.precision) : "now";
     const result = await store.schedule({
       identity,
       at,
@@ -106,7 +106,7 @@ export class RetryPlugin implements JobPlugin {
       context.logger.info({ attempt, due: result.at || "now" }, "a retry of this job is already pending; not scheduling another");
       return;
     }
-    const dueAt = new Date(at === "now" ? now : at * 1000);
+    const dueAt = at === "now" ? new Date(now) : dateOfTimestamp(at);
     context.logger.info({ attempt, delay, retryQueue: queue, due: dueAt.toISOString() }, "retry scheduled");
     await this.options.onRetry?.(error, { attempt, limit, context, delay, at: dueAt, queue });
   }

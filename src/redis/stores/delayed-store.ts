@@ -5,6 +5,7 @@
  */
 import { closeClient, duplicateClient, type RedisClient } from "../connection.js";
 import type { Keys } from "../keys.js";
+import type { DelayPrecision } from "../../scheduler/delayed-time.js";
 import { runScript } from "../scripts/load.js";
 import { readAfter, type ListChunk, type ListRef } from "./list-refs.js";
 
@@ -64,6 +65,8 @@ export class DelayedStore {
   constructor(
     private readonly client: RedisClient,
     private readonly keys: Keys,
+    /** How this instance stores the due times it writes (ResqueOptions.delayPrecision). */
+    readonly precision: DelayPrecision = "seconds",
   ) {}
 
   /**

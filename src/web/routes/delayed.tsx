@@ -1,6 +1,7 @@
 /** Delayed jobs: due times with counts, the jobs at a time, search, run now and remove. */
 import type { Hono } from "hono";
 import type { DelayedJob } from "../../scheduler/delayed-item.js";
+import { dateOfTimestamp, storedTimestamp } from "../../scheduler/delayed-time.js";
 import { act, field, FormInputError, formOf, integerField, plural, unconfirmed, type Form } from "../actions.js";
 import { href, instanceOf, pageOf, type PageState, type WebEnv } from "../context.js";
 import { delayedFilterFrom, filterQuery, isEmpty } from "../filters.js";
@@ -59,7 +60,7 @@ export function registerDelayed(app: Hono<WebEnv>): void {
               {timestamps.map((t) => (
                 <tr class={t.at.getTime() <= now ? "due" : undefined}>
                   <td>
-                    <a href={href(page, `/delayed/${t.at.getTime() / 1000}`)}>
+                    <a href={href(page, `/delayed/${storedTimestamp(t.at.getTime())}`)}>
                       <Time date={t.at} now={now} />
                     </a>
                   </td>
@@ -79,7 +80,7 @@ export function registerDelayed(app: Hono<WebEnv>): void {
     const page = pageOf(c);
     const timestamp = Number(c.req.param("timestamp"));
     const start = pageStart(c.req.query("start"));
-    const at = new Date(timestamp * 1000);
+    const at = dateOfTimestamp(timestamp);
     const jobs = await instanceOf(c).admin.delayed.at(at, { start, count: PAGE_SIZE });
     return c.html(
       <Layout page={page} title="Delayed jobs at a time" tab="delayed">
@@ -100,7 +101,7 @@ export function registerDelayed(app: Hono<WebEnv>): void {
       const op = opOf(form);
       const raw = field(form, "raw");
       if (raw === undefined) throw new FormInputError("The form did not say which delayed job (its raw item is missing). Reload the page.");
-      const ref = { at: new Date(integerField(form, "at", "The due time") * 1000), raw };
+      const ref = { at: dateOfTimestamp(integerField(form, "at", "The due time")), raw };
       const { admin } = instanceOf(c);
       if (op === "run-now") await admin.delayed.runNow(ref);
       else await admin.delayed.remove(ref);
@@ -139,7 +140,7 @@ function DelayedTable(props: { page: PageState; jobs: DelayedJob[]; now: number 
       </thead>
       <tbody>
         {props.jobs.map((job) => {
-          const fields = { at: job.at.getTime() / 1000, raw: job.raw };
+          const fields = { at: storedTimestamp(job.at.getTime()), raw: job.raw };
           return (
             <tr>
               <td>

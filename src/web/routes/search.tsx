@@ -1,6 +1,7 @@
 /** Job search across every queue, the failed lists and the delayed schedule, by text in the class or arguments. */
 import type { Hono } from "hono";
 import type { QueuedJob } from "../../admin/queues.js";
+import { storedTimestamp } from "../../scheduler/delayed-time.js";
 import { href, instanceOf, pageOf, segment, type WebEnv } from "../context.js";
 import { Layout } from "../views/layout.js";
 import { Args, Empty, Table, Time } from "../views/parts.js";
@@ -99,7 +100,7 @@ export function registerSearch(app: Hono<WebEnv>): void {
               {delayed.map((job) => (
                 <tr>
                   <td>
-                    <a href={href(page, `/delayed/${job.at.getTime() / 1000}`)}>
+                    <a href={href(page, `/delayed/${storedTimestamp(job.at.getTime())}`)}>
                       <Time date={job.at} now={now} />
                     </a>
                   </td>

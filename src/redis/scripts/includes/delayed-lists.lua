@@ -23,8 +23,12 @@ end
 
 -- addTime(scheduleKey, ts, channel): add a due time to the schedule; when it is earlier than every
 -- time there, publish it on `channel` so a sleeping scheduler wakes for it.
+-- A ts of 1e11 or more is epoch milliseconds (delayPrecision "milliseconds"): its score is still
+-- seconds, with a fraction, so members of both kinds sort and fall due together.
 local function addTime(scheduleKey, ts, channel)
   local earliest = redis.call("ZRANGE", scheduleKey, 0, 0, "WITHSCORES")
-  redis.call("ZADD", scheduleKey, ts, ts)
-  if #earliest == 0 or tonumber(earliest[2]) > tonumber(ts) then redis.call("PUBLISH", channel, ts) end
+  local score = tonumber(ts)
+  if score >= 1e11 then score = score / 1000 end
+  redis.call("ZADD", scheduleKey, string.format("%.3f", score), ts)
+  if #earliest == 0 or tonumber(earliest[2]) > score then redis.call("PUBLISH", channel, ts) end
 end
