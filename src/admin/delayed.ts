@@ -8,7 +8,7 @@ import { ConfigurationError, JobChangedError } from "../errors.js";
 import type { DelayedChangeMode } from "../redis/stores/delayed-store.js";
 import { failureTime } from "../redis/time-formats.js";
 import { toDelayedJob, type DelayedJob } from "../scheduler/delayed-item.js";
-import { dateOfTimestamp, dueTimestamp, storedTimestamp, toMillis, type DelayedTime } from "../scheduler/delayed-time.js";
+import { dateOfTimestamp, dueTimestamp, MILLISECOND_TIMESTAMPS_FROM, storedTimestamp, toMillis, type DelayedTime } from "../scheduler/delayed-time.js";
 import { emptyResult, walkList, type BulkOptions, type BulkResult } from "./bulk.js";
 import { checkIndex, checkPage, checkRaw, queueOfClass, type AdminContext } from "./context.js";
 import { checkFilter, DELAYED_FILTER_FIELDS, matchesJob, type DelayedFilter } from "./filters.js";
@@ -198,5 +198,9 @@ function checkRef(ref: DelayedJobRef): { timestamp: number; raw: string } {
     throw new ConfigurationError("A delayed job is named by { at, raw } as read from the admin API (at is a Date).");
   }
   // A whole second, or (delayPrecision "milliseconds") an exact millisecond, as read.
-  return { timestamp: storedTimestamp(ref.at.getTime()), raw: checkRaw(ref.raw, "The delayed job's raw item") };
+  const ms = ref.at.getTime();
+  if (ms % 1000 !== 0 && ms < MILLISECOND_TIMESTAMPS_FROM) {
+    throw new ConfigurationError(`A delayed job's time is a whole second (or an exact millisecond after 1973), as read; got ${ref.at.toISOString()}.`);
+  }
+  return { timestamp: storedTimestamp(ms), raw: checkRaw(ref.raw, "The delayed job's raw item") };
 }
