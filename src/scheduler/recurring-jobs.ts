@@ -5,7 +5,7 @@
  * Cursors start from what Redis recorded, so a new leader carries on where the last one stopped.
  */
 import type { Logger } from "../logger.js";
-import type { ScheduleStore } from "../redis/stores/schedule-store.js";
+import type { Firing, ScheduleStore } from "../redis/stores/schedule-store.js";
 import { parseResqueTime, rubyTimeToS } from "../redis/time-formats.js";
 import { dueSlots } from "./missed-runs.js";
 import type { Schedule, ScheduleConfig } from "./schedule.js";
@@ -128,10 +128,14 @@ export class RecurringJobs {
     await this.#store.publish(entries);
   }
 
-  /** Fires every due slot of every enabled schedule; `onFired` hears of each slot enqueued here. */
+  /**
+   * Fires every due slot of every enabled schedule; `onFired` hears of each slot enqueued here.
+   * The slots of all schedules go to Redis together, a few hundred per script call.
+   */
   async fireDue(now: number, onFired: (fired: FiredSlot) => void): Promise<void> {
     const { graceMs, maxCatchUp, markerTtl, logger } = this.#options;
-    const firedAt = rubyTimeToS(new Date(now));
+    const firings: Firing[] = [];
+    const owners: { schedule: Schedule; cursor: Cursor; slot: number; next: number | undefined }[] = [];
     for (const schedule of this.active.values()) {
       const cursor = this.#cursors.get(schedule.name);
       if (!cursor) continue;
@@ -146,29 +150,31 @@ export class RecurringJobs {
           "schedule missed runs while no scheduler was running",
         );
       }
+      if (due.fire.length === 0) {
+        cursor.at = Math.max(cursor.at, now);
+        continue;
+      }
       for (const slot of due.fire) {
         const next = schedule.timing.next(Math.max(slot, now));
-        const outcome = await this.#store.fire({
-          name: schedule.name,
-          slot: slot / 1000,
-          nextSlot: next === undefined ? undefined : next / 1000,
-          queue: schedule.queue,
-          payload: schedule.payload,
-          firedAt,
-          markerTtl,
-        });
-        cursor.at = Math.max(cursor.at, slot);
-        if (next !== undefined) cursor.recordedNext = next / 1000;
-        if (outcome === "fired") {
-          logger.info({ schedule: schedule.name, class: schedule.className, queue: schedule.queue, slot: new Date(slot) }, "queueing scheduled job");
-          onFired({ name: schedule.name, slot: new Date(slot), queue: schedule.queue });
-        } else if (outcome === "disabled") {
-          logger.info({ schedule: schedule.name, slot: new Date(slot) }, "schedule disabled by an operator; slot skipped");
-        } else {
-          logger.debug({ schedule: schedule.name, slot: new Date(slot) }, "slot had fired already");
-        }
+        firings.push({ name: schedule.name, slot: slot / 1000, nextSlot: next === undefined ? undefined : next / 1000, queue: schedule.queue, payload: schedule.payload });
+        owners.push({ schedule, cursor, slot, next });
       }
-      cursor.at = Math.max(cursor.at, now);
+    }
+    if (firings.length === 0) return;
+    const outcomes = await this.#store.fire(firings, { firedAt: rubyTimeToS(new Date(now)), markerTtl });
+    for (let i = 0; i < owners.length; i++) {
+      const { schedule, cursor, slot, next } = owners[i]!;
+      const outcome = outcomes[i];
+      cursor.at = Math.max(cursor.at, slot, now);
+      if (next !== undefined) cursor.recordedNext = next / 1000;
+      if (outcome === "fired") {
+        logger.info({ schedule: schedule.name, class: schedule.className, queue: schedule.queue, slot: new Date(slot) }, "queueing scheduled job");
+        onFired({ name: schedule.name, slot: new Date(slot), queue: schedule.queue });
+      } else if (outcome === "disabled") {
+        logger.info({ schedule: schedule.name, slot: new Date(slot) }, "schedule disabled by an operator; slot skipped");
+      } else {
+        logger.debug({ schedule: schedule.name, slot: new Date(slot) }, "slot had fired already");
+      }
     }
   }
 

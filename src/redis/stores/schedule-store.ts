@@ -15,11 +15,20 @@ export interface Firing {
   queue: string;
   /** Queue payload, `{"class","args"}`. */
   payload: string;
+}
+
+/** What all slots fired in one pass share. */
+export interface FiringCommon {
   /** The fire time in Ruby's Time#to_s form, for delayed:last_enqueued_at. */
   firedAt: string;
   /** Seconds the per-slot fired marker lives. */
   markerTtl: number;
 }
+
+export type FireOutcome = "fired" | "fired-already" | "disabled";
+
+/** Slots per script call: bounds the keys and arguments of one call (and how long it holds Redis). */
+const FIRE_BATCH = 500;
 
 export class ScheduleStore {
   constructor(
@@ -69,31 +78,24 @@ export class ScheduleStore {
    * Enqueues one due slot unless it fired already or an operator disabled the schedule.
    * Returns what happened.
    */
-  async fire(firing: Firing): Promise<"fired" | "fired-already" | "disabled"> {
-    const reply = await runScript(
-      this.client,
-      "fireSchedule",
-      [
-        this.keys.scheduleFired(firing.name, firing.slot),
-        this.keys.scheduleLastRun,
-        this.keys.scheduleNextRun,
-        this.keys.lastEnqueuedAt,
-        this.keys.queues,
-        this.keys.queue(firing.queue),
-        this.keys.disabledSchedules,
-      ],
-      [
-        firing.name,
-        firing.slot,
-        firing.nextSlot ?? "",
-        firing.markerTtl,
-        firing.queue,
-        firing.payload,
-        firing.firedAt,
-        this.keys.wakeupChannel,
-      ],
-    );
-    return reply === 1 ? "fired" : reply === 2 ? "disabled" : "fired-already";
+  /**
+   * Fires due slots (of any schedules; slots of one schedule in order), each at most once, in
+   * one script call per FIRE_BATCH slots. Returns one outcome per slot, in order.
+   */
+  async fire(firings: readonly Firing[], common: FiringCommon): Promise<FireOutcome[]> {
+    const outcomes: FireOutcome[] = [];
+    for (let start = 0; start < firings.length; start += FIRE_BATCH) {
+      const batch = firings.slice(start, start + FIRE_BATCH);
+      const keys = [this.keys.scheduleLastRun, this.keys.scheduleNextRun, this.keys.lastEnqueuedAt, this.keys.queues, this.keys.disabledSchedules];
+      const args: (string | number)[] = [common.markerTtl, common.firedAt, this.keys.wakeupChannel];
+      for (const firing of batch) {
+        keys.push(this.keys.scheduleFired(firing.name, firing.slot), this.keys.queue(firing.queue));
+        args.push(firing.name, firing.slot, firing.nextSlot ?? "", firing.queue, firing.payload);
+      }
+      const reply = (await runScript(this.client, "fireSchedules", keys, args)) as number[];
+      for (const code of reply) outcomes.push(code === 1 ? "fired" : code === 2 ? "disabled" : "fired-already");
+    }
+    return outcomes;
   }
 
   /** Names of the schedules an operator has disabled. */
