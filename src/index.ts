@@ -55,7 +55,7 @@ export { VERSION } from "./version.js";
 
 // Delayed and recurring jobs
 export { Scheduler, type SchedulerOptions, type SchedulerEvents } from "./scheduler/scheduler.js";
-export type { DelayedTime } from "./scheduler/delayed-time.js";
+export type { DelayedTime, DelayPrecision } from "./scheduler/delayed-time.js";
 export { delayedItemFromPayload, type DelayedJob } from "./scheduler/delayed-item.js";
 export type { ScheduleConfig, IntervalOptions, Schedule } from "./scheduler/schedule.js";
 export type { MissedPolicy } from "./scheduler/missed-runs.js";
