@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { NotAvailableError, type Library } from "./adapters/adapter.js";
 import type { ChildMessage, Mode, RecurringSpec, Report } from "./protocol.js";
 
-const entry = fileURLToPath(new URL("./worker-process.ts", import.meta.url));
+const entry = fileURLToPath(new URL("./worker-entry.mjs", import.meta.url));
 
 export class WorkerProcess {
   readonly #child: ChildProcess;
@@ -33,9 +33,9 @@ export class WorkerProcess {
     // BENCH_WORKER_NODE_ARGS passes extra flags to the worker processes, e.g. "--cpu-prof".
     const extra = (process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
     // --expose-gc only defines gc(), for S5's RSS after a forced collection; it changes no GC behaviour.
-    const child = spawn(process.execPath, ["--expose-gc", ...extra, "--import", "tsx", entry], {
+    const child = spawn(process.execPath, ["--expose-gc", ...extra, entry], {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
-      env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },
+      env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn", BENCH_WORKER_LIBRARY: options.library },
     });
     const worker = new WorkerProcess(options.library, child);
     child.send({ type: "prepare", ...options });
