@@ -26,6 +26,12 @@ export interface HeartbeatOptions {
 
 const TICK_MS = 250;
 
+/**
+ * The thread only sends a heartbeat now and then and reads a few words of shared memory: a small
+ * young generation (V8's default reserves 16 MB semi-spaces) keeps its resident memory small.
+ */
+const THREAD_LIMITS = { maxYoungGenerationSizeMb: 2 };
+
 /** Where the thread's module is: next to this one in the source tree, or in dist/worker/. */
 function threadEntry(): { url: URL; typescript: boolean } | undefined {
   const here = import.meta.url;
@@ -41,7 +47,7 @@ function threadEntry(): { url: URL; typescript: boolean } | undefined {
 function typescriptThread(url: URL, data: HeartbeatThreadData): Thread {
   const tsx = join(dirname(createRequire(import.meta.url).resolve("tsx/package.json")), "dist/esm/api/index.mjs");
   const boot = `import(${JSON.stringify(pathToFileURL(tsx).href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Thread(boot, { eval: true, workerData: data });
+  return new Thread(boot, { eval: true, workerData: data, resourceLimits: THREAD_LIMITS });
 }
 
 export class Heartbeat {
@@ -74,7 +80,7 @@ export class Heartbeat {
       blockedAfterMs: 1000,
       shared,
     };
-    this.#thread = entry.typescript ? typescriptThread(entry.url, data) : new Thread(entry.url, { workerData: data });
+    this.#thread = entry.typescript ? typescriptThread(entry.url, data) : new Thread(entry.url, { workerData: data, resourceLimits: THREAD_LIMITS });
     this.#thread.unref();
     this.#thread.on("message", (message: HeartbeatThreadMessage) => this.#onMessage(message));
     this.#thread.on("error", (error) => options.logger.error({ err: error }, "heartbeat thread failed"));
