@@ -308,7 +308,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     let failures = 0;
     for (;;) {
       let idle = this.#stopRequested || this.#pausedBy.local || this.#pausedBy.control ? [] : this.#slots.filter((s) => !s.running).map((s) => s.id);
-      if (this.#budget && idle.length > 0) idle = idle.slice(0, this.#budget.take(idle.length, this.#wake));
+      if (this.#budget && idle.length > 0) idle = idle.slice(0, this.#budget.take(this.#wake, idle.length, this.running));
       if (this.#stopRequested && idle.length === 0 && this.#outcomes.length === 0 && this.running === 0) return;
       const finished = this.#outcomes.take(this.#slots.some((slot) => slot.running?.interrupted));
       if (finished.length === 0 && idle.length === 0) {
@@ -365,7 +365,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       if (result.unregistered.length > 0) this.#lostRegistration(result.unregistered);
       if (this.listenerCount("job:recorded") > 0) this.#reportRecorded(finished, result.fenced);
       this.#setPaused("all", result.paused);
-      this.#budget?.giveBack(idle.length - result.reserved.length);
+      this.#budget?.settle(this.#wake, idle.length, result.reserved.length);
       for (const reserved of result.reserved) this.#begin(reserved);
       if (idle.length > 0 && result.reserved.length < idle.length) {
         // The queues ran dry (or all workers are paused).
