@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Job, Resque } from "../../src/index.js";
 import { buildCli, runCli } from "../helpers/built-cli.js";
+import { runTs } from "../helpers/processes.js";
 import { ClusterSetup } from "../helpers/redis-topologies.js";
 import { silentLogger } from "../helpers/resque.js";
 
@@ -58,4 +59,28 @@ describe("resque shards (built binary, 3-master Cluster)", () => {
       await resque.close();
     }
   });
+
+  it("work: a sharded Resque from --require serves its queues on their shards and stops when they are empty", async () => {
+    const plan = JSON.parse((await runCli(cli, ["shards", "plan", "--redis", url, "--count", "3", "--json"], {})).stdout) as { shards: { namespace: string }[] };
+    const namespaces = plan.shards.map((s) => s.namespace);
+    const resque = new Resque({ redis: { cluster: setup.addresses }, shards: { namespaces, queues: { tally: namespaces[0]!, other: namespaces[2]! } }, logger: silentLogger });
+    try {
+      await resque.enqueueTo("tally", "Tally", 1);
+      await resque.enqueueTo("other", "Tally", 2);
+      const proc = runTs(
+        "src/cli/resque.ts",
+        { SHARD_CLUSTER_PORTS: setup.addresses.map((a) => a.port).join(","), SHARD_NAMESPACES: namespaces.join(","), INTERVAL: "0", LOG_LEVEL: "warn" },
+        ["work", "--queues", "tally,other", "--require", "./test/fixtures/sharded-resque.ts"],
+      );
+      expect((await proc.exited).code).toBe(0);
+      expect(proc.lines.filter((l) => l.startsWith("tallied")).sort()).toEqual(["tallied 1", "tallied 2"]);
+      expect(await resque.shardAdmin(namespaces[0]!).stats.totals()).toEqual({ processed: 1, failed: 0 });
+      expect(await resque.shardAdmin(namespaces[2]!).stats.totals()).toEqual({ processed: 1, failed: 0 });
+      const pool = runTs("src/cli/resque.ts", { SHARD_CLUSTER_PORTS: setup.addresses.map((a) => a.port).join(","), SHARD_NAMESPACES: namespaces.join(",") }, ["work", "--queues", "tally", "--count", "2", "--require", "./test/fixtures/sharded-resque.ts"]);
+      expect((await pool.exited).code).not.toBe(0);
+      expect(pool.stderr()).toMatch(/Worker pools \(--count\) do not serve a sharded Resque yet/);
+    } finally {
+      await resque.close();
+    }
+  }, 60_000);
 });
