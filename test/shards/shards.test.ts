@@ -57,7 +57,15 @@ describe("shards on a 3-master Redis Cluster", () => {
   it("plans one shard tag per master", async () => {
     const plan = await planShards({ redis: { cluster: setup.addresses }, count: 3 });
     expect(new Set(plan.map((s) => s.master)).size).toBe(3);
-    for (const shard of plan) expect(keySlot(`${shard.namespace}:queues`)).toBe(shard.slot);
+    const node = new Redis(setup.addresses[0]!.port, "127.0.0.1");
+    try {
+      for (const shard of plan) {
+        expect(keySlot(`${shard.namespace}:queues`)).toBe(shard.slot);
+        expect(await node.call("CLUSTER", "KEYSLOT", `${shard.namespace}:queue:mail`)).toBe(shard.slot); // Redis agrees
+      }
+    } finally {
+      node.disconnect();
+    }
     const six = await planShards({ redis: { cluster: setup.addresses }, count: 6 });
     const perMaster = new Map<string, number>();
     for (const shard of six) perMaster.set(shard.master, (perMaster.get(shard.master) ?? 0) + 1);
