@@ -466,9 +466,12 @@ export class Resque {
     return (this.#statuses ??= new StatusAdmin(this));
   }
 
-  /** The status of a status job by id (undefined when unknown or expired). */
-  status(id: string): Promise<JobStatus | undefined> {
-    return this.statuses.get(id);
+  /** The status of a status job by id (undefined when unknown or expired); sharded, looked up on every shard. */
+  async status(id: string): Promise<JobStatus | undefined> {
+    const shards = this.#shards;
+    if (!shards || shards.members.includes(this)) return this.statuses.get(id);
+    const found = await Promise.all(shards.members.map((member) => member.statuses.get(id)));
+    return found.find((status) => status !== undefined);
   }
   // ── end of job statuses ─────────────────────────────────────────────────────────────────────
 

@@ -1,7 +1,7 @@
 import type { Cluster } from "ioredis";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { Job, planShards, Resque } from "../../src/index.js";
+import { Job, planShards, Resque, trackStatus } from "../../src/index.js";
 import { storeOf } from "../../src/redis/store-of.js";
 import { keySlot } from "../../src/shards/hash-slot.js";
 import { collect, until } from "../helpers/events.js";
@@ -26,6 +26,12 @@ class Work extends Job<[string]> {
     }
     done.push(label);
   }
+}
+
+@trackStatus()
+class Tracked extends Job<[string, number]> {
+  static override queue = "gamma";
+  perform() {}
 }
 
 describe("shards on a 3-master Redis Cluster", () => {
@@ -209,5 +215,21 @@ describe("shards on a 3-master Redis Cluster", () => {
     const shardDump = await dump(sharded, a);
     expect(shardDump).toEqual(await dump(plain, plainNamespace));
     expect(shardDump[":queue:alpha"]).toEqual(['{"class":"Work","args":["same"]}']);
+  });
+
+  it("keeps a status job's status on its queue's shard and finds it by id from the facade", async () => {
+    const [, , c] = namespaces as [string, string, string];
+    const resque = make({ namespaces, queues: { gamma: c } });
+    resque.register(Tracked);
+    const id = await resque.statuses.enqueue(Tracked, 7);
+    expect(id).toBeDefined();
+    expect((await resque.status(id!))?.status).toBe("queued");
+    const worker = resque.worker({ queues: "gamma", interval: 0.2 });
+    await worker.start();
+    try {
+      await until(() => resque.status(id!), (status) => status?.status === "completed");
+    } finally {
+      await worker.stop();
+    }
   });
 });
