@@ -40,7 +40,7 @@ interface NodeSample {
 }
 
 type Layout = "1 shard" | "3 shards";
-type Fleet = "per queue" | "combined";
+type Fleet = "per queue" | "combined" | "combined, per shard";
 
 interface Run {
   setup: Layout;
@@ -94,8 +94,8 @@ async function drain(setup: ClusterSetup, nodes: Redis[], which: Layout, fleet: 
     const before = await sample(nodes);
     const began = performance.now();
     const workers =
-      fleet === "combined"
-        ? [resque.worker({ queues: QUEUES, concurrency: CONCURRENCY, interval: 0, processTitle: false })]
+      fleet !== "per queue"
+        ? [resque.worker({ queues: QUEUES, concurrency: CONCURRENCY, interval: 0, processTitle: false, concurrencyPerShard: fleet === "combined, per shard" })]
         : QUEUES.map((queue) => resque.worker({ queues: [queue], concurrency: CONCURRENCY, interval: 0, processTitle: false }));
     await Promise.all(workers.map((w) => w.start()));
     await Promise.all(workers.map((w) => w.stopped));
@@ -127,7 +127,8 @@ function render(runs: Run[], shardNamespaces: string[], masters: string[]): stri
   lines.push(
     `Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC with \`npm run bench:cluster\`: drain ${jobs.toLocaleString("en")} no-op jobs from ${QUEUES.length} queues ` +
       `(${(jobs / QUEUES.length).toLocaleString("en")} each), ${ROUNDS} rounds, the order of the setups alternating between rounds. Worker fleets, the same for both layouts: ` +
-      `**per queue** = one worker per queue with concurrency ${CONCURRENCY} each; **combined** = one worker on all three queues with concurrency ${CONCURRENCY} in total. ` +
+      `**per queue** = one worker per queue with concurrency ${CONCURRENCY} each; **combined** = one worker on all three queues with concurrency ${CONCURRENCY} in total; ` +
+      `**combined, per shard** = the combined worker with \`concurrencyPerShard: true\` (${CONCURRENCY} slots on each shard; on one shard it is the combined worker). ` +
       "All workers run in the benchmark's one Node process.",
     "",
   );
@@ -138,9 +139,9 @@ function render(runs: Run[], shardNamespaces: string[], masters: string[]): stri
     "| fleet | round | 1 shard: jobs/s | 3 shards: jobs/s | 1 shard: Redis CPU ms (loaded master) | 3 shards: Redis CPU ms per master | busiest shard CPU ÷ single | busiest shard commands ÷ single | 3 shards: total CPU ÷ single |",
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
   );
-  for (const fleet of ["per queue", "combined"] as const) {
+  for (const fleet of ["per queue", "combined", "combined, per shard"] as const) {
     for (let round = 1; round <= ROUNDS; round++) {
-      const one = runs.find((r) => r.round === round && r.fleet === fleet && r.setup === "1 shard");
+      const one = runs.find((r) => r.round === round && r.fleet === (fleet === "combined, per shard" ? "combined" : fleet) && r.setup === "1 shard");
       const three = runs.find((r) => r.round === round && r.fleet === fleet && r.setup === "3 shards");
       if (!one || !three) continue;
       lines.push(
@@ -179,6 +180,7 @@ async function main(): Promise<void> {
         ["3 shards", "per queue"],
         ["1 shard", "combined"],
         ["3 shards", "combined"],
+        ["3 shards", "combined, per shard"],
       ];
       for (const [which, fleet] of round % 2 === 1 ? order : order.reverse()) {
         const run = await drain(setup, nodes, which, fleet, round, shardNamespaces);

@@ -329,7 +329,7 @@ export class Resque {
   #shardedWorker(options: WorkerOptions): ShardedWorker {
     const shards = this.#shards!;
     const perShard = shardQueues(options.queues, shards.namespaces.length, (queue) => shards.router.shardOf(queue));
-    const budget = new SlotBudget(options.concurrency ?? 1);
+    const budget = options.concurrencyPerShard ? undefined : new SlotBudget(options.concurrency ?? 1);
     const parts = perShard.flatMap((queues, index) => {
       if (queues.length === 0) return [];
       const member = shards.members[index]!;
