@@ -28,6 +28,19 @@ class Work extends Job<[string]> {
   }
 }
 
+/** Each job waits until `gateAt` jobs run at once, so a test sees how many slots a worker really has. */
+let gateAt = 0;
+let gateRunning = 0;
+let openGate: () => void = () => {};
+let gate = new Promise<void>((resolve) => (openGate = resolve));
+class Gated extends Job<[number]> {
+  static override queue = "alpha";
+  async perform() {
+    if (++gateRunning >= gateAt) openGate();
+    await gate;
+  }
+}
+
 @trackStatus()
 class Tracked extends Job<[string, number]> {
   static override queue = "gamma";
@@ -228,6 +241,25 @@ describe("shards on a 3-master Redis Cluster", () => {
     await worker.start();
     try {
       await until(() => resque.status(id!), (status) => status?.status === "completed");
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it("runs `concurrency` jobs on each shard with concurrencyPerShard", async () => {
+    const [a, b, c] = namespaces as [string, string, string];
+    const resque = make({ namespaces, queues: { alpha: a, beta: b, gamma: c } });
+    resque.register(Gated);
+    gateAt = 6;
+    gateRunning = 0;
+    gate = new Promise<void>((resolve) => (openGate = resolve));
+    for (const queue of ["alpha", "beta", "gamma"]) await resque.enqueueBulk(Gated, [[1], [2], [3]], { queue });
+    const worker = resque.worker({ queues: "alpha,beta,gamma", concurrency: 2, concurrencyPerShard: true, interval: 0.2 });
+    const recorded = collect(worker, "job:recorded", 9);
+    await worker.start();
+    try {
+      await recorded; // six at once (two per shard) opened the gate; with a total of 2 it would never open
+      expect(gateRunning).toBe(9);
     } finally {
       await worker.stop();
     }
