@@ -20,7 +20,7 @@ import type { QueueRouter } from "./shards/queue-router.js";
 import { validateShards, type ShardsOptions } from "./shards/shard-options.js";
 import { ShardedWorker } from "./shards/sharded-worker.js";
 import { SlotBudget } from "./shards/slot-budget.js";
-import { ShardedScheduler } from "./shards/sharded-scheduler.js";
+import { createShardedScheduler, type ShardedScheduler } from "./shards/sharded-scheduler.js";
 import { shardQueues } from "./shards/shard-queues.js";
 import { DelayedJobs } from "./scheduler/delayed-jobs.js";
 import type { DelayedTime } from "./scheduler/delayed-time.js";
@@ -452,9 +452,9 @@ export class Resque {
   shardedScheduler(options: Omit<SchedulerOptions, "logger"> & { logger?: Logger | undefined } = {}): ShardedScheduler {
     const settled = { ...options, logger: options.logger ?? this.logger };
     const shards = this.#shards;
-    if (!shards) return new ShardedScheduler([{ namespace: this.#store.keys.prefix, store: this.#store }], () => 0, this.registry, settled);
+    if (!shards) return createShardedScheduler([{ namespace: this.#store.keys.prefix, store: this.#store }], () => 0, this.registry, settled);
     const stores = shards.members.map((member, i) => ({ namespace: shards.namespaces[i]!, store: member.#store }));
-    return new ShardedScheduler(stores, (queue) => shards.router.shardOf(queue), this.registry, settled);
+    return createShardedScheduler(stores, (queue) => shards.router.shardOf(queue), this.registry, settled);
   }
   // ── end of delayed jobs ──────────────────────────────────────────────────────────────────────
 

@@ -5,7 +5,9 @@ import type { RedisClient, RedisConnectionOption } from "./connection.js";
 
 /** A range of slots and the master serving it. */
 export interface SlotRange {
+  /** First slot of the range. */
   start: number;
+  /** Last slot of the range (inclusive). */
   end: number;
   /** The master's address, "host:port". */
   master: string;

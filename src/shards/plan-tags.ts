@@ -13,6 +13,7 @@ import { keySlot } from "./hash-slot.js";
 export interface PlannedShard {
   /** The namespace to configure, e.g. "{resque-3}". */
   namespace: string;
+  /** The Cluster slot of its keys. */
   slot: number;
   /** The master serving that slot now, "host:port". */
   master: string;

@@ -8,6 +8,7 @@ import { namespacePrefix } from "../redis/keys.js";
 import { hashTagOf, keySlot } from "./hash-slot.js";
 import { QueueRouter } from "./queue-router.js";
 
+/** The `shards` option of `new Resque(...)` (docs/sharding.md). */
 export interface ShardsOptions {
   /**
    * The shards' namespaces, e.g. `["{resque-a}", "{resque-b}", "{resque-c}"]`. On Redis Cluster

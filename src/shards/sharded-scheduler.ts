@@ -17,11 +17,19 @@ import { createScheduler, type Scheduler, type SchedulerEvents, type SchedulerOp
 
 const PASSED_ON = ["fired", "promoted", "error"] as const;
 
+type Create = (shards: readonly { namespace: string; store: DataStore }[], shardOf: (queue: string) => number, registry: JobRegistry, options: SchedulerOptions) => ShardedScheduler;
+let create: Create;
+
+/** The scheduler of a sharded Resque: `resque.shardedScheduler(options)`; call start() on it. */
 export class ShardedScheduler extends EventEmitter<SchedulerEvents> {
   readonly #parts: { namespace: string; scheduler: Scheduler }[];
   #leading = false;
 
-  constructor(shards: readonly { namespace: string; store: DataStore }[], shardOf: (queue: string) => number, registry: JobRegistry, options: SchedulerOptions) {
+  static {
+    create = (shards, shardOf, registry, options) => new ShardedScheduler(shards, shardOf, registry, options);
+  }
+
+  private constructor(shards: readonly { namespace: string; store: DataStore }[], shardOf: (queue: string) => number, registry: JobRegistry, options: SchedulerOptions) {
     super();
     const perShard = partitionSchedules(shards.length, shardOf, registry, options);
     this.#parts = shards.map(({ namespace, store }, i) => ({
@@ -54,10 +62,12 @@ export class ShardedScheduler extends EventEmitter<SchedulerEvents> {
     return this.#parts.flatMap((p) => p.scheduler.schedules);
   }
 
+  /** Starts every shard's scheduler; the first passes run at once. */
   async start(): Promise<void> {
     for (const { scheduler } of this.#parts) await scheduler.start();
   }
 
+  /** Stops every shard's scheduler after its current pass, giving up the leader locks held. */
   async stop(): Promise<void> {
     await Promise.all(this.#parts.map((p) => p.scheduler.stop()));
     this.emit("stopped");
@@ -106,4 +116,9 @@ function partitionSchedules(count: number, shardOf: (queue: string) => number, r
   }
   if (count === 0) throw new ConfigurationError("A sharded scheduler needs at least one shard.");
   return perShard;
+}
+
+/** Builds the scheduler of a sharded Resque (Resque.shardedScheduler). */
+export function createShardedScheduler(...args: Parameters<Create>): ShardedScheduler {
+  return create(...args);
 }
