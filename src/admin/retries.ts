@@ -38,7 +38,7 @@ export interface ScheduledRetry {
 
 
 /** Delayed items looked at per pipeline of counter reads. */
-const BATCH = 100;
+const BATCH = 500;
 
 let create: (context: AdminContext) => AdminRetries;
 
