@@ -83,4 +83,25 @@ describe("resque shards (built binary, 3-master Cluster)", () => {
       await resque.close();
     }
   }, 60_000);
+
+  it("resque-web --shards shows every shard as an instance of one dashboard", async () => {
+    const plan = JSON.parse((await runCli(cli, ["shards", "plan", "--redis", url, "--count", "3", "--json"], {})).stdout) as { shards: { namespace: string }[] };
+    const namespaces = plan.shards.map((s) => s.namespace);
+    const resque = new Resque({ redis: { cluster: setup.addresses }, shards: { namespaces, queues: { webq: namespaces[2]! } }, logger: silentLogger });
+    const proc = runTs("src/cli/resque-web.ts", {}, ["--port", "0", "--redis", url, "--shards", namespaces.join(",")]);
+    try {
+      await resque.enqueueTo("webq", "Ping", 1);
+      const line = await proc.line(/listening on/);
+      for (const namespace of namespaces) expect(line).toContain(`shard ${namespace}`);
+      const base = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(line)![1]!;
+      const overview = await (await fetch(`${base}/`)).text();
+      for (const namespace of namespaces) expect(overview).toContain(`shard ${namespace}`);
+      expect(overview).toContain("webq");
+      proc.child.kill("SIGTERM");
+      expect((await proc.exited).code).toBe(0);
+    } finally {
+      proc.child.kill("SIGKILL");
+      await resque.close();
+    }
+  }, 60_000);
 });
