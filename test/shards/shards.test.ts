@@ -6,6 +6,7 @@ import { storeOf } from "../../src/redis/store-of.js";
 import { keySlot } from "../../src/shards/hash-slot.js";
 import { collect, until } from "../helpers/events.js";
 import { ClusterSetup } from "../helpers/redis-topologies.js";
+import { runTs } from "../helpers/processes.js";
 import { silentLogger } from "../helpers/resque.js";
 
 const done: string[] = [];
@@ -38,6 +39,15 @@ class Gated extends Job<[number]> {
   async perform() {
     if (++gateRunning >= gateAt) openGate();
     await gate;
+  }
+}
+
+const finishedHangs: number[] = [];
+/** Completes the jobs the killed process left (same name as the fixture's hanging job). */
+class Hang extends Job<[number]> {
+  static override queue = "a";
+  perform(n: number) {
+    finishedHangs.push(n);
   }
 }
 
@@ -264,4 +274,34 @@ describe("shards on a 3-master Redis Cluster", () => {
       await worker.stop();
     }
   });
+
+  it("requeues a killed worker's jobs on every shard it served, and counts exactly", async () => {
+    const [a, b, c] = namespaces as [string, string, string];
+    const resque = make({ namespaces, queues: { a, b, c } });
+    resque.register(Hang);
+    for (const [i, queue] of ["a", "b", "c"].entries()) await resque.enqueueBulk(Hang, [[10 * i + 1], [10 * i + 2]], { queue });
+    const proc = runTs("test/fixtures/sharded-hanging-worker.ts", { SHARD_CLUSTER_PORTS: setup.addresses.map((x) => x.port).join(","), SHARD_NAMESPACES: namespaces.join(",") });
+    await proc.line(/^ready /);
+    // One slot on each shard: one job running on each.
+    await Promise.all([1, 11, 21].map((n) => proc.line(new RegExp(`^started ${n}$`))));
+    proc.child.kill("SIGKILL");
+    await proc.exited;
+    for (const [queue, namespace] of [["a", a], ["b", b], ["c", c]] as const) {
+      const admin = resque.shardAdmin(namespace);
+      expect(await admin.queues.size(queue)).toBe(1);
+      expect((await admin.workers.list()).filter((w) => w.job !== null)).toHaveLength(1); // the running job, recorded on its shard
+    }
+    finishedHangs.length = 0;
+    const worker = resque.worker({ queues: "a,b,c", concurrency: 3, interval: 0.2 });
+    await worker.start(); // prunes the dead process's workers on each shard (its pid is gone) and requeues their jobs
+    try {
+      await until(async () => [...finishedHangs], (done) => done.length === 6);
+      expect(finishedHangs.sort((x, y) => x - y)).toEqual([1, 2, 11, 12, 21, 22]);
+      await until(() => resque.shardTotals(), (t) => t.processed === 6);
+      expect(await resque.shardTotals()).toEqual({ processed: 6, failed: 0 }); // enqueued 6 = done 6 + failed 0 + queued 0
+      for (const [queue, namespace] of [["a", a], ["b", b], ["c", c]] as const) expect(await resque.shardAdmin(namespace).queues.size(queue)).toBe(0);
+    } finally {
+      await worker.stop();
+    }
+  }, 60_000);
 });
