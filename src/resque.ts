@@ -335,6 +335,7 @@ export class Resque {
       const member = shards.members[index]!;
       return [{ namespace: shards.namespaces[index]!, worker: member.#worker({ ...options, queues }, budget) }];
     });
+    if (parts.length === 0) throw new ConfigurationError(`The queues ${JSON.stringify(options.queues)} only exclude queues; name at least one queue to take from, or "*".`);
     return new ShardedWorker(parts);
   }
 

@@ -7,7 +7,7 @@
  * stalls only that shard.
  */
 import { EventEmitter } from "node:events";
-import { ConfigurationError, ScheduleFileError } from "../errors.js";
+import { ScheduleFileError } from "../errors.js";
 import type { JobRegistry } from "../job/registry.js";
 import type { DataStore } from "../redis/store.js";
 import { parseSchedule, scheduleContext } from "../scheduler/schedule-config.js";
@@ -114,7 +114,6 @@ function partitionSchedules(count: number, shardOf: (queue: string) => number, r
     }
     perShard[shard]![name] = value as ScheduleConfig;
   }
-  if (count === 0) throw new ConfigurationError("A sharded scheduler needs at least one shard.");
   return perShard;
 }
 

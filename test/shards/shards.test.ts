@@ -208,6 +208,10 @@ describe("shards on a 3-master Redis Cluster", () => {
     expect(attempt({ shards: { namespaces: ["{a}", "plain"] } })).toThrow(/every shard namespace must contain a hash tag.*"plain"/);
     expect(attempt({ shards: { namespaces: ["{a}", "app{a}"] } })).toThrow(/"\{a\}" and "app\{a\}" hash to the same Cluster slot/);
     expect(attempt({ shards: { namespaces, queues: { mail: "{nowhere}" } } })).toThrow(/assigns queue "mail" to "\{nowhere\}", which is not one of the shards/);
+    const resque = make({ namespaces });
+    expect(() => resque.worker({ queues: "!mail" })).toThrow(/only exclude queues/);
+    expect(() => resque.scheduler()).toThrow(/use resque.shardedScheduler/);
+    expect(() => resque.admin).toThrow(/one admin API per shard/);
   });
 
   it("leaves one shard's namespace exactly as a plain Resque namespace would be", async () => {
