@@ -1,7 +1,7 @@
 import type { Cluster } from "ioredis";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { Job, planShards, Resque, trackStatus } from "../../src/index.js";
+import { Job, planShards, Resque, retry, trackStatus } from "../../src/index.js";
 import { storeOf } from "../../src/redis/store-of.js";
 import { keySlot } from "../../src/shards/hash-slot.js";
 import { collect, until } from "../helpers/events.js";
@@ -48,6 +48,16 @@ class Hang extends Job<[number]> {
   static override queue = "a";
   perform(n: number) {
     finishedHangs.push(n);
+  }
+}
+
+let retriedAttempts = 0;
+@retry({ delay: 1 })
+class RetriedOnce extends Job<[string]> {
+  static override queue = "beta";
+  perform(label: string) {
+    if (retriedAttempts++ === 0) throw new Error("fails on the first attempt");
+    done.push(`${label} on attempt ${this.context.attempt}`);
   }
 }
 
@@ -308,4 +318,31 @@ describe("shards on a 3-master Redis Cluster", () => {
       await worker.stop();
     }
   }, 60_000);
+
+  it("retries a @retry job through its own shard's delayed schedule", async () => {
+    const [a, b] = namespaces as [string, string, string];
+    const resque = make({ namespaces, queues: { alpha: a, beta: b } });
+    resque.register(RetriedOnce);
+    done.length = 0;
+    retriedAttempts = 0;
+    const worker = resque.worker({ queues: "*", interval: 0.2 });
+    const scheduler = resque.shardedScheduler({ interval: 0.2, lockTimeout: 5 });
+    await worker.start();
+    await scheduler.start();
+    try {
+      const failedOnce = collect(worker, "job:failure", 1);
+      await resque.enqueue(RetriedOnce, "retried");
+      await failedOnce;
+      // The retry waits in beta's shard, not in any other.
+      await until(() => resque.shardAdmin(b).delayed.count(), (n) => n === 1);
+      expect(await resque.shardAdmin(a).delayed.count()).toBe(0);
+      await until(async () => [...done], (list) => list.includes("retried on attempt 1"));
+      expect(await resque.shardAdmin(b).failed.count()).toBe(0); // the retried attempt never reached the failed list
+      await until(() => resque.shardAdmin(b).stats.totals(), (t) => t.processed === 2);
+      expect(await resque.shardTotals()).toEqual({ processed: 2, failed: 1 });
+    } finally {
+      await scheduler.stop();
+      await worker.stop();
+    }
+  });
 });
