@@ -1,5 +1,10 @@
 /** resque-ts public API. */
 export { Resque, type ResqueOptions, type EnqueueResult, type AllowUndefined } from "./resque.js";
+export { ShardedScheduler } from "./shards/sharded-scheduler.js";
+export type { ShardsOptions } from "./shards/shard-options.js";
+export { planShards, type PlanShardsOptions } from "./shards/plan-shards.js";
+export { planShardTags, type PlannedShard } from "./shards/plan-tags.js";
+export type { SlotRange } from "./redis/cluster-slots.js";
 export { Job, defineJob, type DefineJobOptions, type JobClass, type JobContext, type ArgsOf, type PerformArgs } from "./job/job.js";
 export type { WorkerOptions, WorkerEvents, JobEvent, RecordedOutcome, StopOptions } from "./worker/worker.js";
 export type { Worker } from "./worker-interface.js";

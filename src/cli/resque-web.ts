@@ -6,10 +6,17 @@
 import { createServer } from "node:http";
 import { CommanderError } from "commander";
 import { Admin } from "../admin/index.js";
+import { clusterAwareConnection } from "../redis/cluster-slots.js";
 import { isLoopback, parseWebOptions } from "../web/command-options.js";
 import { loadMonitorConfig } from "../monitor/config.js";
 import { Monitor } from "../monitor/monitor.js";
 import { createDashboard } from "../web/dashboard.js";
+
+/** One Admin per shard of a sharded Resque, each named "shard <namespace>", on the Cluster behind `url`. */
+async function shardAdmins(url: string | undefined, namespaces: readonly string[]): Promise<Admin[]> {
+  const redis = await clusterAwareConnection(url ?? "redis://127.0.0.1:6379");
+  return namespaces.map((namespace) => new Admin({ redis, namespace, name: `shard ${namespace}` }));
+}
 
 async function main(): Promise<number> {
   let options;
@@ -22,7 +29,7 @@ async function main(): Promise<number> {
   const say = (text: string) => {
     if (!options.quiet) process.stdout.write(`${text}\n`);
   };
-  const admins = options.instances.map(
+  const admins = options.shards ? await shardAdmins(options.instances[0]?.redis, options.shards) : options.instances.map(
     (i) =>
       new Admin({
         ...(i.redis === undefined ? {} : { redis: i.redis }),

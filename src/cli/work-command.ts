@@ -118,6 +118,11 @@ export async function work(options: WorkOptions, env: NodeJS.ProcessEnv = proces
     );
   }
 
+  const sharded = resque.shardNamespaces !== undefined;
+  if (sharded && s.count !== undefined) {
+    await resque.close();
+    throw new ConfigurationError("Worker pools (--count) do not serve a sharded Resque yet; run one `resque work` process per worker instead (docs/sharding.md).");
+  }
   if (s.count !== undefined && s.poolChild === undefined) return runPool(resque, s);
 
   if (s.poolChild === undefined) {
@@ -128,7 +133,7 @@ export async function work(options: WorkOptions, env: NodeJS.ProcessEnv = proces
       );
     }
   }
-  const worker = createWorker(resque, {
+  const workerOptions = {
     queues: s.queueList,
     concurrency: s.concurrency,
     interval: s.interval,
@@ -137,14 +142,17 @@ export async function work(options: WorkOptions, env: NodeJS.ProcessEnv = proces
     preShutdownTimeout: s.preShutdown,
     logger: s.logger,
     ...(s.poolChild === undefined ? {} : { forkedChild: s.poolChild, acceptRemoteStop: false }),
-  });
+  };
+  // A sharded Resque's worker serves every shard that holds its queues (one worker per shard inside).
+  const single = sharded ? undefined : createWorker(resque, workerOptions);
+  const worker = single ?? resque.worker(workerOptions);
   worker.on("job:failure", (e) => s.logger.warn({ worker: e.workerId, queue: e.queue, job: e.jobName, err: e.error }, "job failed"));
   if (s.verbose) worker.on("job:success", (e) => s.logger.info({ worker: e.workerId, queue: e.queue, job: e.jobName, ms: Math.round(e.durationMs) }, "job done"));
   worker.on("paused", () => s.logger.info("paused"));
   worker.on("resumed", () => s.logger.info("resumed"));
-  if (s.poolChild !== undefined) {
-    attachToMaster(worker, { jobsPerFork: s.jobsPerFork, maxMemoryMb: s.maxMemoryMb, logger: s.logger });
-    announceReady(worker);
+  if (s.poolChild !== undefined && single) {
+    attachToMaster(single, { jobsPerFork: s.jobsPerFork, maxMemoryMb: s.maxMemoryMb, logger: s.logger });
+    announceReady(single);
   }
 
   let stopSignals = 0;
@@ -177,7 +185,7 @@ export async function work(options: WorkOptions, env: NodeJS.ProcessEnv = proces
   });
 
   await worker.start();
-  if (s.poolChild !== undefined) leaveWithMaster(worker, s.logger);
+  if (s.poolChild !== undefined && single) leaveWithMaster(single, s.logger);
   s.logger.info({ jobs: resque.registry.names() }, "job classes loaded");
   if (s.maxMemoryMb !== undefined && s.poolChild === undefined) {
     // Without a pool master to recycle it, the process stops itself (QUIT semantics) and exits

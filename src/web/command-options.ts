@@ -14,6 +14,8 @@ export interface WebCommandOptions {
   /** One entry per instance; a single unnamed entry without --redis uses REDIS_URL or the default. */
   instances: { name: string | undefined; redis: string | undefined }[];
   namespace: string | undefined;
+  /** A sharded Resque's namespaces (--shards): one instance per shard on the one Redis (docs/sharding.md). */
+  shards: string[] | undefined;
   readOnly: boolean;
   basicAuth: { username: string; password: string } | undefined;
   prefix: string | undefined;
@@ -44,6 +46,7 @@ export function webCommand(): Command {
     .option("--host <address>", "address to listen on; keep it on loopback unless auth is set [RESQUE_WEB_HOST, 127.0.0.1]")
     .option(REDIS_FLAG, "Redis URL or unix socket path; repeat as name=url for several instances [REDIS_URL, redis://127.0.0.1:6379]", (v: string, all: string[] | undefined) => [...(all ?? []), v])
     .option(NAMESPACE_FLAG, "key namespace, for every instance [RESQUE_NAMESPACE, resque]")
+    .option("--shards <namespaces>", "a sharded Resque: its shard namespaces, comma-separated, one instance each on the --redis Cluster [RESQUE_SHARDS]")
     .option("--read-only", "show everything, change nothing [RESQUE_WEB_READ_ONLY]")
     .option("--username <name>", "HTTP basic auth user name (with a password) [RESQUE_WEB_USERNAME]")
     .option("--password <password>", "HTTP basic auth password; prefer the variable, command lines are visible to other users [RESQUE_WEB_PASSWORD]")
@@ -69,6 +72,7 @@ export function parseWebOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
     host?: string;
     redis?: string[];
     namespace?: string;
+    shards?: string;
     readOnly?: boolean;
     username?: string;
     password?: string;
@@ -85,6 +89,13 @@ export function parseWebOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
     const unnamed = instances.find((i) => i.name === undefined);
     if (unnamed) throw new ConfigurationError(`With several --redis, name each one: --redis eu=redis://... --redis us=redis://... ("${unnamed.redis}" has no name).`);
   }
+  const shardList = o.shards ?? (env.RESQUE_SHARDS || undefined);
+  const shards = shardList?.split(",").map((n) => n.trim()).filter((n) => n !== "");
+  if (shards !== undefined) {
+    if (shards.length === 0) throw new ConfigurationError('--shards lists the shard namespaces, e.g. --shards "{resque-1},{resque-2},{resque-3}".');
+    if (instances.length > 1) throw new ConfigurationError("--shards reads one Redis (a node of the Cluster): give --redis once.");
+    if (o.namespace !== undefined) throw new ConfigurationError("Give either --namespace or --shards: with --shards every shard is an instance with its own namespace.");
+  }
   const username = o.username ?? (env.RESQUE_WEB_USERNAME || undefined);
   const password = o.password ?? (env.RESQUE_WEB_PASSWORD || undefined);
   if ((username === undefined) !== (password === undefined)) {
@@ -96,6 +107,7 @@ export function parseWebOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
     host: o.host ?? (env.RESQUE_WEB_HOST || "127.0.0.1"),
     instances,
     namespace,
+    shards,
     readOnly: o.readOnly === true || envFlag(env.RESQUE_WEB_READ_ONLY),
     basicAuth: username !== undefined && password !== undefined ? { username, password } : undefined,
     prefix: o.prefix ?? (env.RESQUE_WEB_PREFIX || undefined),

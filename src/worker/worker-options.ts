@@ -43,6 +43,12 @@ export interface WorkerOptions {
   history?: HistoryRetention | false;
   /** Set process.title to "resque-<version>: ..." as Ruby Resque does (default true). */
   processTitle?: boolean;
+  /**
+   * Sharded Resque only: `concurrency` slots on each shard the worker serves, instead of in total
+   * (default false). Each shard's work cycles then carry full batches, as one worker per shard
+   * would, at the price of up to `concurrency` × shards jobs at once (docs/sharding.md).
+   */
+  concurrencyPerShard?: boolean;
   /** Host name used in worker ids (default os.hostname()). */
   host?: string;
   /**

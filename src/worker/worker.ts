@@ -18,6 +18,7 @@ import { DEFAULT_HISTORY_RETENTION, type HistoryRetention } from "../redis/histo
 import { isoUtc, isoWithOffset, rubyTimeToS } from "../redis/time-formats.js";
 import { decodePayload } from "../job/payload.js";
 import { VERSION } from "../version.js";
+import type { SlotBudget } from "../shards/slot-budget.js";
 import type { Processor } from "./processor.js";
 import { parseQueues, type ParsedQueues } from "./queue-selection.js";
 import { OutcomeQueue } from "./outcome-queue.js";
@@ -108,8 +109,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
   readonly #plugins: readonly Plugin[];
   readonly #forkedChild: number | undefined;
   readonly #acceptRemoteStop: boolean;
+  /** Shared with the workers of the other shards of a sharded Resque (see slot-budget.ts). */
+  readonly #budget: SlotBudget | undefined;
+  readonly #wake = () => this.#wakeup.poke();
 
-  constructor(store: DataStore, processor: Processor, options: WorkerOptions & { logger: Logger; plugins?: readonly Plugin[] }) {
+  constructor(store: DataStore, processor: Processor, options: WorkerOptions & { logger: Logger; plugins?: readonly Plugin[]; slotBudget?: SlotBudget }) {
     super();
     this.#store = store;
     this.#processor = processor;
@@ -131,6 +135,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.#plugins = options.plugins ?? [];
     this.#forkedChild = options.forkedChild;
     this.#acceptRemoteStop = options.acceptRemoteStop ?? true;
+    this.#budget = options.slotBudget;
     this.ids = slotIds({ host: options.host, queues: this.queues.entries, concurrency: this.concurrency });
     this.#slots = this.ids.map((id, index) => ({ id, index, running: undefined }));
     this.#history = options.history === false ? undefined : (options.history ?? DEFAULT_HISTORY_RETENTION);
@@ -302,7 +307,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
     let recovering = false;
     let failures = 0;
     for (;;) {
-      const idle = this.#stopRequested || this.#pausedBy.local || this.#pausedBy.control ? [] : this.#slots.filter((s) => !s.running).map((s) => s.id);
+      let idle = this.#stopRequested || this.#pausedBy.local || this.#pausedBy.control ? [] : this.#slots.filter((s) => !s.running).map((s) => s.id);
+      if (this.#budget && idle.length > 0) idle = idle.slice(0, this.#budget.take(this.#wake, idle.length, this.running));
       if (this.#stopRequested && idle.length === 0 && this.#outcomes.length === 0 && this.running === 0) return;
       const finished = this.#outcomes.take(this.#slots.some((slot) => slot.running?.interrupted));
       if (finished.length === 0 && idle.length === 0) {
@@ -337,6 +343,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       } catch (error) {
         // The reply may be lost after the script ran: keep the outcomes and let the next call check.
         this.#outcomes.putBack(finished);
+        this.#budget?.giveBack(idle.length);
         recovering = true;
         if (failures++ === 0) {
           this.#logger.error({ err: error }, "Redis call failed; retrying with backoff");
@@ -358,6 +365,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       if (result.unregistered.length > 0) this.#lostRegistration(result.unregistered);
       if (this.listenerCount("job:recorded") > 0) this.#reportRecorded(finished, result.fenced);
       this.#setPaused("all", result.paused);
+      this.#budget?.settle(this.#wake, idle.length, result.reserved.length);
       for (const reserved of result.reserved) this.#begin(reserved);
       if (idle.length > 0 && result.reserved.length < idle.length) {
         // The queues ran dry (or all workers are paused).
@@ -425,6 +433,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const slot = this.#slots.find((s) => s.id === reserved.workerId);
     if (!slot || slot.running) {
       this.#logger.error({ worker: reserved.workerId }, "reserved a job for a slot that is not idle; requeueing it");
+      this.#budget?.giveBack(1);
       this.#outcomes.push({ workerId: reserved.workerId, outcome: "requeue", queue: reserved.queue, payload: reserved.payloadBytes ?? reserved.payload, reservation: reserved.reservation });
       return;
     }
@@ -485,7 +494,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
     running: RunningJob,
     outcome: { outcome: "done" } | { outcome: "failed"; failureEntry: string } | { outcome: "requeue" } | { outcome: "release" },
   ): void {
-    if (slot.running === running) slot.running = undefined;
+    if (slot.running === running) {
+      slot.running = undefined;
+      this.#budget?.giveBack(1);
+    }
     this.#heartbeatThread?.jobEnded(slot.index);
     const { reserved } = running;
     let finished: FinishedSlot;

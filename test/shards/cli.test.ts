@@ -1,0 +1,107 @@
+/** The built `resque shards` commands on a local 3-master Cluster: plan tags on different masters, show every shard with totals. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Job, Resque } from "../../src/index.js";
+import { buildCli, runCli } from "../helpers/built-cli.js";
+import { runTs } from "../helpers/processes.js";
+import { ClusterSetup } from "../helpers/redis-topologies.js";
+import { silentLogger } from "../helpers/resque.js";
+
+class Ping extends Job<[number]> {
+  static override queue = "ping";
+  perform() {}
+}
+
+describe("resque shards (built binary, 3-master Cluster)", () => {
+  let setup: ClusterSetup;
+  let cli: string;
+  let url: string;
+  beforeAll(async () => {
+    [setup, cli] = await Promise.all([ClusterSetup.start(3), buildCli()]);
+    url = `redis://127.0.0.1:${setup.addresses[0]!.port}`;
+  }, 180_000);
+  afterAll(async () => {
+    await setup?.close();
+  });
+
+  it("plan: one namespace per master, as a table and as JSON; refuses a count that is not a number", async () => {
+    const json = await runCli(cli, ["shards", "plan", "--redis", url, "--count", "3", "--json"], {});
+    expect(json.code).toBe(0);
+    const { shards } = JSON.parse(json.stdout) as { shards: { namespace: string; slot: number; master: string }[] };
+    expect(shards).toHaveLength(3);
+    expect(new Set(shards.map((s) => s.master)).size).toBe(3);
+    const text = await runCli(cli, ["shards", "plan", "--redis", url, "--count", "3"], {});
+    expect(text.stdout).toMatch(/^NAMESPACE\s+SLOT\s+MASTER$/m);
+    expect(text.stdout).toContain(`shards: { namespaces: ${JSON.stringify(shards.map((s) => s.namespace))} }`);
+    const bad = await runCli(cli, ["shards", "plan", "--redis", url, "--count", "zero"], {});
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--count is a whole number/);
+  });
+
+  it("status: each shard's slot, master, queues and totals, and the sums", async () => {
+    const plan = JSON.parse((await runCli(cli, ["shards", "plan", "--redis", url, "--count", "3", "--json"], {})).stdout) as { shards: { namespace: string; master: string }[] };
+    const namespaces = plan.shards.map((s) => s.namespace);
+    const resque = new Resque({ redis: { cluster: setup.addresses }, shards: { namespaces, queues: { ping: namespaces[1]!, pong: namespaces[2]! } }, jobs: [Ping], logger: silentLogger });
+    try {
+      await resque.enqueueBulk(Ping, [[1], [2], [3]]);
+      await resque.enqueueTo("pong", Ping, 4);
+      const json = await runCli(cli, ["shards", "status", "--redis", url, "--shards", namespaces.join(","), "--json"], {});
+      expect(json.code).toBe(0);
+      const status = JSON.parse(json.stdout) as { shards: { namespace: string; master: string; queues: { name: string; size: number }[]; pending: number }[]; totals: { pending: number } };
+      expect(status.shards.map((s) => [s.namespace, s.master, s.queues])).toEqual([
+        [namespaces[0], plan.shards[0]!.master, []],
+        [namespaces[1], plan.shards[1]!.master, [{ name: "ping", size: 3 }]],
+        [namespaces[2], plan.shards[2]!.master, [{ name: "pong", size: 1 }]],
+      ]);
+      expect(status.totals.pending).toBe(4);
+      const text = await runCli(cli, ["shards", "status", "--redis", url, "--shards", namespaces.join(",")], {});
+      expect(text.stdout).toMatch(/^all shards\s+4\s/m);
+    } finally {
+      await resque.close();
+    }
+  });
+
+  it("work: a sharded Resque from --require serves its queues on their shards and stops when they are empty", async () => {
+    const plan = JSON.parse((await runCli(cli, ["shards", "plan", "--redis", url, "--count", "3", "--json"], {})).stdout) as { shards: { namespace: string }[] };
+    const namespaces = plan.shards.map((s) => s.namespace);
+    const resque = new Resque({ redis: { cluster: setup.addresses }, shards: { namespaces, queues: { tally: namespaces[0]!, other: namespaces[2]! } }, logger: silentLogger });
+    try {
+      await resque.enqueueTo("tally", "Tally", 1);
+      await resque.enqueueTo("other", "Tally", 2);
+      const proc = runTs(
+        "src/cli/resque.ts",
+        { SHARD_CLUSTER_PORTS: setup.addresses.map((a) => a.port).join(","), SHARD_NAMESPACES: namespaces.join(","), INTERVAL: "0", LOG_LEVEL: "warn" },
+        ["work", "--queues", "tally,other", "--require", "./test/fixtures/sharded-resque.ts"],
+      );
+      expect((await proc.exited).code).toBe(0);
+      expect(proc.lines.filter((l) => l.startsWith("tallied")).sort()).toEqual(["tallied 1", "tallied 2"]);
+      expect(await resque.shardAdmin(namespaces[0]!).stats.totals()).toEqual({ processed: 1, failed: 0 });
+      expect(await resque.shardAdmin(namespaces[2]!).stats.totals()).toEqual({ processed: 1, failed: 0 });
+      const pool = runTs("src/cli/resque.ts", { SHARD_CLUSTER_PORTS: setup.addresses.map((a) => a.port).join(","), SHARD_NAMESPACES: namespaces.join(",") }, ["work", "--queues", "tally", "--count", "2", "--require", "./test/fixtures/sharded-resque.ts"]);
+      expect((await pool.exited).code).not.toBe(0);
+      expect(pool.stderr()).toMatch(/Worker pools \(--count\) do not serve a sharded Resque yet/);
+    } finally {
+      await resque.close();
+    }
+  }, 60_000);
+
+  it("resque-web --shards shows every shard as an instance of one dashboard", async () => {
+    const plan = JSON.parse((await runCli(cli, ["shards", "plan", "--redis", url, "--count", "3", "--json"], {})).stdout) as { shards: { namespace: string }[] };
+    const namespaces = plan.shards.map((s) => s.namespace);
+    const resque = new Resque({ redis: { cluster: setup.addresses }, shards: { namespaces, queues: { webq: namespaces[2]! } }, logger: silentLogger });
+    const proc = runTs("src/cli/resque-web.ts", {}, ["--port", "0", "--redis", url, "--shards", namespaces.join(",")]);
+    try {
+      await resque.enqueueTo("webq", "Ping", 1);
+      const line = await proc.line(/listening on/);
+      for (const namespace of namespaces) expect(line).toContain(`shard ${namespace}`);
+      const base = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(line)![1]!;
+      const overview = await (await fetch(`${base}/`)).text();
+      for (const namespace of namespaces) expect(overview).toContain(`shard ${namespace}`);
+      expect(overview).toContain("webq");
+      proc.child.kill("SIGTERM");
+      expect((await proc.exited).code).toBe(0);
+    } finally {
+      proc.child.kill("SIGKILL");
+      await resque.close();
+    }
+  }, 60_000);
+});
