@@ -12,6 +12,7 @@
  * shared machine hits all alike. Writes bench/cluster-results.md.
  *
  *   BENCH_JOBS=30000 BENCH_ROUNDS=2 BENCH_CONCURRENCY=50 npm run bench:cluster
+ *   BENCH_CLUSTER_OUTPUT=./cluster-results-quick.md ...   another report file (relative to bench/)
  */
 import { writeFileSync } from "node:fs";
 import { Redis } from "ioredis";
@@ -190,7 +191,7 @@ async function main(): Promise<void> {
     }
     runs.sort((a, b) => a.fleet.localeCompare(b.fleet) * -1 || a.round - b.round || a.setup.localeCompare(b.setup));
     const report = render(runs, shardNamespaces, plan.map((p) => p.master));
-    writeFileSync(new URL("./cluster-results.md", import.meta.url), report);
+    writeFileSync(new URL(process.env.BENCH_CLUSTER_OUTPUT ?? "./cluster-results.md", import.meta.url), report);
     console.log(report);
   } finally {
     await Promise.all(nodes.map((n) => n.quit()));

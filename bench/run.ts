@@ -21,9 +21,10 @@ import { runS3 } from "./scenarios/s3-latency.js";
 import { runS4 } from "./scenarios/s4-delayed.js";
 import { runS6 } from "./scenarios/s6-retry.js";
 import { runS7 } from "./scenarios/s7-recurring.js";
+import { runClusterShards } from "./scenarios/cluster-shards.js";
 import { machineDescription } from "./versions.js";
 
-const scenarios = { s1: runS1, s2: runS2, s3: runS3, s4: runS4, s6: runS6, s7: runS7 };
+const scenarios = { s1: runS1, s2: runS2, s3: runS3, s4: runS4, s6: runS6, s7: runS7, cluster: runClusterShards };
 
 function settings(config: BenchConfig): string {
   return [
@@ -83,6 +84,9 @@ async function main(): Promise<void> {
     table,
     "",
     ...(unavailable.length ? ["Not measured:", "", ...unavailable.map((line) => `- ${line}`), ""] : []),
+    ...(config.scenarios.includes("cluster") && config.libraries.includes("resque-ts")
+      ? [`Cluster shards (resque-ts on a 3-master Redis Cluster, one shard against three): [${config.quick ? "cluster-results-quick.md" : "cluster-results.md"}](${config.quick ? "cluster-results-quick.md" : "cluster-results.md"}).`, ""]
+      : []),
     "How it was measured:",
     "",
     settings(config),
@@ -107,6 +111,9 @@ async function main(): Promise<void> {
       `Medians of ${config.repeats} runs of ${format(config.jobs)} no-op jobs each (S3 ${config.latencyRate} jobs/s; S4 ${format(config.delayedJobs)} jobs); numbers from a shared`,
       "2-core machine are noisy, the ratios within one run are what to compare. Profiling notes and",
       "what is still short of target: [bench/NOTES.md](bench/NOTES.md).",
+      ...(config.scenarios.includes("cluster")
+        ? ["", "On a local 3-master Redis Cluster it also drains jobs with one shard and with three: load per master in", "[bench/cluster-results.md](bench/cluster-results.md) (see [docs/sharding.md](docs/sharding.md))."]
+        : []),
       "",
     ].join("\n");
     replaceReadmeSection(config.readmeSection, section);
