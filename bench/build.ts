@@ -6,10 +6,10 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
-export const DIST_ENTRY = join(root, "dist/index.js");
+const DIST_ENTRY = join(root, "dist/index.js");
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -23,6 +23,21 @@ function newestMtime(dir: string): number {
 /** Whether the adapters load resque-ts from src/ (BENCH_RESQUE_TS=source, for profiling) or dist/. */
 export function fromSource(): boolean {
   return process.env.BENCH_RESQUE_TS === "source";
+}
+
+/** Each resque-ts entry point the benchmarks load, built and as source. */
+const ENTRIES = {
+  index: { dist: "dist/index.js", source: "src/index.ts" },
+  web: { dist: "dist/web.js", source: "src/web/index.ts" },
+};
+
+/**
+ * Imports a resque-ts entry point ("index" = `resque-ts`, "web" = `resque-ts/web`) as the
+ * benchmarks measure it: from dist/, or from src/ with BENCH_RESQUE_TS=source.
+ */
+export async function importResqueTs(entry: keyof typeof ENTRIES): Promise<unknown> {
+  const file = fromSource() ? ENTRIES[entry].source : ENTRIES[entry].dist;
+  return import(pathToFileURL(join(root, file)).href);
 }
 
 export function ensureBuilt(log: (message: string) => void): void {

@@ -10,11 +10,10 @@
 import { writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { pathToFileURL } from "node:url";
 import type * as ResqueTs from "../src/index.js";
 import type * as ResqueTsWeb from "../src/web/index.js";
 import { RedisServer } from "../tools/redis-server.js";
-import { DIST_ENTRY, ensureBuilt, fromSource } from "./build.js";
+import { ensureBuilt, importResqueTs } from "./build.js";
 import { machineDescription } from "./versions.js";
 
 const JOBS = Number(process.env.WEB_BENCH_JOBS ?? 100_000);
@@ -25,8 +24,8 @@ const TARGET_MS = 100;
 
 // Measured as shipped (dist/), like the other benchmarks; BENCH_RESQUE_TS=source for profiling.
 ensureBuilt((message) => console.log(message));
-const lib: typeof ResqueTs = await import(fromSource() ? "../src/index.js" : pathToFileURL(DIST_ENTRY).href);
-const web: typeof ResqueTsWeb = await import(fromSource() ? "../src/web/index.js" : pathToFileURL(DIST_ENTRY.replace(/index\.js$/, "web.js")).href);
+const lib = (await importResqueTs("index")) as typeof ResqueTs;
+const web = (await importResqueTs("web")) as typeof ResqueTsWeb;
 const { Job, Resque, retry } = lib;
 type Resque = ResqueTs.Resque;
 type Worker = ResqueTs.Worker;

@@ -3,8 +3,7 @@
  * ioredis auto-pipelining, pub/sub wake-up for idle workers. Loaded from the built package
  * (dist/, see bench/build.ts), or from src/ with BENCH_RESQUE_TS=source.
  */
-import { pathToFileURL } from "node:url";
-import { DIST_ENTRY, fromSource } from "../build.js";
+import { importResqueTs } from "../build.js";
 import { inFlight } from "../in-flight.js";
 import { JOB_NAME, QUEUE, type Adapter, type BenchWorker, type Producer, type WorkerOptions } from "./adapter.js";
 import { RETRY_DELAY_MS, RETRY_JOB_NAME, type RecurringSpec } from "../protocol.js";
@@ -14,7 +13,7 @@ type Resque = InstanceType<Library["Resque"]>;
 type Worker = import("../../src/index.js").Worker;
 type Scheduler = import("../../src/index.js").Scheduler;
 
-const lib = (await import(fromSource() ? "../../src/index.js" : pathToFileURL(DIST_ENTRY).href)) as Library;
+const lib = (await importResqueTs("index")) as Library;
 const { Job, Resque, VERSION } = lib;
 
 let perform: (args: unknown[]) => void = () => {};
