@@ -9,6 +9,7 @@ import type { Admin } from "../../admin/index.js";
 import type { DelayedJob } from "../../scheduler/delayed-item.js";
 import { adminCommand, withAdmin } from "../kit/admin-command.js";
 import { index, instant, wholeNumber } from "../kit/arguments.js";
+import { addPageOptions, pageOf, type PageFlags } from "../kit/page-options.js";
 import { one, runChange } from "../kit/change.js";
 import { addConfirmOptions, type ConfirmOptions } from "../kit/confirm.js";
 import { NothingMatchedError, UsageError } from "../kit/exit-codes.js";
@@ -63,17 +64,16 @@ export function registerDelayedCommands(program: Command): void {
       }),
     );
 
-  adminCommand(delayed, "show <time>", "show the jobs due at one time (ISO 8601 or unix seconds, as list prints it)", [
-    ["resque delayed show 2026-12-01T09:00:00Z", "the jobs due then"],
-    ["resque delayed show 1796115600 --json", "the same time as unix seconds"],
-  ])
-    .option("--start <n>", "first position to show", "0")
-    .option("--count <n>", "how many to show", "20")
+  addPageOptions(
+    adminCommand(delayed, "show <time>", "show the jobs due at one time (ISO 8601 or unix seconds, as list prints it)", [
+      ["resque delayed show 2026-12-01T09:00:00Z", "the jobs due then"],
+      ["resque delayed show 1796115600 --json", "the same time as unix seconds"],
+    ]),
+  )
     .action(
-      withAdmin<{ start: string; count: string }>(async ({ admin, out, options }, timeArg) => {
+      withAdmin<PageFlags>(async ({ admin, out, options }, timeArg) => {
         const at = instant(timeArg, "The time");
-        const start = wholeNumber(options.start, "--start", 0);
-        const limit = wholeNumber(options.count, "--count", 20, 1);
+        const { start, count: limit } = pageOf(options);
         const jobs = await admin.delayed.at(at, { start, count: limit });
         const listed = jobs.map((job, i) => ({ job, index: start + i }));
         if (out.json) out.data({ at: dueSecond(at).toISOString(), jobs: listed.map(listedJson) });

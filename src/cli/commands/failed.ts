@@ -8,7 +8,8 @@ import type { FailedFilter } from "../../admin/filters.js";
 import type { Admin } from "../../admin/index.js";
 import type { FailedJob } from "../../failure/failure-entry.js";
 import { adminCommand, withAdmin } from "../kit/admin-command.js";
-import { index, name, wholeNumber } from "../kit/arguments.js";
+import { index, name } from "../kit/arguments.js";
+import { addPageOptions, pageOf, type PageFlags } from "../kit/page-options.js";
 import { one, runChange } from "../kit/change.js";
 import { addConfirmOptions, type ConfirmOptions } from "../kit/confirm.js";
 import { NothingMatchedError, UsageError } from "../kit/exit-codes.js";
@@ -32,26 +33,27 @@ export function registerFailedCommands(program: Command): void {
     );
 
   addFilterOptions(
-    adminCommand(
-      failed,
-      "list",
-      "list failed jobs, oldest first (position 0 = oldest in its list), or count them by class, queue or exception",
-      [
-        ["resque failed list", "the oldest 20"],
-        ["resque failed list --newest --count 5", "the 5 newest"],
-        ["resque failed list --class SendInvoice --since 1h", "SendInvoice failures of the last hour"],
-        ["resque failed list --group-by class", "how many failed jobs of each class"],
-      ],
-      { isDefault: true },
+    addPageOptions(
+      adminCommand(
+        failed,
+        "list",
+        "list failed jobs, oldest first (position 0 = oldest in its list), or count them by class, queue or exception",
+        [
+          ["resque failed list", "the oldest 20"],
+          ["resque failed list --newest --count 5", "the 5 newest"],
+          ["resque failed list --class SendInvoice --since 1h", "SendInvoice failures of the last hour"],
+          ["resque failed list --group-by class", "how many failed jobs of each class"],
+        ],
+        { isDefault: true },
+      ),
+      "skip this many entries",
     ),
     "failed",
   )
-    .option("--start <n>", "skip this many entries", "0")
-    .option("--count <n>", "how many to show", "20")
     .option("--newest", "newest first")
     .option("--group-by <field>", "count entries by class, queue or exception instead of listing them")
     .action(
-      withAdmin<FilterFlags & { start: string; count: string; newest?: boolean; groupBy?: string }>(async ({ admin, out, options }) => {
+      withAdmin<FilterFlags & PageFlags & { newest?: boolean; groupBy?: string }>(async ({ admin, out, options }) => {
         const filter = failedFilter(options);
         const { list, ...narrowing } = filter;
         const filtered = selectsBy(narrowing);
@@ -64,8 +66,7 @@ export function registerFailedCommands(program: Command): void {
           else out.table([{ header: options.groupBy.toUpperCase() }, { header: "COUNT", right: true }], groups.map((g) => [g.key || "(none)", count(g.count)]));
           return groups.length === 0 && filtered ? 3 : 0;
         }
-        const start = wholeNumber(options.start, "--start", 0);
-        const limit = wholeNumber(options.count, "--count", 20, 1);
+        const { start, count: limit } = pageOf(options);
         const jobs = await admin.failed.page({ start, count: limit, newestFirst: Boolean(options.newest), ...(list === undefined ? {} : { list }), ...(filtered ? { filter } : {}) });
         const lists = await admin.failed.lists();
         const total = filtered ? null : lists.filter((l) => list === undefined || l.name === list).reduce((sum, l) => sum + l.size, 0);

@@ -7,7 +7,8 @@ import type { Command } from "commander";
 import type { Admin } from "../../admin/index.js";
 import type { QueuedJob } from "../../admin/queues.js";
 import { adminCommand, withAdmin } from "../kit/admin-command.js";
-import { index, jsonArgs, name, wholeNumber } from "../kit/arguments.js";
+import { index, jsonArgs, name } from "../kit/arguments.js";
+import { addPageOptions, pageOf, type PageFlags } from "../kit/page-options.js";
 import { one, runChange } from "../kit/change.js";
 import { addConfirmOptions, type ConfirmOptions } from "../kit/confirm.js";
 import { editInEditor, type EditedJob } from "../kit/editor.js";
@@ -39,16 +40,15 @@ export function registerQueueCommands(program: Command): void {
     }),
   );
 
-  adminCommand(program, "peek <queue>", "show jobs waiting on a queue without taking them (0 = next to run)", [
-    ["resque peek mail", "the next 20 jobs of mail"],
-    ["resque peek mail --start 100 --count 50", "jobs 100 to 149"],
-  ])
-    .option("--start <n>", "first position to show", "0")
-    .option("--count <n>", "how many to show", "20")
+  addPageOptions(
+    adminCommand(program, "peek <queue>", "show jobs waiting on a queue without taking them (0 = next to run)", [
+      ["resque peek mail", "the next 20 jobs of mail"],
+      ["resque peek mail --start 100 --count 50", "jobs 100 to 149"],
+    ]),
+  )
     .action(
-      withAdmin<{ start: string; count: string }>(async ({ admin, out, options }, queueArg) => {
-        const start = wholeNumber(options.start, "--start", 0);
-        const limit = wholeNumber(options.count, "--count", 20, 1);
+      withAdmin<PageFlags>(async ({ admin, out, options }, queueArg) => {
+        const { start, count: limit } = pageOf(options);
         const queue = await knownQueue(admin, queueArg);
         const [jobs, size] = await Promise.all([admin.queues.peek(queue, { start, count: limit }), admin.queues.size(queue)]);
         if (out.json) {
