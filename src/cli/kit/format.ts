@@ -13,12 +13,18 @@ export function plural(n: number, word: string, words = `${word}s`): string {
 /** A duration for people: "850 ms", "42 s", "3 min", "5 h", "2 d". */
 export function duration(ms: number | undefined): string {
   if (ms === undefined) return "-";
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = ms / 1000;
-  if (s < 120) return `${Math.round(s)} s`;
-  if (s < 7200) return `${Math.round(s / 60)} min`;
-  if (s < 172_800) return `${Math.round(s / 3600)} h`;
-  return `${Math.round(s / 86_400)} d`;
+  // Each unit is chosen by the rounded number it would show, so 119.6 s reads "2 min", not "120 s".
+  const units: [name: string, ms: number, below: number][] = [
+    ["ms", 1, 1000],
+    ["s", 1000, 120],
+    ["min", 60_000, 120],
+    ["h", 3_600_000, 48],
+  ];
+  for (const [name, size, below] of units) {
+    const shown = Math.round(ms / size);
+    if (shown < below) return `${shown} ${name}`;
+  }
+  return `${Math.round(ms / 86_400_000)} d`;
 }
 
 /** A time as ISO 8601 in UTC without milliseconds, "-" when unknown. */
