@@ -15,14 +15,16 @@ import type { Logger } from "../logger.js";
 import { HookError, jobHooks, runAll, runAround, runHook, type JobHooks } from "../plugins/hooks.js";
 import { DontPerform, JobDeferred, type PerformContext, type Plugin } from "../plugins/plugin.js";
 import { runDirtyExitHooks } from "../plugins/dirty-exit.js";
-import type { ReservedJob, SettledJob } from "../redis/stores/worker-store.js";
+import { carryOutcomeWrites, takeOutcomeWrites } from "../plugins/outcome-writes.js";
+import type { OutcomeWrites, ReservedJob, SettledJob } from "../redis/stores/worker-store.js";
 import type { Resque } from "../resque.js";
 
+/** `writes`: what plugins asked to write with the outcome (only with RunOptions.carryWrites). */
 export type JobResult =
-  | { kind: "done"; jobName: string; args: readonly unknown[]; skipped: boolean }
+  | { kind: "done"; jobName: string; args: readonly unknown[]; skipped: boolean; writes?: OutcomeWrites }
   /** A before hook put the job elsewhere (JobDeferred): nothing to count. */
   | { kind: "deferred"; jobName: string; args: readonly unknown[] }
-  | { kind: "failed"; jobName: string | undefined; args: readonly unknown[]; error: unknown; failureEntry: string };
+  | { kind: "failed"; jobName: string | undefined; args: readonly unknown[]; error: unknown; failureEntry: string; writes?: OutcomeWrites };
 
 export interface RunOptions {
   /** Fires on an immediate shutdown or a kill; the job is expected to stop. */
@@ -32,6 +34,11 @@ export interface RunOptions {
   /** Milliseconds a timed-out job gets to stop after its signal fired. */
   graceMs?: number;
   logger: Logger;
+  /**
+   * The caller records the outcome in a work cycle and sends plugins' writes with it (see
+   * plugins/outcome-writes.ts); without it plugins write to Redis themselves.
+   */
+  carryWrites?: boolean;
 }
 
 /** Every perform runs through this named function; backtraces are cut at its frame. */
@@ -107,6 +114,7 @@ export class Processor {
     const signal = timeout ? AbortSignal.any([options.signal, timeout.signal]) : options.signal;
     const state: FailureState = { suppressed: false, details: {} };
     const context = this.#context(reserved, JobClass, args, signal, options.logger, state);
+    if (options.carryWrites) carryOutcomeWrites(context);
     // A plugin's linkSignal() gives the job a signal of its own; perform sees the latest one.
     const timers: NodeJS.Timeout[] = [];
     if (timeout) {
@@ -132,12 +140,12 @@ export class Processor {
     if (timeout) endings.push(rejectAfter(timeout.signal, options.graceMs ?? 0, timers));
     try {
       await (endings.length === 1 ? steps : Promise.race(endings));
-      return { kind: "done", jobName: className, args, skipped: false };
+      return { kind: "done", jobName: className, args, skipped: false, writes: takeOutcomeWrites(context) };
     } catch (thrown) {
       const hook = thrown instanceof HookError ? thrown.hook : undefined;
       let error = thrown instanceof HookError ? thrown.original : thrown;
       if (error instanceof DontPerform && progress.stage !== "after") {
-        return { kind: "done", jobName: className, args, skipped: true };
+        return { kind: "done", jobName: className, args, skipped: true, writes: takeOutcomeWrites(context) };
       }
       if (error instanceof JobDeferred && progress.stage === "before") {
         return { kind: "deferred", jobName: className, args };
@@ -238,7 +246,9 @@ export class Processor {
         logger.error({ err: hookError, hook: onFailure.label }, "onFailure hook failed");
       }
     }
-    return this.#failure(reserved, context.jobName, context.args, error, { ...extra, ...state.details }, state.suppressed);
+    const result = this.#failure(reserved, context.jobName, context.args, error, { ...extra, ...state.details }, state.suppressed);
+    const writes = takeOutcomeWrites(context);
+    return writes ? { ...result, writes } : result;
   }
 
   #failure(
@@ -248,7 +258,7 @@ export class Processor {
     error: unknown,
     extra: Record<string, unknown> = {},
     suppressed = false,
-  ): JobResult {
+  ): Extract<JobResult, { kind: "failed" }> {
     const failureEntry = suppressed
       ? ""
       : buildFailureEntry({ error, payload: reserved.payload, payloadBytes: reserved.payloadBytes, queue: reserved.queue, workerId: reserved.workerId, extra });

@@ -13,7 +13,7 @@ import type { Logger } from "../logger.js";
 import { runWorkerHooks } from "../plugins/hooks.js";
 import type { Plugin, WorkerHookContext, WorkerHookName } from "../plugins/plugin.js";
 import type { DataStore, WorkerConnection } from "../redis/store.js";
-import type { FinishedSlot, ReservedJob, WorkCycleResult } from "../redis/stores/worker-store.js";
+import type { FinishedSlot, OutcomeWrites, ReservedJob, WorkCycleResult } from "../redis/stores/worker-store.js";
 import { DEFAULT_HISTORY_RETENTION, type HistoryRetention } from "../redis/history-format.js";
 import { isoUtc, isoWithOffset, rubyTimeToS } from "../redis/time-formats.js";
 import { decodePayload } from "../job/payload.js";
@@ -362,6 +362,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       failures = 0;
       recovering = false;
       if (result.fenced.length > 0) this.#reportFenced(result.fenced);
+      if (result.retries.length > 0 || result.fenced.length > 0) this.#settleWrites(result);
       if (result.unregistered.length > 0) this.#lostRegistration(result.unregistered);
       if (this.listenerCount("job:recorded") > 0) this.#reportRecorded(finished, result.fenced);
       this.#setPaused("all", result.paused);
@@ -460,7 +461,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     if (this.listenerCount("job:start") > 0) this.emit("job:start", { ...this.#event(running), reservation: reserved.reservation, timeoutMs });
     // Every job of this worker shares one signal (a per-job signal costs allocations on every
     // job): an immediate stop or killJobs() fires it for all running jobs at once.
-    const options = { signal: this.#jobSignal.signal, timeoutMs, graceMs: this.#shutdownMs, logger: this.#logger };
+    const options = { signal: this.#jobSignal.signal, timeoutMs, graceMs: this.#shutdownMs, logger: this.#logger, carryWrites: true };
     this.#processor.run(reserved, options, decoded).then(
       (result) => {
         if (running.abandoned) return;
@@ -470,14 +471,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
           this.#finish(slot, running, { outcome: "release" });
           if (this.listenerCount("job:deferred") > 0) this.emit("job:deferred", { ...this.#event(running), durationMs });
         } else if (result.kind === "done") {
-          this.#finish(slot, running, { outcome: "done" });
+          this.#finish(slot, running, { outcome: "done", writes: result.writes });
           // Events cost an object per job; nothing is built when nobody listens.
           if (this.listenerCount("job:success") > 0) this.emit("job:success", { ...this.#event(running), durationMs, skipped: result.skipped });
         } else if (running.interrupted) {
           this.#finish(slot, running, { outcome: "requeue" });
           this.emit("job:requeued", this.#event(running));
         } else {
-          this.#finish(slot, running, { outcome: "failed", failureEntry: result.failureEntry });
+          this.#finish(slot, running, { outcome: "failed", failureEntry: result.failureEntry, writes: result.writes });
           this.emit("job:failure", { ...this.#event(running), error: result.error, durationMs });
         }
       },
@@ -492,7 +493,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   #finish(
     slot: Slot,
     running: RunningJob,
-    outcome: { outcome: "done" } | { outcome: "failed"; failureEntry: string } | { outcome: "requeue" } | { outcome: "release" },
+    outcome: { outcome: "done"; writes?: OutcomeWrites } | { outcome: "failed"; failureEntry: string; writes?: OutcomeWrites } | { outcome: "requeue" } | { outcome: "release" },
   ): void {
     if (slot.running === running) {
       slot.running = undefined;
@@ -508,7 +509,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       finished = { workerId: slot.id, outcome: "release", queue: reserved.queue, jobName: running.jobName ?? UNREADABLE_CLASS, reservation: reserved.reservation };
     } else {
       const common = { workerId: slot.id, queue: reserved.queue, jobName: running.jobName ?? UNREADABLE_CLASS, durationMs: performance.now() - running.startedAt, reservation: reserved.reservation };
-      finished = outcome.outcome === "done" ? { ...common, outcome: "done" } : { ...common, outcome: "failed", failureEntry: outcome.failureEntry };
+      finished = outcome.outcome === "done" ? { ...common, outcome: "done", writes: outcome.writes } : { ...common, outcome: "failed", failureEntry: outcome.failureEntry, writes: outcome.writes };
     }
     this.#outcomes.push(finished, running.sequence);
     this.#wakeup.poke();
@@ -570,6 +571,20 @@ export class Worker extends EventEmitter<WorkerEvents> {
       );
       if (this.listenerCount("job:fenced") > 0) this.emit("job:fenced", { workerId: slot.workerId, queue: slot.queue, jobName, outcome: slot.outcome });
     }
+  }
+
+  /** Tells plugins what became of the retries they sent with outcomes (see plugins/outcome-writes.ts). */
+  #settleWrites(result: WorkCycleResult): void {
+    const tell = (slot: FinishedSlot, outcome: Parameters<NonNullable<OutcomeWrites["settled"]>>[0]) => {
+      if (slot.outcome !== "done" && slot.outcome !== "failed") return;
+      try {
+        slot.writes?.settled?.(outcome);
+      } catch (error) {
+        this.#logger.error({ err: error }, "a plugin's outcome callback failed");
+      }
+    };
+    for (const slot of result.fenced) tell(slot, "fenced");
+    for (const { slot, outcome } of result.retries) tell(slot, outcome);
   }
 
   /** job:recorded for every outcome the work cycle applied. */

@@ -54,3 +54,29 @@ export async function until<T>(read: () => Promise<T>, done: (value: T) => boole
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * Like collect, but resolves only once that many outcomes are also recorded in Redis
+ * (job:recorded): what plugins write with an outcome (a retry, a cleared counter) is then there.
+ */
+export function collectRecorded<E extends keyof WorkerEvents>(worker: Worker, event: E, count: number): Promise<WorkerEvents[E][]> {
+  let recorded = 0;
+  let seen: WorkerEvents[E][] | undefined;
+  return new Promise((resolve) => {
+    const check = () => {
+      if (seen && recorded >= count) {
+        worker.off("job:recorded", onRecorded);
+        resolve(seen);
+      }
+    };
+    const onRecorded = () => {
+      recorded++;
+      check();
+    };
+    worker.on("job:recorded", onRecorded);
+    void collect(worker, event, count).then((events) => {
+      seen = events;
+      check();
+    });
+  });
+}

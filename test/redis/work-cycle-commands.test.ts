@@ -77,7 +77,7 @@ describe("a work cycle that finishes a slot's job", () => {
     const second = await connection.workers.workCycle(
       request({ reservation: "t2", finished: [{ workerId: ID, outcome: "done", queue: "mail", jobName: "A", durationMs: 1, reservation: "t1" }] }),
     );
-    expect(second).toEqual({ paused: true, reserved: [], fenced: [], unregistered: [] });
+    expect(second).toEqual({ paused: true, reserved: [], fenced: [], unregistered: [], retries: [] });
     expect(await client.exists(`resque:worker:${ID}`)).toBe(0);
     await connection.close();
     await client.quit();

@@ -106,7 +106,7 @@ describe("work-cycle script", () => {
     const client = redis.server().client();
     await client.set("resque:pause-all-workers", " TRUE ");
     const paused = await workers.workCycle({ ...base, reservation: "t1", recovering: false, finished: [], idleSlots: ["h:1:q"] });
-    expect(paused).toEqual({ paused: true, reserved: [], fenced: [], unregistered: [] });
+    expect(paused).toEqual({ paused: true, reserved: [], fenced: [], unregistered: [], retries: [] });
     await client.set("resque:pause-all-workers", "false");
     const resumed = await workers.workCycle({ ...base, reservation: "t2", recovering: false, finished: [], idleSlots: ["h:1:q"] });
     expect(resumed.reserved).toHaveLength(1);

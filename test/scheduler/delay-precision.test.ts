@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigurationError, Job, retry } from "../../src/index.js";
-import { collect } from "../helpers/events.js";
+import { collect, collectRecorded } from "../helpers/events.js";
 import { ManualClock } from "../helpers/manual-clock.js";
 import { silentLogger, useRedis } from "../helpers/resque.js";
 
@@ -63,7 +63,7 @@ describe('delayPrecision: "milliseconds"', () => {
       await redis.server().client().flushall();
       const resque = redis.make({ jobs: [FailsOnce], delayPrecision: precision });
       const worker = resque.worker({ queues: "precise", interval: 30 });
-      const failed = collect(worker, "job:failure", 1);
+      const failed = collectRecorded(worker, "job:failure", 1);
       await resque.enqueue(FailsOnce, 1);
       await worker.start();
       await failed;

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Job, planShards, Resque, retry, trackStatus } from "../../src/index.js";
 import { storeOf } from "../../src/redis/store-of.js";
 import { keySlot } from "../../src/shards/hash-slot.js";
-import { collect, until } from "../helpers/events.js";
+import { collect, collectRecorded, until } from "../helpers/events.js";
 import { ClusterSetup } from "../helpers/redis-topologies.js";
 import { runTs } from "../helpers/processes.js";
 import { silentLogger } from "../helpers/resque.js";
@@ -144,7 +144,7 @@ describe("shards on a 3-master Redis Cluster", () => {
       expect(sum).toEqual({ processed: 90, failed: 3 });
 
       // Retrying a failed job sends it back to its queue on its own shard.
-      const retried = collect(worker, "job:failure", 1);
+      const retried = collectRecorded(worker, "job:failure", 1);
       const admin = resque.shardAdmin(b);
       await admin.failed.retryAndRemove((await admin.failed.get(0))!);
       await retried;
@@ -330,7 +330,7 @@ describe("shards on a 3-master Redis Cluster", () => {
     await worker.start();
     await scheduler.start();
     try {
-      const failedOnce = collect(worker, "job:failure", 1);
+      const failedOnce = collectRecorded(worker, "job:failure", 1);
       await resque.enqueue(RetriedOnce, "retried");
       await failedOnce;
       // The retry waits in beta's shard, not in any other.

@@ -5,7 +5,7 @@
  */
 import { expect } from "vitest";
 import { Job, retry, type Resque } from "../../src/index.js";
-import { collect } from "../helpers/events.js";
+import { collect, collectRecorded } from "../helpers/events.js";
 
 export const performed: string[] = [];
 let failOnce = true;
@@ -45,7 +45,7 @@ export async function runScenario(resque: Resque): Promise<void> {
     await resque.enqueue(Greet, "direct");
     await ok;
 
-    const failed = collect(worker, "job:failure", 1);
+    const failed = collectRecorded(worker, "job:failure", 1);
     await resque.enqueue(Greet, "flaky");
     await failed;
     await expect.poll(() => resque.admin.failed.count()).toBe(1); // recorded in the worker's next cycle

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Job } from "../../src/index.js";
-import { collect } from "../helpers/events.js";
+import { collect, collectRecorded } from "../helpers/events.js";
 import { useRedis } from "../helpers/resque.js";
 
 class Good extends Job<[number]> {
@@ -28,7 +28,7 @@ describe("bad payloads on a queue", () => {
       await client.sadd("resque:queues", "in");
       await client.rpush("resque:queue:in", c.raw, '{"class":"Good","args":[7]}');
       const worker = resque.worker({ queues: "in", interval: 30 });
-      const failure = collect(worker, "job:failure", 1);
+      const failure = collectRecorded(worker, "job:failure", 1);
       const success = collect(worker, "job:success", 1);
       await worker.start();
       const [failed] = (await failure)[0]!;
@@ -62,7 +62,7 @@ describe("bad payloads on a queue", () => {
     const client = redis.server().client();
     await client.rpush("resque:queue:in", '{"class":"Good","args":[1');
     const worker = resque.worker({ queues: "in", interval: 30 });
-    const failure = collect(worker, "job:failure", 1);
+    const failure = collectRecorded(worker, "job:failure", 1);
     await worker.start();
     await failure;
     await worker.stop();

@@ -5,13 +5,17 @@
  * - afterPerform forgets the identity once the job succeeded;
  * - onFailure either gives up (the failure is recorded, saying how many attempts were made) or
  *   schedules the exact payload again and keeps the failure out of the failed list.
+ * In a worker, forgetting and scheduling are written with the job's outcome by the work cycle
+ * (plugins/outcome-writes.ts): a failing job then costs no Redis call of its own beyond counting
+ * its attempt, and a job taken away from a worker judged dead schedules no second copy.
  */
 import { ShutdownError } from "../../errors.js";
 import { storeOf } from "../../redis/store-of.js";
-import type { RetryIdentity } from "../../redis/stores/retry-store.js";
+import type { RetryIdentity, RetryScheduleRequest, RetryScheduleResult } from "../../redis/stores/retry-store.js";
 import { systemClock } from "../../scheduler/clock.js";
 import { delayedItemFromPayload } from "../../scheduler/delayed-item.js";
 import { dateOfTimestamp, dueTimestamp } from "../../scheduler/delayed-time.js";
+import { outcomeWritesOf } from "../outcome-writes.js";
 import type { JobPlugin, PerformContext } from "../plugin.js";
 import { decideRetry, longestDelay } from "./decision.js";
 import { buildFailureCopy } from "./failure-copy.js";
@@ -59,7 +63,10 @@ export class RetryPlugin implements JobPlugin {
   async afterPerform(context: PerformContext): Promise<void> {
     if (!this.#owns(context)) return;
     const begun = attempts.get(context);
-    await storeOf(context.resque).retries.clear(begun?.identity ?? this.#identityOf(context));
+    const identity = begun?.identity ?? this.#identityOf(context);
+    const writes = outcomeWritesOf(context);
+    if (writes) writes.deleteKeys = storeOf(context.resque).retries.clearKeys(identity);
+    else await storeOf(context.resque).retries.clear(identity);
   }
 
   async onFailure(error: unknown, context: PerformContext): Promise<void> {
@@ -71,8 +78,10 @@ export class RetryPlugin implements JobPlugin {
     const limit = this.options.limit;
     const decision = decideRetry(this.options, attempt, error);
 
+    const writes = outcomeWritesOf(context);
     if (decision.kind === "give-up") {
-      await store.clear(identity);
+      if (writes) writes.deleteKeys = store.clearKeys(identity);
+      else await store.clear(identity);
       // The failed entry says how many runs there were (attempt numbers start at 0).
       context.failureDetails.attempts = attempt + 1;
       if (Number.isFinite(limit)) context.failureDetails.retry_limit = limit;
@@ -85,7 +94,7 @@ export class RetryPlugin implements JobPlugin {
     const now = (this.options.clock ?? systemClock).now();
     const queue = this.options.retryQueue ?? context.queue;
     const at = delay > 0 ? dueTimestamp(now + delay * 1000, storeOf(context.resque).delayed.precision) : "now";
-    const result = await store.schedule({
+    const request: RetryScheduleRequest = {
       identity,
       at,
       item: delayedItemFromPayload(context.payload, queue),
@@ -99,16 +108,25 @@ export class RetryPlugin implements JobPlugin {
       pendingTtl: delay + PENDING_MARGIN_SECONDS,
       attempt,
       limit: Number.isFinite(limit) ? limit : undefined,
-    });
+    };
     // resque-retry's suppression: the failed list stays clean while the job will run again.
     context.suppressFailureEntry();
-    if (!result.scheduled) {
-      context.logger.info({ attempt, due: result.at || "now" }, "a retry of this job is already pending; not scheduling another");
-      return;
-    }
-    const dueAt = at === "now" ? new Date(now) : dateOfTimestamp(at);
-    context.logger.info({ attempt, delay, retryQueue: queue, due: dueAt.toISOString() }, "retry scheduled");
-    await this.options.onRetry?.(error, { attempt, limit, context, delay, at: dueAt, queue });
+    const scheduled = async (result: RetryScheduleResult): Promise<void> => {
+      if (!result.scheduled) {
+        context.logger.info({ attempt, due: result.at || "now" }, "a retry of this job is already pending; not scheduling another");
+        return;
+      }
+      const dueAt = at === "now" ? new Date(now) : dateOfTimestamp(at);
+      context.logger.info({ attempt, delay, retryQueue: queue, due: dueAt.toISOString() }, "retry scheduled");
+      await this.options.onRetry?.(error, { attempt, limit, context, delay, at: dueAt, queue });
+    };
+    if (!writes) return scheduled(await store.schedule(request));
+    // Written by the work cycle that records this failure; onRetry runs once it is.
+    writes.retry = store.scheduleWrite(request);
+    writes.settled = (result) => {
+      if (result === "fenced") return;
+      scheduled(result).catch((hookError: unknown) => context.logger.error({ err: hookError }, "onRetry failed"));
+    };
   }
 
   async #begin(context: PerformContext): Promise<Attempt> {

@@ -1,6 +1,8 @@
 --[[
   retry-schedule: schedule the retry of a failed job, unless a retry of the same job identity is
-  already pending (resque-retry's try_again plus the suppression copy, in one step).
+  already pending (resque-retry's try_again plus the suppression copy, in one step). Used where a
+  failure is not recorded by a work cycle (a pool master settling a child's job); a worker's own
+  failures schedule their retry as part of the outcome work-cycle.lua records.
 
   KEYS[1] resque-retry:<class>[:<id>]             attempt counter
   KEYS[2] resque-ts:retry-pending:<class>[:<id>]  the retry last scheduled for this identity
@@ -22,54 +24,18 @@
   ARGV[10] scheduler wake-up channel   ARGV[11] worker wake-up channel
   ARGV[12] the attempt that failed     ARGV[13] the retry limit, or "" when unlimited
 
-  A retry is pending when the pending record was written while the counter held its current value
-  (no run of the identity has begun since: this failure comes from a copy that ran alongside), or
-  when the scheduled item is still in the delayed schedule. Then nothing new is scheduled and only
-  the failure copy is refreshed, so two workers failing copies of one job schedule one retry.
-  Returns { 1, ts } when scheduled (ts 0 for "now"), { 0, ts of the pending retry } otherwise.
+  Returns { 1, ts } when scheduled (ts 0 for "now"), { 0, ts of the pending retry } otherwise
+  (see retry-schedule-core.lua).
 ]]
 --!include delayed-lists.lua
+--!include retry-schedule-core.lua
 
-local prefix, mode, ts = ARGV[1], ARGV[2], ARGV[3]
-local item, payload, queue = ARGV[4], ARGV[5], ARGV[6]
-local copy, copyTtl, pendingTtl = ARGV[7], ARGV[8], ARGV[9]
-
-local counter = redis.call("GET", KEYS[1])
-local recorded = redis.call("GET", KEYS[2])
-if recorded then
-  local ok, pending = pcall(cjson.decode, recorded)
-  if ok and type(pending) == "table" then
-    local unchanged = counter and pending["counter"] == counter
-    local delayed = type(pending["at"]) == "number" and type(pending["item"]) == "string" and
-      redis.call("SISMEMBER", prefix .. "timestamps:" .. pending["item"], "delayed:" .. pending["at"]) == 1
-    if unchanged or delayed then
-      if copy ~= "" then redis.call("SET", KEYS[3], copy, "EX", copyTtl) end
-      return { 0, pending["at"] or 0 }
-    end
-  end
-end
-
--- Like resque-retry: the counter exists while a retry is on its way (it may have been cleared
--- by a copy that succeeded meanwhile).
-if not counter then
-  redis.call("SET", KEYS[1], -1)
-  counter = "-1"
-end
-
-local record = { counter = counter, queue = queue, attempt = tonumber(ARGV[12]) }
-if ARGV[13] ~= "" then record["limit"] = tonumber(ARGV[13]) end
-if mode == "at" then
-  redis.call("RPUSH", KEYS[5], item)
-  redis.call("SADD", KEYS[6], "delayed:" .. ts)
-  addTime(KEYS[4], ts, ARGV[10])
-  record["at"] = tonumber(ts)
-  record["item"] = item
-else
-  redis.call("SADD", KEYS[7], queue)
-  redis.call("RPUSH", KEYS[8], payload)
-  redis.call("PUBLISH", ARGV[11], queue)
-end
-redis.call("SET", KEYS[2], cjson.encode(record), "EX", pendingTtl)
-if copy ~= "" then redis.call("SET", KEYS[3], copy, "EX", copyTtl) end
-if mode == "at" then return { 1, tonumber(ts) } end
-return { 1, 0 }
+local scheduled, at = scheduleRetry({
+  counterKey = KEYS[1], pendingKey = KEYS[2], copyKey = KEYS[3],
+  scheduleKey = KEYS[4], delayedKey = KEYS[5], timestampsKey = KEYS[6],
+  queuesKey = KEYS[7], queueKey = KEYS[8],
+  prefix = ARGV[1], mode = ARGV[2], ts = ARGV[3], item = ARGV[4], payload = ARGV[5], queue = ARGV[6],
+  copy = ARGV[7], copyTtl = ARGV[8], pendingTtl = ARGV[9],
+  schedulerChannel = ARGV[10], workerChannel = ARGV[11], attempt = ARGV[12], limit = ARGV[13],
+})
+return { scheduled, at }

@@ -18,11 +18,16 @@
   ARGV[6] seconds a minute of stats history is kept ("0": write no history)
   ARGV[7] seconds an hour of stats history is kept
   ARGV[8] failure backend: "redis" (the failed list) or "redis_multi_queue" (<queue>_failed lists)
-  ARGV[9] F = number of finished slots, followed by F octuples:
-          worker id, outcome, queue, class, duration ms, duration bucket, data, reservation token
+  ARGV[9] F = number of finished slots, followed by F tuples of 9:
+          worker id, outcome, queue, class, duration ms, duration bucket, data, reservation token,
+          effect
           done:    the job ran (successfully or skipped); counts as processed
           failed:  data = failure entry JSON, or "" when a plugin (retry) suppresses the entry;
                    counts as processed and failed either way
+          effect ("" for none, done and failed only): JSON {"d": keys to delete, "r": a retry to
+                   schedule (see retry-schedule-core.lua)}: the retry plugin's writes for this
+                   run, applied under the same fence as the outcome, so a job whose reservation
+                   was taken away schedules no retry and clears no attempt counter
           requeue: data = raw payload, pushed back to the front of its queue; no stats
           release: the worker key is cleared without stats (the job was handed elsewhere)
   then N = number of idle slots to fill, followed by N worker ids
@@ -44,7 +49,8 @@
   A finished slot's worker key is deleted, unless the same call reserves a new job for that slot:
   then the new value overwrites it (one command instead of DEL + SET).
 
-  Returns { status, fenced (positions among the finished slots, from 1), unregistered ids, then per
+  Returns { status, fenced (positions among the finished slots, from 1), unregistered ids,
+  retries (per effect with "r": position, scheduled 1/0, ts of the new or pending retry), then per
   reserved job: id, queue, payload, reservation, encoding }; status is "ok" or "paused". encoding
   is "" for a payload sent as is, "base64" for one whose bytes are not UTF-8 (sent base64-encoded
   so no client decoding can alter them).
@@ -52,6 +58,8 @@
 --!include call-chunked.lua
 --!include raw-bytes.lua
 --!include payload-of.lua
+--!include delayed-lists.lua
+--!include retry-schedule-core.lua
 
 local prefix, runAt, token = ARGV[1], ARGV[2], ARGV[3]
 local replayed = redis.call("SET", KEYS[6], token, "GET", "EX", 86400) == token
@@ -64,7 +72,7 @@ local i = 9
 local finished = tonumber(ARGV[i]); i = i + 1
 local finishedKeys, fenced = {}, {}
 local workerKeys = {}
-for f = 1, finished do workerKeys[f] = prefix .. "worker:" .. ARGV[i + (f - 1) * 8] end
+for f = 1, finished do workerKeys[f] = prefix .. "worker:" .. ARGV[i + (f - 1) * 9] end
 local current = finished > 0 and redis.call("MGET", unpack(workerKeys)) or {}
 
 local processed, failedTotal = 0, 0
@@ -73,6 +81,7 @@ local history = {}           -- history field -> increment
 local historyFields = {}     -- fields in first-seen order
 local durations, durationFields = {}, {}
 local settledPayloads = {}   -- values of recorded jobs (their dirty-exit counts are cleared)
+local retries = {}           -- position, scheduled, ts per retry scheduled by an effect
 
 local function add(counts, order, field, by)
   if counts[field] == nil then
@@ -86,7 +95,8 @@ end
 for f = 1, finished do
   local id, outcome, queue, class = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   local ms, bucket, data, reservedWith = ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], ARGV[i + 7]
-  i = i + 8
+  local effect = ARGV[i + 8]
+  i = i + 9
   local value = current[f]
   if value and string.find(value, '"reservation":"' .. reservedWith .. '"', 1, true) then
     if outcome == "done" or outcome == "failed" then
@@ -104,6 +114,16 @@ for f = 1, finished do
       add(durations, durationFields, classField .. bucket .. "]", 1)
       add(durations, durationFields, classField .. '"sum"]', tonumber(ms))
       settledPayloads[#settledPayloads + 1] = value
+      if effect ~= "" then
+        local writes = cjson.decode(effect)
+        if writes["d"] then callChunked("DEL", nil, writes["d"]) end
+        if writes["r"] then
+          local scheduled, at = scheduleRetry(writes["r"])
+          retries[#retries + 1] = f
+          retries[#retries + 1] = scheduled
+          retries[#retries + 1] = at
+        end
+      end
     elseif outcome == "requeue" then
       redis.call("SADD", KEYS[1], queue)
       redis.call("LPUSH", prefix .. "queue:" .. queue, data)
@@ -180,7 +200,7 @@ if slotCount > 0 then
   slotCount = #owned
 end
 
-local result = { "ok", fenced, unregistered }
+local result = { "ok", fenced, unregistered, retries }
 
 if recovering then
   -- The idle-slot check below reads worker keys, so finished ones must be gone first.

@@ -40,6 +40,34 @@ export interface RetryScheduleResult {
   at: number;
 }
 
+/**
+ * A retry as work-cycle.lua schedules it together with the failed job's outcome (the fields of
+ * retry-schedule-core.lua's argument; numbers travel as strings so Lua never reformats them).
+ */
+export interface RetryScheduleWrite {
+  counterKey: string;
+  pendingKey: string;
+  copyKey: string;
+  scheduleKey: string;
+  delayedKey: string;
+  timestampsKey: string;
+  queuesKey: string;
+  queueKey: string;
+  prefix: string;
+  mode: "at" | "now";
+  ts: string;
+  item: string;
+  payload: string;
+  queue: string;
+  copy: string;
+  copyTtl: string;
+  pendingTtl: string;
+  schedulerChannel: string;
+  workerChannel: string;
+  attempt: string;
+  limit: string;
+}
+
 /** Everything stored about one identity, for the admin API. */
 export interface StoredRetryState {
   /** The counter's value (the last attempt begun), undefined when there is no counter. */
@@ -48,6 +76,14 @@ export interface StoredRetryState {
   failureCopy: string | null;
   /** Our pending-retry record JSON, when present. */
   pending: string | null;
+}
+
+/** A beginAttempt call waiting for its tick's batch. */
+interface PendingAttempt {
+  keys: [string, string];
+  expire: number | "";
+  resolve: (attempt: number) => void;
+  reject: (error: unknown) => void;
 }
 
 export class RetryStore {
@@ -66,10 +102,31 @@ export class RetryStore {
     return this.keys.retryFailureCopy(identity.className, identity.identifier);
   }
 
-  /** Counts a run: SETNX -1 + INCR (+ EXPIRE). Returns the attempt number (0 on the first run). */
-  async beginAttempt(identity: RetryIdentity, expireSeconds: number | undefined): Promise<number> {
-    const keys = [this.counterKey(identity), this.#pendingKey(identity)];
-    return (await runScript(this.client, "retryBeginAttempt", keys, [expireSeconds === undefined ? "" : Math.ceil(expireSeconds)])) as number;
+  /**
+   * Counts a run: SETNX -1 + INCR (+ EXPIRE). Returns the attempt number (0 on the first run).
+   * The runs a worker starts together (one work cycle's jobs) call this in the same tick: their
+   * counts go out as one script call instead of one each.
+   */
+  beginAttempt(identity: RetryIdentity, expireSeconds: number | undefined): Promise<number> {
+    return new Promise((resolve, reject) => {
+      if (this.#attempts.length === 0) process.nextTick(() => this.#sendAttempts());
+      this.#attempts.push({ keys: [this.counterKey(identity), this.#pendingKey(identity)], expire: expireSeconds === undefined ? "" : Math.ceil(expireSeconds), resolve, reject });
+    });
+  }
+
+  readonly #attempts: PendingAttempt[] = [];
+
+  #sendAttempts(): void {
+    const batch = this.#attempts.splice(0);
+    runScript(this.client, "retryBeginAttempts", batch.flatMap((a) => a.keys), batch.map((a) => a.expire)).then(
+      (reply) => {
+        const attempts = reply as number[];
+        batch.forEach((a, n) => a.resolve(attempts[n]!));
+      },
+      (error: unknown) => {
+        for (const a of batch) a.reject(error);
+      },
+    );
   }
 
   /** The counter's value, undefined when there is none (resque-retry's GET on a DirtyExit). */
@@ -82,39 +139,50 @@ export class RetryStore {
 
   /** Schedules a retry unless one of this identity is pending; writes the failure copy either way. */
   async schedule(request: RetryScheduleRequest): Promise<RetryScheduleResult> {
+    const w = this.scheduleWrite(request);
+    const keys = [w.counterKey, w.pendingKey, w.copyKey, w.scheduleKey, w.delayedKey, w.timestampsKey, w.queuesKey, w.queueKey];
+    const args = [w.prefix, w.mode, w.ts, w.item, w.payload, w.queue, w.copy, w.copyTtl, w.pendingTtl, w.schedulerChannel, w.workerChannel, w.attempt, w.limit];
+    const reply = (await runScript(this.client, "retrySchedule", keys, args)) as [number, number];
+    return { scheduled: reply[0] === 1, at: reply[1] };
+  }
+
+  /** The same scheduling as `schedule`, as a write for a work cycle to make with the job's outcome. */
+  scheduleWrite(request: RetryScheduleRequest): RetryScheduleWrite {
     const { identity } = request;
     const ts = request.at === "now" ? 0 : request.at;
-    const keys = [
-      this.counterKey(identity),
-      this.#pendingKey(identity),
-      this.failureCopyKey(identity),
-      this.keys.delayedSchedule,
-      this.keys.delayed(ts),
-      this.keys.timestamps(request.item),
-      this.keys.queues,
-      this.keys.queue(request.queue),
-    ];
-    const reply = (await runScript(this.client, "retrySchedule", keys, [
-      this.keys.prefix,
-      request.at === "now" ? "now" : "at",
-      ts,
-      request.item,
-      request.payload,
-      request.queue,
-      request.failureCopy ?? "",
-      Math.max(1, Math.ceil(request.failureCopyTtl)),
-      Math.max(1, Math.ceil(request.pendingTtl)),
-      this.keys.schedulerWakeupChannel,
-      this.keys.wakeupChannel,
-      request.attempt,
-      request.limit === undefined ? "" : request.limit,
-    ])) as [number, number];
-    return { scheduled: reply[0] === 1, at: reply[1] };
+    return {
+      counterKey: this.counterKey(identity),
+      pendingKey: this.#pendingKey(identity),
+      copyKey: this.failureCopyKey(identity),
+      scheduleKey: this.keys.delayedSchedule,
+      delayedKey: this.keys.delayed(ts),
+      timestampsKey: this.keys.timestamps(request.item),
+      queuesKey: this.keys.queues,
+      queueKey: this.keys.queue(request.queue),
+      prefix: this.keys.prefix,
+      mode: request.at === "now" ? "now" : "at",
+      ts: String(ts),
+      item: request.item,
+      payload: request.payload,
+      queue: request.queue,
+      copy: request.failureCopy ?? "",
+      copyTtl: String(Math.max(1, Math.ceil(request.failureCopyTtl))),
+      pendingTtl: String(Math.max(1, Math.ceil(request.pendingTtl))),
+      schedulerChannel: this.keys.schedulerWakeupChannel,
+      workerChannel: this.keys.wakeupChannel,
+      attempt: String(request.attempt),
+      limit: request.limit === undefined ? "" : String(request.limit),
+    };
   }
 
   /** Forgets an identity: counter, failure copy and pending record (success or give-up). One DEL. */
   async clear(identity: RetryIdentity): Promise<void> {
-    await this.client.del(this.counterKey(identity), this.failureCopyKey(identity), this.#pendingKey(identity));
+    await this.client.del(...this.clearKeys(identity));
+  }
+
+  /** The keys `clear` deletes, for a work cycle to delete with the job's outcome. */
+  clearKeys(identity: RetryIdentity): string[] {
+    return [this.counterKey(identity), this.failureCopyKey(identity), this.#pendingKey(identity)];
   }
 
   /** What is stored for each identity, read in one pipeline. */

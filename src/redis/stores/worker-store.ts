@@ -7,13 +7,27 @@ import type { RedisClient } from "../connection.js";
 import type { Keys } from "../keys.js";
 import { durationBucket, type HistoryRetention } from "../history-format.js";
 import { runScript } from "../scripts/load.js";
+import type { RetryScheduleResult, RetryScheduleWrite } from "./retry-store.js";
+
+/**
+ * Writes a plugin makes together with a job's outcome, under the outcome's fence: a job whose
+ * reservation was taken away (and requeued) while it ran schedules no retry and clears nothing.
+ */
+export interface OutcomeWrites {
+  /** Keys to delete (the retry plugin forgetting an identity). */
+  deleteKeys?: string[];
+  /** A retry to schedule (the retry plugin's try_again). */
+  retry?: RetryScheduleWrite;
+  /** Told once the work cycle answered: what became of `retry`, or "fenced" when nothing was written. */
+  settled?: (result: RetryScheduleResult | "fenced") => void;
+}
 
 /** What happened to a slot's job, reported back in the next work cycle. */
 export type SlotOutcome =
   /** The job ran (successfully, or skipped by a hook); counts as processed. */
-  | { workerId: string; outcome: "done"; queue: string; jobName: string; durationMs: number }
+  | { workerId: string; outcome: "done"; queue: string; jobName: string; durationMs: number; writes?: OutcomeWrites }
   /** failureEntry "" records the failure in the stats only (a plugin suppressed the entry). */
-  | { workerId: string; outcome: "failed"; queue: string; jobName: string; durationMs: number; failureEntry: string }
+  | { workerId: string; outcome: "failed"; queue: string; jobName: string; durationMs: number; failureEntry: string; writes?: OutcomeWrites }
   /** The job goes back to the front of its queue, exactly as it was (payload bytes). */
   | { workerId: string; outcome: "requeue"; queue: string; payload: string | Buffer }
   /** A hook put the job elsewhere (JobDeferred): the worker key is cleared without stats. */
@@ -71,6 +85,17 @@ export interface WorkCycleResult {
   fenced: FinishedSlot[];
   /** Idle slots that got no job because their worker id is not registered (it was pruned). */
   unregistered: string[];
+  /** What became of the retries finished slots asked for (OutcomeWrites.retry), per slot. */
+  retries: { slot: FinishedSlot; outcome: RetryScheduleResult }[];
+}
+
+/** The effect field of a finished slot in work-cycle.lua: "" or {"d": keys, "r": retry}. */
+function encodeWrites(writes: OutcomeWrites | undefined): string {
+  if (!writes || (!writes.deleteKeys?.length && !writes.retry)) return "";
+  const encoded: { d?: string[]; r?: RetryScheduleWrite } = {};
+  if (writes.deleteKeys?.length) encoded.d = writes.deleteKeys;
+  if (writes.retry) encoded.r = writes.retry;
+  return JSON.stringify(encoded);
 }
 
 /** How release-workers settles a worker's recorded job (see release-workers.lua). */
@@ -144,16 +169,16 @@ export class WorkerStore {
     for (const slot of request.finished) {
       switch (slot.outcome) {
         case "done":
-          args.push(slot.workerId, "done", slot.queue, slot.jobName, Math.round(slot.durationMs), durationBucket(slot.durationMs), "", slot.reservation);
+          args.push(slot.workerId, "done", slot.queue, slot.jobName, Math.round(slot.durationMs), durationBucket(slot.durationMs), "", slot.reservation, encodeWrites(slot.writes));
           break;
         case "failed":
-          args.push(slot.workerId, "failed", slot.queue, slot.jobName, Math.round(slot.durationMs), durationBucket(slot.durationMs), slot.failureEntry, slot.reservation);
+          args.push(slot.workerId, "failed", slot.queue, slot.jobName, Math.round(slot.durationMs), durationBucket(slot.durationMs), slot.failureEntry, slot.reservation, encodeWrites(slot.writes));
           break;
         case "requeue":
-          args.push(slot.workerId, "requeue", slot.queue, "", 0, 0, slot.payload, slot.reservation);
+          args.push(slot.workerId, "requeue", slot.queue, "", 0, 0, slot.payload, slot.reservation, "");
           break;
         case "release":
-          args.push(slot.workerId, "release", "", "", 0, 0, "", slot.reservation);
+          args.push(slot.workerId, "release", "", "", 0, 0, "", slot.reservation, "");
           break;
       }
     }
@@ -168,9 +193,9 @@ export class WorkerStore {
     args.push(request.honourPause ? 1 : 0);
     const k = this.keys;
     const keys = [k.queues, k.processed, k.failedCount, k.failed, k.pauseAll, k.cycleMarker(request.processToken), k.workers, k.durations, k.dirtyExits, k.failedQueues];
-    const reply = (await runScript(this.client, "workCycle", keys, args)) as [string, number[], string[], ...string[]];
+    const reply = (await runScript(this.client, "workCycle", keys, args)) as [string, number[], string[], number[], ...string[]];
     const reserved: ReservedJob[] = [];
-    for (let i = 3; i < reply.length; i += 5) {
+    for (let i = 4; i < reply.length; i += 5) {
       const job: ReservedJob = { workerId: reply[i] as string, queue: reply[i + 1] as string, payload: reply[i + 2] as string, reservation: reply[i + 3] as string };
       if (reply[i + 4] === "base64") {
         // Not UTF-8: the text form is for reading (U+FFFD where bytes are invalid), the bytes are exact.
@@ -180,7 +205,12 @@ export class WorkerStore {
       reserved.push(job);
     }
     const fenced = reply[1].map((position) => request.finished[position - 1]!);
-    return { paused: reply[0] === "paused", reserved, fenced, unregistered: reply[2] };
+    const retries: WorkCycleResult["retries"] = [];
+    const scheduled = reply[3];
+    for (let i = 0; i < scheduled.length; i += 3) {
+      retries.push({ slot: request.finished[scheduled[i]! - 1]!, outcome: { scheduled: scheduled[i + 1] === 1, at: scheduled[i + 2]! } });
+    }
+    return { paused: reply[0] === "paused", reserved, fenced, unregistered: reply[2], retries };
   }
 
   /**

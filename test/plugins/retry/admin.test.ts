@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Job, retry } from "../../../src/index.js";
 import { golden } from "../../helpers/golden.js";
-import { collect } from "../../helpers/events.js";
+import { collect, collectRecorded } from "../../helpers/events.js";
 import { ManualClock } from "../../helpers/manual-clock.js";
 import { useRedis } from "../../helpers/resque.js";
 import { T, useClient } from "./helpers.js";
@@ -30,7 +30,7 @@ describe("resque.retries: the admin view of scheduled retries", () => {
     await resque.enqueue(SendSms, "+4611", "hello");
     await resque.enqueueIn(3600, SendSms, "+4622", "an ordinary delayed job");
     const worker = resque.worker({ queues: "sms", interval: 30 });
-    const failed = collect(worker, "job:failure", 1);
+    const failed = collectRecorded(worker, "job:failure", 1);
     await worker.start();
     await failed;
     await worker.stop();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Job, retry, type RetryScheduledInfo } from "../../../src/index.js";
-import { collect, deferred } from "../../helpers/events.js";
+import { collect, collectRecorded, deferred } from "../../helpers/events.js";
 import { ManualClock } from "../../helpers/manual-clock.js";
 import { silentLogger, useRedis } from "../../helpers/resque.js";
 import { T, useClient } from "./helpers.js";
@@ -53,7 +53,7 @@ describe("copies of one job identity failing together", () => {
     const client = newClient();
     await a.enqueueBulk(Twin, [["same"], ["same"]]);
     const workers = [a.worker({ queues: "twins", interval: 30, host: "a" }), b.worker({ queues: "twins", interval: 30, host: "b" })];
-    const failures = workers.map((w) => collect(w, "job:failure", 1));
+    const failures = workers.map((w) => collectRecorded(w, "job:failure", 1));
     await Promise.all(workers.map((w) => w.start()));
     await Promise.all(failures);
     await Promise.all(workers.map((w) => w.stop()));
@@ -73,7 +73,7 @@ describe("copies of one job identity failing together", () => {
     const resque = redis.make({ jobs: [TwinNow] });
     await resque.enqueueBulk(TwinNow, [["same"], ["same"]]);
     const worker = resque.worker({ queues: "twins", concurrency: 2, interval: 30 });
-    const failures = collect(worker, "job:failure", 2);
+    const failures = collectRecorded(worker, "job:failure", 2);
     await worker.start();
     await failures;
     await worker.stop();
@@ -88,7 +88,7 @@ describe("copies of one job identity failing together", () => {
     const client = newClient();
     await resque.enqueueBulk(Twin, Array.from({ length: 6 }, () => ["same"] as [string]));
     const worker = resque.worker({ queues: "twins", concurrency: 6, interval: 30 });
-    const failures = collect(worker, "job:failure", 6);
+    const failures = collectRecorded(worker, "job:failure", 6);
     await worker.start();
     await failures;
     await worker.stop();
@@ -106,7 +106,7 @@ describe("copies of one job identity failing together", () => {
     const worker = resque.worker({ queues: "twins", interval: 30 });
     const scheduler = resque.scheduler({ clock, logger: silentLogger, lockValue: "test:1" });
     await resque.enqueue(Twin, "same");
-    let failed = collect(worker, "job:failure", 1);
+    let failed = collectRecorded(worker, "job:failure", 1);
     await worker.start();
     await failed;
     expect(await client.lrange(`resque:delayed:${T + 10}`, 0, -1)).toEqual([ITEM]);
@@ -114,7 +114,7 @@ describe("copies of one job identity failing together", () => {
     // Another copy, enqueued later, fails while the retry waits: no second retry.
     clock.set((T + 3) * 1000);
     entered = 0;
-    failed = collect(worker, "job:failure", 1);
+    failed = collectRecorded(worker, "job:failure", 1);
     await resque.enqueue(Twin, "same");
     await failed;
     expect(await client.zrange("resque:delayed_queue_schedule", 0, -1)).toEqual([String(T + 10)]);
@@ -125,7 +125,7 @@ describe("copies of one job identity failing together", () => {
 
     // The retry runs (attempt 2) and fails: the next retry is scheduled, 60 s on.
     entered = 0;
-    failed = collect(worker, "job:failure", 1);
+    failed = collectRecorded(worker, "job:failure", 1);
     clock.set((T + 10) * 1000);
     await scheduler.runPass();
     await failed;

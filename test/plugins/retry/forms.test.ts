@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigurationError, Job, plugin, retry, type JobClass, type PerformContext, type RetryOptions } from "../../../src/index.js";
-import { collect } from "../../helpers/events.js";
+import { collect, collectRecorded } from "../../helpers/events.js";
 import { ManualClock } from "../../helpers/manual-clock.js";
 import { useRedis } from "../../helpers/resque.js";
 import { T, useClient } from "./helpers.js";
@@ -66,7 +66,7 @@ describe("ways to give a job the retry plugin", () => {
     if (options.raw) await client.rpush(`resque:queue:${job.queue}`, options.raw);
     else await resque.enqueue(job as JobClass<[number]>, 1);
     const worker = resque.worker({ queues: job.queue!, interval: 30 });
-    const failed = collect(worker, "job:failure", 1);
+    const failed = collectRecorded(worker, "job:failure", 1);
     await worker.start();
     const event = (await failed)[0]![0];
     await worker.stop();

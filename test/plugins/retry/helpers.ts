@@ -2,7 +2,7 @@
 import type { Redis } from "ioredis";
 import { afterEach } from "vitest";
 import type { Resque, Worker, WorkerEvents } from "../../../src/index.js";
-import { collect } from "../../helpers/events.js";
+import { collectRecorded } from "../../helpers/events.js";
 import type { ManualClock } from "../../helpers/manual-clock.js";
 import { silentLogger, type useRedis } from "../../helpers/resque.js";
 
@@ -17,7 +17,7 @@ export function rig(resque: Resque, clock: ManualClock, queues: string | string[
     scheduler,
     /** Resolves with the next event of this kind (listening starts now). */
     next<E extends "job:failure" | "job:success">(event: E): Promise<WorkerEvents[E][0]> {
-      return collect(worker, event, 1).then((events) => events[0]![0]);
+      return collectRecorded(worker, event, 1).then((events) => events[0]![0]);
     },
     /** Moves the clock to unix second `ts` and lets the scheduler promote what is due. */
     async promoteAt(ts: number): Promise<void> {

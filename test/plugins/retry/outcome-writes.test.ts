@@ -1,0 +1,135 @@
+/**
+ * In a worker, the retry plugin's writes (scheduling a retry, forgetting an identity) travel with
+ * the job's outcome in the work cycle: fenced like the outcome, and without a call of their own.
+ */
+import { describe, expect, it } from "vitest";
+import { Job, retry, type RetryScheduledInfo } from "../../../src/index.js";
+import { loadScripts } from "../../../src/redis/scripts/load.js";
+import { collect, collectRecorded, deferred } from "../../helpers/events.js";
+import { ManualClock } from "../../helpers/manual-clock.js";
+import { useRedis } from "../../helpers/resque.js";
+import { createHash } from "node:crypto";
+import { T, useClient } from "./helpers.js";
+
+const clock = new ManualClock(T * 1000);
+let gate = deferred();
+let runs = 0;
+const scheduled: { info: RetryScheduledInfo; delayedThen: string[] }[] = [];
+let readSchedule: () => Promise<string[]> = async () => [];
+
+@retry({
+  delay: 10,
+  clock,
+  onRetry: async (_error, info) => void scheduled.push({ info, delayedThen: await readSchedule() }),
+})
+class FailsFirstRun extends Job<[string]> {
+  static override queue = "work";
+  async perform(_name: string) {
+    runs++;
+    if (runs === 1) {
+      await gate.promise;
+      throw new Error("first run fails");
+    }
+  }
+}
+
+@retry({ delay: 10, clock })
+class AlwaysFails extends Job<[number]> {
+  static override queue = "many";
+  perform(n: number) {
+    throw new Error(`job ${n} fails`);
+  }
+}
+
+function reset() {
+  clock.set(T * 1000);
+  gate = deferred();
+  runs = 0;
+  scheduled.length = 0;
+}
+
+describe("the retry plugin's writes go with the job's outcome", () => {
+  const redis = useRedis();
+  const newClient = useClient(redis);
+
+  it("a failure whose reservation was taken away (pruned and requeued) schedules no retry; the requeued copy runs", async () => {
+    reset();
+    const resque = redis.make({ jobs: [FailsFirstRun] });
+    const client = newClient();
+    await resque.enqueue(FailsFirstRun, "x");
+    const worker = resque.worker({ queues: "work", interval: 30 });
+    const started = collect(worker, "job:start", 1);
+    const fenced = collect(worker, "job:fenced", 1);
+    const succeeded = collectRecorded(worker, "job:success", 1);
+    await worker.start();
+    const [[event]] = await started;
+    // What pruning does to a worker it judged dead: its job goes back to the queue, its key goes.
+    const workerKey = `resque:worker:${event.workerId}`;
+    await client.multi().del(workerKey).lpush("resque:queue:work", event.payload).exec();
+    gate.resolve();
+    expect((await fenced)[0]![0]).toMatchObject({ jobName: "FailsFirstRun", outcome: "failed" });
+    await succeeded;
+    await worker.stop();
+    expect(runs).toBe(2);
+    expect(await client.zcard("resque:delayed_queue_schedule")).toBe(0);
+    expect(scheduled).toEqual([]);
+    expect(await client.get("resque:stat:processed")).toBe("1");
+    expect(await client.get("resque:stat:failed")).toBeNull();
+    // The copy's success forgot the identity.
+    expect(await client.exists(`resque:${resque.admin.retries.key(FailsFirstRun, "x")}`)).toBe(0);
+  });
+
+  it("onRetry runs once the retry is in Redis", async () => {
+    reset();
+    const resque = redis.make({ jobs: [FailsFirstRun] });
+    const client = newClient();
+    readSchedule = () => client.zrange("resque:delayed_queue_schedule", 0, -1);
+    await resque.enqueue(FailsFirstRun, "y");
+    const worker = resque.worker({ queues: "work", interval: 30 });
+    const failed = collectRecorded(worker, "job:failure", 1);
+    await worker.start();
+    gate.resolve();
+    await failed;
+    await worker.stop();
+    expect(scheduled).toHaveLength(1);
+    expect(scheduled[0]!.info).toMatchObject({ attempt: 0, delay: 10, at: new Date((T + 10) * 1000), queue: "work" });
+    expect(scheduled[0]!.delayedThen).toEqual([String(T + 10)]);
+  });
+
+  it("jobs started together count their attempts in one call and schedule their retries in the work cycle", async () => {
+    reset();
+    const jobs = 20;
+    const resque = redis.make({ jobs: [AlwaysFails] });
+    const client = newClient();
+    for (let n = 0; n < jobs; n++) await resque.enqueue(AlwaysFails, n);
+    // Scripts go out as EVALSHA, or as EVAL (MONITOR shows the source escaped) when Redis has not
+    // seen them yet: name each by its file name (the first word of its header comment).
+    const names = new Map([...loadScripts()].map(([, lua]) => [createHash("sha1").update(lua).digest("hex"), /^--\[\[\s+([a-z-]+):/.exec(lua)?.[1]]));
+    const monitor = await newClient().monitor();
+    const scripts: string[] = [];
+    monitor.on("monitor", (_time: string, args: string[]) => {
+      const command = args[0]?.toLowerCase();
+      if (command === "evalsha") scripts.push(names.get(args[1]!) ?? args[1]!);
+      if (command === "eval") scripts.push(/^--\[\[(?:\\n|\s)+([a-z-]+):/.exec(args[1]!)?.[1] ?? "?");
+    });
+    const worker = resque.worker({ queues: "many", concurrency: jobs, interval: 30 });
+    const failed = collectRecorded(worker, "job:failure", jobs);
+    await worker.start();
+    await failed;
+    await worker.stop();
+    // A PING after the worker's calls: once MONITOR shows it, it has shown them all.
+    const pinged = new Promise<void>((resolve) => monitor.on("monitor", (_t: string, args: string[]) => args[0]?.toLowerCase() === "ping" && resolve()));
+    await client.ping();
+    await pinged;
+    monitor.disconnect();
+
+    expect(scripts).toContain("work-cycle");
+    expect(scripts.filter((s) => s === "retry-begin-attempts")).toHaveLength(1);
+    expect(scripts.filter((s) => s === "retry-schedule")).toHaveLength(0);
+    expect(await client.zrange("resque:delayed_queue_schedule", 0, -1)).toEqual([String(T + 10)]);
+    expect(await client.llen(`resque:delayed:${T + 10}`)).toBe(jobs);
+    expect(await client.get("resque:stat:failed")).toBe(String(jobs));
+    expect(await client.llen("resque:failed")).toBe(0);
+    for (let n = 0; n < jobs; n++) expect(await client.get(`resque:${resque.admin.retries.key(AlwaysFails, n)}`)).toBe("0");
+  });
+});
