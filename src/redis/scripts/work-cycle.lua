@@ -18,16 +18,17 @@
   ARGV[6] seconds a minute of stats history is kept ("0": write no history)
   ARGV[7] seconds an hour of stats history is kept
   ARGV[8] failure backend: "redis" (the failed list) or "redis_multi_queue" (<queue>_failed lists)
-  ARGV[9] F = number of finished slots, followed by F tuples of 9:
+  ARGV[9] F = number of finished slots, followed by F tuples:
           worker id, outcome, queue, class, duration ms, duration bucket, data, reservation token,
-          effect
+          W = number of write values that follow, then those W values
           done:    the job ran (successfully or skipped); counts as processed
           failed:  data = failure entry JSON, or "" when a plugin (retry) suppresses the entry;
                    counts as processed and failed either way
-          effect ("" for none, done and failed only): JSON {"d": keys to delete, "r": a retry to
-                   schedule (see retry-schedule-core.lua)}: the retry plugin's writes for this
-                   run, applied under the same fence as the outcome, so a job whose reservation
-                   was taken away schedules no retry and clears no attempt counter
+          writes (W = 0 for none; done and failed only): D, D keys to delete, then 1 and the 21
+                   fields of a retry to schedule in RETRY_FIELDS order (see retry-schedule-core.lua
+                   and worker-store.ts), or 0. The retry plugin's writes for this run, applied
+                   under the same fence as the outcome, so a job whose reservation was taken away
+                   schedules no retry and clears no attempt counter.
           requeue: data = raw payload, pushed back to the front of its queue; no stats
           release: the worker key is cleared without stats (the job was handed elsewhere)
   then N = number of idle slots to fill, followed by N worker ids
@@ -71,9 +72,34 @@ local i = 9
 -- Outcomes ------------------------------------------------------------------------------------
 local finished = tonumber(ARGV[i]); i = i + 1
 local finishedKeys, fenced = {}, {}
-local workerKeys = {}
-for f = 1, finished do workerKeys[f] = prefix .. "worker:" .. ARGV[i + (f - 1) * 9] end
+local workerKeys, tuples = {}, {}
+for f = 1, finished do
+  workerKeys[f] = prefix .. "worker:" .. ARGV[i]
+  tuples[f] = i
+  i = i + 9 + tonumber(ARGV[i + 8])
+end
 local current = finished > 0 and redis.call("MGET", unpack(workerKeys)) or {}
+
+local RETRY_FIELDS = {
+  "counterKey", "pendingKey", "copyKey", "scheduleKey", "delayedKey", "timestampsKey", "queuesKey", "queueKey", "prefix", "mode",
+  "ts", "item", "payload", "queue", "copy", "copyTtl", "pendingTtl", "schedulerChannel", "workerChannel", "attempt", "limit",
+}
+
+local retries = {}           -- position, scheduled, ts per retry scheduled with an outcome
+
+-- Applies a finished slot's writes starting at ARGV[w] (D, D keys, retry flag, retry fields).
+local function applyWrites(f, w)
+  local deletes = tonumber(ARGV[w])
+  if deletes > 0 then redis.call("DEL", unpack(ARGV, w + 1, w + deletes)) end
+  w = w + deletes + 1
+  if ARGV[w] ~= "1" then return end
+  local r = {}
+  for n, field in ipairs(RETRY_FIELDS) do r[field] = ARGV[w + n] end
+  local scheduled, at = scheduleRetry(r)
+  retries[#retries + 1] = f
+  retries[#retries + 1] = scheduled
+  retries[#retries + 1] = at
+end
 
 local processed, failedTotal = 0, 0
 local failures = {}          -- { queue, entry } of failures to store
@@ -81,7 +107,6 @@ local history = {}           -- history field -> increment
 local historyFields = {}     -- fields in first-seen order
 local durations, durationFields = {}, {}
 local settledPayloads = {}   -- values of recorded jobs (their dirty-exit counts are cleared)
-local retries = {}           -- position, scheduled, ts per retry scheduled by an effect
 
 local function add(counts, order, field, by)
   if counts[field] == nil then
@@ -93,10 +118,10 @@ local function add(counts, order, field, by)
 end
 
 for f = 1, finished do
-  local id, outcome, queue, class = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-  local ms, bucket, data, reservedWith = ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], ARGV[i + 7]
-  local effect = ARGV[i + 8]
-  i = i + 9
+  local t = tuples[f]
+  local id, outcome, queue, class = ARGV[t], ARGV[t + 1], ARGV[t + 2], ARGV[t + 3]
+  local ms, bucket, data, reservedWith = ARGV[t + 4], ARGV[t + 5], ARGV[t + 6], ARGV[t + 7]
+  local writeCount = tonumber(ARGV[t + 8])
   local value = current[f]
   if value and string.find(value, '"reservation":"' .. reservedWith .. '"', 1, true) then
     if outcome == "done" or outcome == "failed" then
@@ -114,16 +139,7 @@ for f = 1, finished do
       add(durations, durationFields, classField .. bucket .. "]", 1)
       add(durations, durationFields, classField .. '"sum"]', tonumber(ms))
       settledPayloads[#settledPayloads + 1] = value
-      if effect ~= "" then
-        local writes = cjson.decode(effect)
-        if writes["d"] then callChunked("DEL", nil, writes["d"]) end
-        if writes["r"] then
-          local scheduled, at = scheduleRetry(writes["r"])
-          retries[#retries + 1] = f
-          retries[#retries + 1] = scheduled
-          retries[#retries + 1] = at
-        end
-      end
+      if writeCount > 0 then applyWrites(f, t + 9) end
     elseif outcome == "requeue" then
       redis.call("SADD", KEYS[1], queue)
       redis.call("LPUSH", prefix .. "queue:" .. queue, data)

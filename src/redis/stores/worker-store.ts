@@ -89,13 +89,31 @@ export interface WorkCycleResult {
   retries: { slot: FinishedSlot; outcome: RetryScheduleResult }[];
 }
 
-/** The effect field of a finished slot in work-cycle.lua: "" or {"d": keys, "r": retry}. */
-function encodeWrites(writes: OutcomeWrites | undefined): string {
-  if (!writes || (!writes.deleteKeys?.length && !writes.retry)) return "";
-  const encoded: { d?: string[]; r?: RetryScheduleWrite } = {};
-  if (writes.deleteKeys?.length) encoded.d = writes.deleteKeys;
-  if (writes.retry) encoded.r = writes.retry;
-  return JSON.stringify(encoded);
+/** The order work-cycle.lua reads a retry's fields in (after its count and flag; see retry-schedule-core.lua). */
+const RETRY_FIELDS = [
+  "counterKey", "pendingKey", "copyKey", "scheduleKey", "delayedKey", "timestampsKey", "queuesKey", "queueKey", "prefix", "mode",
+  "ts", "item", "payload", "queue", "copy", "copyTtl", "pendingTtl", "schedulerChannel", "workerChannel", "attempt", "limit",
+] as const satisfies readonly (keyof RetryScheduleWrite)[];
+
+/**
+ * Appends a finished slot's writes as work-cycle.lua reads them: the number of values that
+ * follow, then the number of keys to delete and those keys, then 1 and a retry's fields, or 0.
+ * Plain arguments rather than JSON: a failure copy is JSON text already and would be escaped again.
+ */
+function pushWrites(args: (string | number | Buffer)[], writes: OutcomeWrites | undefined): void {
+  const deleteKeys = writes?.deleteKeys ?? [];
+  const retry = writes?.retry;
+  if (deleteKeys.length === 0 && !retry) {
+    args.push(0);
+    return;
+  }
+  args.push(2 + deleteKeys.length + (retry ? RETRY_FIELDS.length : 0), deleteKeys.length, ...deleteKeys, retry ? 1 : 0);
+  if (!retry) return;
+  // Only one of the item (a delayed retry) and the payload (a retry pushed at once) is used.
+  for (const field of RETRY_FIELDS) {
+    const unused = (field === "payload" && retry.mode === "at") || (field === "item" && retry.mode === "now");
+    args.push(unused ? "" : retry[field]);
+  }
 }
 
 /** How release-workers settles a worker's recorded job (see release-workers.lua). */
@@ -169,16 +187,18 @@ export class WorkerStore {
     for (const slot of request.finished) {
       switch (slot.outcome) {
         case "done":
-          args.push(slot.workerId, "done", slot.queue, slot.jobName, Math.round(slot.durationMs), durationBucket(slot.durationMs), "", slot.reservation, encodeWrites(slot.writes));
+          args.push(slot.workerId, "done", slot.queue, slot.jobName, Math.round(slot.durationMs), durationBucket(slot.durationMs), "", slot.reservation);
+          pushWrites(args, slot.writes);
           break;
         case "failed":
-          args.push(slot.workerId, "failed", slot.queue, slot.jobName, Math.round(slot.durationMs), durationBucket(slot.durationMs), slot.failureEntry, slot.reservation, encodeWrites(slot.writes));
+          args.push(slot.workerId, "failed", slot.queue, slot.jobName, Math.round(slot.durationMs), durationBucket(slot.durationMs), slot.failureEntry, slot.reservation);
+          pushWrites(args, slot.writes);
           break;
         case "requeue":
-          args.push(slot.workerId, "requeue", slot.queue, "", 0, 0, slot.payload, slot.reservation, "");
+          args.push(slot.workerId, "requeue", slot.queue, "", 0, 0, slot.payload, slot.reservation, 0);
           break;
         case "release":
-          args.push(slot.workerId, "release", "", "", 0, 0, "", slot.reservation, "");
+          args.push(slot.workerId, "release", "", "", 0, 0, "", slot.reservation, 0);
           break;
       }
     }

@@ -62,7 +62,7 @@ describe("the retry plugin's writes go with the job's outcome", () => {
     const fenced = collect(worker, "job:fenced", 1);
     const succeeded = collectRecorded(worker, "job:success", 1);
     await worker.start();
-    const [[event]] = await started;
+    const event = (await started)[0]![0];
     // What pruning does to a worker it judged dead: its job goes back to the queue, its key goes.
     const workerKey = `resque:worker:${event.workerId}`;
     await client.multi().del(workerKey).lpush("resque:queue:work", event.payload).exec();
