@@ -25,14 +25,26 @@ export async function readSlotRanges(client: RedisClient): Promise<SlotRange[]> 
 /**
  * How to reach the Redis behind a URL for Cluster-wide reads: `{ cluster: [that node] }` (with the
  * URL's user, password and TLS) when the server has cluster mode on, else the URL itself.
+ * `connectTimeoutMs` bounds the probe's connection attempt (ioredis' default otherwise); with
+ * `serving`, a Cluster whose state is not ok is reached by the URL too.
  */
-export async function clusterAwareConnection(url: string): Promise<RedisConnectionOption> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+export async function clusterAwareConnection(url: string, options: { connectTimeoutMs?: number; serving?: boolean } = {}): Promise<RedisConnectionOption> {
+  const { connectTimeoutMs } = options;
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+    ...(connectTimeoutMs === undefined ? {} : { connectTimeout: connectTimeoutMs }),
+  });
   probe.on("error", () => {});
   try {
     await probe.connect();
     const info = await probe.info("cluster");
     if (!/^cluster_enabled:1/m.test(info)) return url;
+    // A Cluster that serves no keys (slots unassigned or down) cannot be connected to as one;
+    // the plain connection then reaches the node, so tools can say what is wrong with it.
+    if (options.serving && !/^cluster_state:ok/m.test(String(await probe.call("CLUSTER", "INFO")))) return url;
     const { host, port, username, password, tls } = probe.options;
     return {
       cluster: [{ host: host ?? "127.0.0.1", port: port ?? 6379 }],

@@ -104,4 +104,21 @@ describe("resque shards (built binary, 3-master Cluster)", () => {
       await resque.close();
     }
   }, 60_000);
+  it("admin commands given a Cluster node's URL reach a namespace whose slot another master serves", async () => {
+    const plan = JSON.parse((await runCli(cli, ["shards", "plan", "--redis", url, "--count", "3", "--json"], {})).stdout) as { shards: { namespace: string; master: string }[] };
+    const elsewhere = plan.shards.find((s) => s.master !== `127.0.0.1:${setup.addresses[0]!.port}`)!.namespace;
+    const resque = new Resque({ redis: { cluster: setup.addresses }, namespace: elsewhere, logger: silentLogger });
+    try {
+      await resque.enqueueTo("far", "Ping", 1);
+      const listed = await runCli(cli, ["queues", "--redis", url, "--namespace", elsewhere, "--json"], {});
+      expect(listed.stderr).toBe("");
+      expect(listed.code).toBe(0);
+      expect(JSON.stringify(JSON.parse(listed.stdout))).toContain('"far"');
+      const cleared = await runCli(cli, ["clear", "far", "--redis", url, "--namespace", elsewhere, "--yes"], {});
+      expect(cleared.code).toBe(0);
+      expect(await resque.admin.queues.size("far")).toBe(0);
+    } finally {
+      await resque.close();
+    }
+  });
 });
