@@ -11,6 +11,13 @@ import { monotonicMicros, RETRY_DELAY_MS, type ChildMessage, type ParentMessage,
 // costs ~1 ms per job in every library alike, and a deployed worker runs without them.
 process.setSourceMapsEnabled(false);
 
+/**
+ * BENCH_HEAP_SAMPLE=file: a sampling heap profile of the drain that keeps the objects a scavenge
+ * did not collect (those promoted to old space and freed only by a mark-compact), written as
+ * file (a .heapprofile for Chrome DevTools) with the top allocation sites printed.
+ */
+const heapSample = process.env.BENCH_HEAP_SAMPLE ? await import("./heap-sample.js") : undefined;
+
 function send(message: ChildMessage): void {
   process.send?.(message);
 }
@@ -56,6 +63,10 @@ function perform(args: unknown[]): void {
 
 function onCompleted(): void {
   completed++;
+  // BENCH_HEAP_SNAPSHOT=file: a heap snapshot in the middle of a drain (what is live while jobs run).
+  if (process.env.BENCH_HEAP_SNAPSHOT && prepared?.mode === "drain" && completed === Math.floor(prepared.expected / 2)) {
+    void import("node:v8").then((v8) => v8.writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT));
+  }
   if (prepared?.mode === "delayed" || prepared?.mode === "retry") lastDoneAt = Date.now();
   if (completed === prepared?.expected) void finish();
 }
@@ -65,6 +76,7 @@ async function finish(): Promise<void> {
   let report: Report;
   if (job.mode === "drain") {
     await worker!.flushed();
+    await heapSample?.stop(process.env.BENCH_HEAP_SAMPLE!);
     const elapsedMs = performance.now() - startedAt;
     const cpu = process.cpuUsage(cpuAtStart);
     report = {
@@ -106,6 +118,7 @@ async function handle(message: ParentMessage): Promise<void> {
     case "start":
       startedAt = performance.now();
       cpuAtStart = process.cpuUsage();
+      await heapSample?.start();
       await worker!.start();
       send({ type: "started" });
       return;

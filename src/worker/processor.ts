@@ -16,6 +16,7 @@ import { HookError, jobHooks, runAll, runAround, runHook, type JobHooks } from "
 import { DontPerform, JobDeferred, type PerformContext, type Plugin } from "../plugins/plugin.js";
 import { runDirtyExitHooks } from "../plugins/dirty-exit.js";
 import { carryOutcomeWrites, takeOutcomeWrites } from "../plugins/outcome-writes.js";
+import { JobRunContext, type FailureState } from "./perform-context.js";
 import type { OutcomeWrites, ReservedJob, SettledJob } from "../redis/stores/worker-store.js";
 import type { Resque } from "../resque.js";
 
@@ -49,10 +50,6 @@ const runners = {
 };
 const runJob = runners[PERFORM_FRAME];
 
-interface FailureState {
-  suppressed: boolean;
-  details: Record<string, unknown>;
-}
 
 /** Rejects with the signal's reason `delayMs` after it fires (never, if it does not). */
 function rejectAfter(signal: AbortSignal, delayMs: number, timers: NodeJS.Timeout[]): Promise<never> {
@@ -91,29 +88,40 @@ export class Processor {
     return longest;
   }
 
-  /** Runs a job; `decoded` spares decoding the payload again when the caller already did. */
-  async run(reserved: ReservedJob, options: RunOptions, decoded: DecodedPayload = decodePayload(reserved.payload)): Promise<JobResult> {
-    if (!decoded.ok) return this.#failure(reserved, decoded.className, [], decoded.error);
+  /**
+   * Runs a job; `decoded` spares decoding the payload again when the caller already did. Not an
+   * async function itself, so a job goes to its runner without an extra async frame and promise.
+   */
+  run(reserved: ReservedJob, options: RunOptions, decoded: DecodedPayload = decodePayload(reserved.payload)): Promise<JobResult> {
+    if (!decoded.ok) return this.#failLater(reserved, decoded.className, [], decoded.error);
     const { className, args } = decoded;
     let JobClass: JobClass;
-    try {
-      JobClass = this.registry.resolve(className, reserved.queue);
-    } catch (error) {
-      return this.#failure(reserved, className, args, error);
-    }
     let hooks: JobHooks;
     try {
+      JobClass = this.registry.resolve(className, reserved.queue);
+      // The class's plugins may not build (e.g. invalid `static retry` options): fail the job
+      // with that error rather than crash the run.
       hooks = jobHooks(JobClass, this.plugins);
     } catch (error) {
-      // The class's plugins cannot be built (e.g. invalid `static retry` options): fail the job
-      // with that error rather than crash the run.
-      return this.#failure(reserved, className, args, error);
+      return this.#failLater(reserved, className, args, error);
     }
+    if (options.timeoutMs === undefined && hooks.beforePerform.length === 0 && hooks.aroundPerform.length === 0 && hooks.afterPerform.length === 0) {
+      return this.#runPlain(reserved, JobClass, className, hooks, args, options);
+    }
+    return this.#runHooked(reserved, JobClass, className, hooks, args, options);
+  }
+
+  async #failLater(reserved: ReservedJob, jobName: string | undefined, args: readonly unknown[], error: unknown): Promise<JobResult> {
+    return this.#failure(reserved, jobName, args, error);
+  }
+
+  /** run() for a job with perform hooks or a timeout. */
+  async #runHooked(reserved: ReservedJob, JobClass: JobClass, className: string, hooks: JobHooks, args: readonly unknown[], options: RunOptions): Promise<JobResult> {
     // Signals and timers cost allocations on every job, so a job without a timeout gets none.
     const timeout = options.timeoutMs === undefined ? undefined : new AbortController();
     const signal = timeout ? AbortSignal.any([options.signal, timeout.signal]) : options.signal;
     const state: FailureState = { suppressed: false, details: {} };
-    const context = this.#context(reserved, JobClass, args, signal, options.logger, state);
+    const context = new JobRunContext(reserved, JobClass, args, signal, options.logger, state, this.resque);
     if (options.carryWrites) carryOutcomeWrites(context);
     // A plugin's linkSignal() gives the job a signal of its own; perform sees the latest one.
     const timers: NodeJS.Timeout[] = [];
@@ -163,6 +171,31 @@ export class Processor {
   }
 
   /**
+   * run() for a job with no before, around or after hooks and no timeout: the same outcomes,
+   * without the hook runner's async wrappers, the timer list and the stage tracking, which were
+   * most of a job's allocations (and of what a busy worker's scavenges promote to old space).
+   */
+  async #runPlain(reserved: ReservedJob, JobClass: JobClass, className: string, hooks: JobHooks, args: readonly unknown[], options: RunOptions): Promise<JobResult> {
+    const state: FailureState = { suppressed: false, details: {} };
+    const context = new JobRunContext(reserved, JobClass, args, options.signal, options.logger, state, this.resque);
+    let performing = false;
+    try {
+      const job = new JobClass();
+      job.context = context;
+      performing = true;
+      context.signal.throwIfAborted();
+      await runJob(job as { perform(...a: unknown[]): unknown }, args);
+      return { kind: "done", jobName: className, args, skipped: false };
+    } catch (error) {
+      if (error instanceof DontPerform) return { kind: "done", jobName: className, args, skipped: true };
+      if (error instanceof JobDeferred && !performing) return { kind: "deferred", jobName: className, args };
+      // Only onFailure hooks can run here, so only a failure can carry plugin writes.
+      if (options.carryWrites) carryOutcomeWrites(context);
+      return this.#failed(reserved, context, hooks, error, {}, state, options.logger);
+    }
+  }
+
+  /**
    * Records the failure of a job whose run cannot finish here (its process is gone or stuck):
    * runs its onFailure hooks (so the retry plugin can retry it) and returns the failure entry
    * ("" when a hook suppressed it).
@@ -181,7 +214,7 @@ export class Processor {
       return buildFailureEntry({ error, payload: reserved.payload, payloadBytes: reserved.payloadBytes, queue: reserved.queue, workerId: reserved.workerId });
     }
     const state: FailureState = { suppressed: false, details: {} };
-    const context = { ...this.#context(reserved, JobClass, decoded.args, AbortSignal.abort(error), logger, state), performedElsewhere: true };
+    const context = new JobRunContext(reserved, JobClass, decoded.args, AbortSignal.abort(error), logger, state, this.resque, true);
     const result = await this.#failed(reserved, context, hooks, error, {}, state, logger);
     return result.kind === "failed" ? result.failureEntry : "";
   }
@@ -189,43 +222,6 @@ export class Processor {
   /** Runs the onDirtyExit hooks of dead workers' jobs that pruning settled (see plugins/dirty-exit.ts). */
   dirtyExits(settled: readonly SettledJob[], logger: Logger): Promise<void> {
     return settled.length === 0 ? Promise.resolve() : runDirtyExitHooks(this.resque, settled, logger);
-  }
-
-  #context(
-    reserved: ReservedJob,
-    job: JobClass,
-    args: readonly unknown[],
-    signal: AbortSignal,
-    logger: Logger,
-    state: FailureState,
-  ): PerformContext {
-    const jobName = job.jobName ?? job.name;
-    let childLogger: Logger | undefined;
-    let jobSignal = signal;
-    return {
-      jobName,
-      queue: reserved.queue,
-      args,
-      workerId: reserved.workerId,
-      get signal() {
-        return jobSignal;
-      },
-      linkSignal: (linked: AbortSignal) => {
-        jobSignal = AbortSignal.any([jobSignal, linked]);
-      },
-      // A child logger per job is costly; most jobs never log, so it is made on first use.
-      get logger() {
-        return (childLogger ??= logger.child({ job: jobName, queue: reserved.queue }));
-      },
-      attempt: 0,
-      payload: reserved.payload,
-      job,
-      resque: this.resque,
-      failureDetails: state.details,
-      suppressFailureEntry: () => {
-        state.suppressed = true;
-      },
-    };
   }
 
   async #failed(

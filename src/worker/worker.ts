@@ -473,7 +473,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         } else if (result.kind === "done") {
           this.#finish(slot, running, { outcome: "done", writes: result.writes });
           // Events cost an object per job; nothing is built when nobody listens.
-          if (this.listenerCount("job:success") > 0) this.emit("job:success", { ...this.#event(running), durationMs, skipped: result.skipped });
+          if (this.listenerCount("job:success") > 0) this.emit("job:success", this.#successEvent(running, durationMs, result.skipped));
         } else if (running.interrupted) {
           this.#finish(slot, running, { outcome: "requeue" });
           this.emit("job:requeued", this.#event(running));
@@ -508,11 +508,22 @@ export class Worker extends EventEmitter<WorkerEvents> {
     } else if (outcome.outcome === "release") {
       finished = { workerId: slot.id, outcome: "release", queue: reserved.queue, jobName: running.jobName ?? UNREADABLE_CLASS, reservation: reserved.reservation };
     } else {
-      const common = { workerId: slot.id, queue: reserved.queue, jobName: running.jobName ?? UNREADABLE_CLASS, durationMs: performance.now() - running.startedAt, reservation: reserved.reservation };
-      finished = outcome.outcome === "done" ? { ...common, outcome: "done", writes: outcome.writes } : { ...common, outcome: "failed", failureEntry: outcome.failureEntry, writes: outcome.writes };
+      const jobName = running.jobName ?? UNREADABLE_CLASS;
+      const durationMs = performance.now() - running.startedAt;
+      // One object per outcome (a spread of a shared part cost a second one on every job).
+      finished =
+        outcome.outcome === "done"
+          ? { workerId: slot.id, outcome: "done", queue: reserved.queue, jobName, durationMs, reservation: reserved.reservation, writes: outcome.writes }
+          : { workerId: slot.id, outcome: "failed", queue: reserved.queue, jobName, durationMs, reservation: reserved.reservation, failureEntry: outcome.failureEntry, writes: outcome.writes };
     }
     this.#outcomes.push(finished, running.sequence);
     this.#wakeup.poke();
+  }
+
+  /** The job:success event, built in one object (the busiest event; see #event). */
+  #successEvent(running: RunningJob, durationMs: number, skipped: boolean): JobEvent & { durationMs: number; skipped: boolean } {
+    const { reserved } = running;
+    return { workerId: reserved.workerId, queue: reserved.queue, jobName: running.jobName, args: running.args, payload: reserved.payload, durationMs, skipped };
   }
 
   #event(running: RunningJob): JobEvent {

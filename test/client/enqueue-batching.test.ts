@@ -1,3 +1,4 @@
+import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 import { Job } from "../../src/index.js";
 import { useRedis } from "../helpers/resque.js";
@@ -51,5 +52,42 @@ describe("enqueues made at the same time", () => {
     await resque.enqueue(Mail, 3);
     expect(await resque.admin.queues.size("mail")).toBe(1);
     await client.quit();
+  });
+
+  it("are written while an earlier command on the connection still waits for its reply", async () => {
+    // Replies on the Resque's connection are not read until the end, so a command in flight
+    // stays in flight: an enqueue queued behind it (ioredis auto-pipelining serves one pipeline
+    // at a time) would not reach Redis, and its wake-up would never be published.
+    const own = new Redis(redis.server().url, { enableAutoPipelining: true });
+    await own.ping();
+    const resque = redis.make({ jobs: [Mail], redis: own });
+    const listener = redis.server().client();
+    const woken = new Promise<string>((resolve) => listener.on("message", (_channel, queue: string) => resolve(queue)));
+    await listener.subscribe("resque:wakeup");
+    own.stream.pause();
+    const earlier = own.get("some-key");
+    await new Promise((resolve) => setImmediate(resolve)); // auto-pipelining writes it now
+    expect(own.autoPipelineQueueSize).toBe(0);
+    const enqueued = resque.enqueue(Mail, 1);
+    expect(await woken).toBe("mail");
+    const client = redis.server().client();
+    expect(await client.lrange("resque:queue:mail", 0, -1)).toEqual(['{"class":"Mail","args":[1]}']);
+    own.stream.resume();
+    await Promise.all([earlier, enqueued]);
+    await Promise.all([client.quit(), listener.quit()]);
+    own.disconnect();
+  });
+
+  it("keep their place behind commands still waiting to be written", async () => {
+    const own = new Redis(redis.server().url, { enableAutoPipelining: true });
+    await own.ping();
+    const resque = redis.make({ jobs: [Mail], redis: own });
+    await resque.enqueue(Mail, 1);
+    // Called first, written first: the DEL must not land after the enqueue that follows it.
+    const cleared = own.del("resque:queue:mail");
+    await resque.enqueue(Mail, 2);
+    await cleared;
+    expect(await resque.admin.queues.peek("mail", { start: 0, count: 10 })).toMatchObject([{ args: [2] }]);
+    own.disconnect();
   });
 });

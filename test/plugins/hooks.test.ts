@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DontPerform, Job, plugin, type EnqueueContext, type JobClass, type PerformContext, type Plugin, type Resque } from "../../src/index.js";
+import { DontPerform, Job, JobDeferred, plugin, type EnqueueContext, type JobClass, type PerformContext, type Plugin, type Resque } from "../../src/index.js";
 import { collect, finished } from "../helpers/events.js";
 import { useRedis } from "../helpers/resque.js";
 
@@ -205,6 +205,66 @@ describe("job hooks", () => {
     expect(await resque.admin.stats.totals()).toEqual({ processed: 1, failed: 0 });
   });
 
+  describe("a class with no perform hooks (run without the hook runner) ends as one with hooks would", () => {
+    it("DontPerform from perform skips the job without failing it", async () => {
+      class Plain extends Job<[]> {
+        static override queue = "hooks";
+        perform() {
+          throw new DontPerform("nothing to do");
+        }
+      }
+      const { resque, events } = await runOne(() => redis.make({ jobs: [Plain] }), Plain);
+      expect(events.success).toMatchObject({ jobName: "Plain", skipped: true });
+      expect(await resque.admin.stats.totals()).toEqual({ processed: 1, failed: 0 });
+    });
+
+    it("a failing perform runs onFailure with the job's context and records one failure", async () => {
+      const seen: string[] = [];
+      class PlainFailing extends Job<[number]> {
+        static override queue = "hooks";
+        static onFailureLog(error: Error, context: PerformContext) {
+          seen.push(`${error.message} ${context.jobName} ${String(context.args)} ${String(context.signal.aborted)}`);
+        }
+        perform(n: number) {
+          throw new Error(`boom ${n}`);
+        }
+      }
+      const { resque, events } = await runOne(() => redis.make({ jobs: [PlainFailing] }), PlainFailing, 7);
+      expect(seen).toEqual(["boom 7 PlainFailing 7 false"]);
+      expect(events.failure).toMatchObject({ jobName: "PlainFailing", args: [7] });
+      expect(await resque.admin.failed.count()).toBe(1);
+      expect(await resque.admin.stats.totals()).toEqual({ processed: 1, failed: 1 });
+    });
+
+    it("JobDeferred from the constructor releases the job uncounted; from perform it fails it", async () => {
+      class DeferredEarly extends Job<[]> {
+        static override queue = "hooks";
+        constructor() {
+          super();
+          throw new JobDeferred();
+        }
+        perform() {}
+      }
+      class DeferredLate extends Job<[]> {
+        static override queue = "hooks";
+        perform() {
+          throw new JobDeferred();
+        }
+      }
+      const resque = redis.make({ jobs: [DeferredEarly, DeferredLate] });
+      await resque.enqueue(DeferredEarly);
+      await resque.enqueue(DeferredLate);
+      const worker = resque.worker({ queues: "hooks", interval: 0 });
+      const deferredEvents = collect(worker, "job:deferred", 1);
+      const failures = collect(worker, "job:failure", 1);
+      await worker.start();
+      expect((await deferredEvents)[0]![0]).toMatchObject({ jobName: "DeferredEarly" });
+      expect((await failures)[0]![0]).toMatchObject({ jobName: "DeferredLate" });
+      await worker.stopped;
+      expect(await resque.admin.stats.totals()).toEqual({ processed: 1, failed: 1 });
+    });
+  });
+
   it("an around hook that does not call next skips perform; after hooks still run (as in Resque)", async () => {
     const calls: string[] = [];
     class Wrapped extends Job<[]> {
@@ -308,7 +368,9 @@ describe("job hooks", () => {
     class Quiet extends Job<[]> {
       static override queue = "hooks";
       static onFailureDecide(_e: unknown, context: PerformContext) {
-        if (suppress) context.suppressFailureEntry();
+        // Taken off the context, as a plugin may do: it still acts on this run.
+        const { suppressFailureEntry } = context;
+        if (suppress) suppressFailureEntry();
         else context.failureDetails.attempts = 3;
       }
       perform() {

@@ -62,22 +62,33 @@ export class QueueStore {
 
   async #send(writes: PushBatch["writes"]): Promise<void> {
     const queues = [...new Set(writes.map((w) => w.queue))];
-    const sent: Promise<unknown>[] = [this.client.sadd(this.keys.queues, ...queues)];
+    const commands: [string, ...string[]][] = [["sadd", this.keys.queues, ...queues]];
     for (const { queue, front, payloads } of writes) {
       const key = this.keys.queue(queue);
       if (front) {
         // The given order ends up at the head: LPUSH the last chunk first, each chunk reversed.
         for (let end = payloads.length; end > 0; end -= PUSH_CHUNK) {
-          sent.push(this.client.lpush(key, ...payloads.slice(Math.max(0, end - PUSH_CHUNK), end).reverse()));
+          commands.push(["lpush", key, ...payloads.slice(Math.max(0, end - PUSH_CHUNK), end).reverse()]);
         }
       } else {
         for (let start = 0; start < payloads.length; start += PUSH_CHUNK) {
-          sent.push(this.client.rpush(key, ...payloads.slice(start, start + PUSH_CHUNK)));
+          commands.push(["rpush", key, ...payloads.slice(start, start + PUSH_CHUNK)]);
         }
       }
     }
-    for (const queue of queues) sent.push(this.client.publish(this.keys.wakeupChannel, queue));
-    await Promise.all(sent);
+    for (const queue of queues) commands.push(["publish", this.keys.wakeupChannel, queue]);
+    // With auto-pipelining, ioredis keeps one pipeline in flight per connection: a batch queued
+    // behind it waits for that whole round trip (and a setImmediate) before it is written, a
+    // stall of a round trip or more in enqueue → perform latency whenever enqueues come close
+    // together. When nothing else waits in that queue the batch goes out now, as a pipeline of
+    // its own; otherwise it joins the queue and stays behind the commands called before it.
+    // (Cluster: the keys may live on different nodes, which auto-pipelining routes.)
+    if (!this.client.isCluster && this.client.autoPipelineQueueSize === 0) {
+      const replies = await this.client.pipeline(commands).exec();
+      for (const [error] of replies ?? []) if (error) throw error;
+    } else {
+      await Promise.all(commands.map(([name, ...args]) => this.client.call(name, ...args)));
+    }
   }
 
   size(queue: string): Promise<number> {
