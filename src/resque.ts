@@ -70,6 +70,13 @@ interface Target {
 }
 
 let buildWorker: (resque: Resque, options: WorkerOptions) => WorkerProcess;
+let membersOf: (resque: Resque) => readonly ShardMember[] | undefined;
+
+/** One shard of a sharded Resque: its namespace and the Resque that acts on it alone. */
+export interface ShardMember {
+  namespace: string;
+  resque: Resque;
+}
 
 /** The shards of a sharded Resque, shared by the facade and its per-shard members. */
 interface ShardSet {
@@ -96,6 +103,11 @@ export class Resque {
 
   static {
     buildWorker = (resque, options) => resque.#worker(options);
+    membersOf = (resque) => {
+      const shards = resque.#shards;
+      if (!shards || shards.members.includes(resque)) return undefined;
+      return shards.members.map((member, i) => ({ namespace: shards.namespaces[i]!, resque: member }));
+    };
   }
 
   constructor(options: ResqueOptions = {}) {
@@ -519,4 +531,13 @@ export class Resque {
 /** The worker behind `resque.worker()`, with its internals, for the library's own modules (the CLI's pool). */
 export function createWorker(resque: Resque, options: WorkerOptions): WorkerProcess {
   return buildWorker(resque, options);
+}
+
+/**
+ * The shards of a sharded Resque, each with the Resque that acts on that shard alone (for the
+ * library's own modules that act shard by shard: pools, statuses); undefined when `resque` is
+ * not sharded, or is itself one shard's member.
+ */
+export function shardMembers(resque: Resque): readonly ShardMember[] | undefined {
+  return membersOf(resque);
 }
