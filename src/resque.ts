@@ -19,6 +19,7 @@ import { openShardStores } from "./redis/shard-stores.js";
 import type { QueueRouter } from "./shards/queue-router.js";
 import { validateShards, type ShardsOptions } from "./shards/shard-options.js";
 import { ShardedWorker } from "./shards/sharded-worker.js";
+import { attachShardMembers } from "./shards/shard-members.js";
 import { SlotBudget } from "./shards/slot-budget.js";
 import { createShardedScheduler, type ShardedScheduler } from "./shards/sharded-scheduler.js";
 import { shardQueues } from "./shards/shard-queues.js";
@@ -70,13 +71,6 @@ interface Target {
 }
 
 let buildWorker: (resque: Resque, options: WorkerOptions) => WorkerProcess;
-let membersOf: (resque: Resque) => readonly ShardMember[] | undefined;
-
-/** One shard of a sharded Resque: its namespace and the Resque that acts on it alone. */
-export interface ShardMember {
-  namespace: string;
-  resque: Resque;
-}
 
 /** The shards of a sharded Resque, shared by the facade and its per-shard members. */
 interface ShardSet {
@@ -103,11 +97,6 @@ export class Resque {
 
   static {
     buildWorker = (resque, options) => resque.#worker(options);
-    membersOf = (resque) => {
-      const shards = resque.#shards;
-      if (!shards || shards.members.includes(resque)) return undefined;
-      return shards.members.map((member, i) => ({ namespace: shards.namespaces[i]!, resque: member }));
-    };
   }
 
   constructor(options: ResqueOptions = {}) {
@@ -156,6 +145,7 @@ export class Resque {
       }
       this.#store = opened.stores[0]!;
       this.#shards = set;
+      attachShardMembers(this, set.members.map((member, i) => ({ namespace: set.namespaces[i]!, resque: member })));
     }
     attachStore(this, this.#store);
     if (options.jobs) this.registry.register(...options.jobs);
@@ -531,13 +521,4 @@ export class Resque {
 /** The worker behind `resque.worker()`, with its internals, for the library's own modules (the CLI's pool). */
 export function createWorker(resque: Resque, options: WorkerOptions): WorkerProcess {
   return buildWorker(resque, options);
-}
-
-/**
- * The shards of a sharded Resque, each with the Resque that acts on that shard alone (for the
- * library's own modules that act shard by shard: pools, statuses); undefined when `resque` is
- * not sharded, or is itself one shard's member.
- */
-export function shardMembers(resque: Resque): readonly ShardMember[] | undefined {
-  return membersOf(resque);
 }

@@ -7,7 +7,8 @@
 import type { Logger } from "pino";
 import { ConfigurationError } from "../errors.js";
 import { storeOf } from "../redis/store-of.js";
-import { createWorker, Resque, shardMembers } from "../resque.js";
+import { createWorker, Resque } from "../resque.js";
+import { shardMembers } from "../shards/shard-members.js";
 import type { ShardedWorker } from "../shards/sharded-worker.js";
 import { attachToMaster, announceReady, leaveWithMaster } from "../worker/pool-child.js";
 import { WorkerPool, type PoolOptions } from "../worker/pool.js";
