@@ -1,0 +1,96 @@
+/** Moving a queue's waiting jobs between shards (two namespaces of one Redis): none lost, none on both, also across a stop half-way. */
+import { describe, expect, it } from "vitest";
+import { storeOf } from "../../src/redis/store-of.js";
+import { ShardMoveStore } from "../../src/redis/stores/shard-move-store.js";
+import { moveWaitingJobs } from "../../src/shards/move-queue.js";
+import { runTs } from "../helpers/processes.js";
+import { useRedis } from "../helpers/resque.js";
+
+describe("moving a queue between shards", () => {
+  const redis = useRedis();
+  const make = () => redis.make({ shards: { namespaces: ["mv-a", "mv-b"], queues: { mail: "mv-b" } } });
+  const payload = (i: number) => `{"class":"Mail","args":[${i}]}`;
+
+  async function fill(count: number): Promise<string[]> {
+    const client = redis.server().client();
+    const payloads = Array.from({ length: count }, (_, i) => payload(i));
+    await client.multi().sadd("mv-a:queues", "mail").rpush("mv-a:queue:mail", ...payloads).exec();
+    await client.quit();
+    return payloads;
+  }
+
+  function stores(resque: ReturnType<typeof make>) {
+    return [storeOf(resque.shardAdmin("mv-a")), storeOf(resque.shardAdmin("mv-b"))] as const;
+  }
+
+  it("moves every waiting job to the back of the queue on the other shard, in order, bytes intact", async () => {
+    const resque = make();
+    const client = redis.server().client();
+    const payloads = await fill(1234);
+    const odd = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]); // not UTF-8: must arrive byte for byte
+    await client.rpush("mv-a:queue:mail", odd);
+    await client.multi().sadd("mv-b:queues", "mail").rpush("mv-b:queue:mail", payload(-1)).exec(); // a new job already on the new shard
+    const [from, to] = stores(resque);
+    const result = await moveWaitingJobs(from, to, "mail", { batchSize: 100 });
+    expect(result).toEqual({ moved: 1235, batches: 13 });
+    expect(await client.llen("mv-a:queue:mail")).toBe(0);
+    const moved = await client.lrangeBuffer("mv-b:queue:mail", 0, -1);
+    expect(moved.map((b) => b.toString())).toEqual([payload(-1), ...payloads, odd.toString()]);
+    expect(moved.at(-1)!.equals(odd)).toBe(true);
+    expect(await client.sismember("mv-b:queues", "mail")).toBe(1);
+    expect(await client.keys("mv-a:resque-ts:moving*")).toEqual([]);
+    await client.quit();
+  });
+
+  it("finishes a batch a stopped move left staged, without losing or doubling a job", async () => {
+    const resque = make();
+    const client = redis.server().client();
+    const payloads = await fill(250);
+    const [from, to] = stores(resque);
+    const source = new ShardMoveStore(from.client, from.keys);
+    const destination = new ShardMoveStore(to.client, to.keys);
+    // Stopped after staging: the batch is off the queue, on no other.
+    const first = (await source.stage("mail", 100, "t1"))!;
+    expect(first.payloads).toHaveLength(100);
+    expect((await client.llen("mv-a:queue:mail")) + (await source.staged("mail"))).toBe(250);
+    // A second move hands the staged batch back before taking more.
+    const again = (await source.stage("mail", 100, "t2"))!;
+    expect(again.token).toBe("t1");
+    // Stopped after pushing, before clearing: the next move must not push it twice.
+    expect(await destination.push("mail", again)).toBe(100);
+    const result = await moveWaitingJobs(from, to, "mail", { batchSize: 100 });
+    expect(result).toEqual({ moved: 150, batches: 3 }); // the staged batch (pushed before: 0 more), then 100 + 50
+    const all = await client.lrange("mv-b:queue:mail", 0, -1);
+    expect(all).toHaveLength(250);
+    expect(all).toEqual(payloads);
+    expect(await client.llen("mv-a:queue:mail")).toBe(0);
+    await client.quit();
+  });
+
+  it("keeps every job exactly once when two moves run at once", async () => {
+    const resque = make();
+    const client = redis.server().client();
+    const payloads = await fill(2000);
+    const [from, to] = stores(resque);
+    const results = await Promise.all([moveWaitingJobs(from, to, "mail", { batchSize: 37 }), moveWaitingJobs(from, to, "mail", { batchSize: 53 })]);
+    expect(results[0].moved + results[1].moved).toBe(2000);
+    const all = await client.lrange("mv-b:queue:mail", 0, -1);
+    expect(all).toHaveLength(2000);
+    expect(new Set(all)).toEqual(new Set(payloads));
+    expect(await client.llen("mv-a:queue:mail")).toBe(0);
+    await client.quit();
+  });
+
+  it("resque shards move: moves the queue and reports the count", async () => {
+    await fill(42);
+    const proc = runTs("src/cli/resque.ts", {}, ["shards", "move", "mail", "--from", "mv-a", "--to", "mv-b", "--batch", "10", "--json", "--redis", redis.server().url]);
+    expect((await proc.exited).code).toBe(0);
+    expect(JSON.parse(proc.lines.join("\n"))).toEqual({ queue: "mail", from: "mv-a", to: "mv-b", moved: 42, batches: 5, leftOnSource: 0 });
+    const client = redis.server().client();
+    expect(await client.llen("mv-b:queue:mail")).toBe(42);
+    const same = runTs("src/cli/resque.ts", {}, ["shards", "move", "mail", "--from", "mv-a", "--to", "mv-a", "--redis", redis.server().url]);
+    expect((await same.exited).code).not.toBe(0);
+    expect(same.stderr()).toMatch(/same shard/);
+    await client.quit();
+  }, 60_000);
+});
