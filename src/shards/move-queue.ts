@@ -26,6 +26,31 @@ export interface MoveQueueOptions {
   onBatch?: (moved: number) => void;
 }
 
+/**
+ * Moves the delayed items of a queue from one shard's schedule to another's, at their own due
+ * times, with the same staging and once-only push as waiting jobs. An item the source's
+ * scheduler promotes before the move reaches it becomes a waiting job on the source (so move
+ * delayed items first, then waiting jobs).
+ */
+export async function moveDelayedJobs(from: DataStore, to: DataStore, queue: string, options: { timesPerBatch?: number } = {}): Promise<MoveQueueResult> {
+  const times = options.timesPerBatch ?? 100;
+  if (from.keys.prefix === to.keys.prefix) throw new RangeError(`The source and destination are the same namespace (${JSON.stringify(from.keys.prefix)}).`);
+  const source = new ShardMoveStore(from.client, from.keys);
+  const destination = new ShardMoveStore(to.client, to.keys);
+  const result: MoveQueueResult = { moved: 0, batches: 0 };
+  let cursor = "-inf";
+  for (;;) {
+    const batch = await source.stageDelayed(queue, cursor, times, randomBytes(12).toString("hex"));
+    if (batch.items.length > 0) {
+      result.moved += await destination.pushDelayed(batch);
+      await source.clearDelayed(queue, batch.token);
+      result.batches++;
+    }
+    if (batch.finished && batch.items.length === 0) return result;
+    cursor = batch.cursor;
+  }
+}
+
 export async function moveWaitingJobs(from: DataStore, to: DataStore, queue: string, options: MoveQueueOptions = {}): Promise<MoveQueueResult> {
   const batchSize = options.batchSize ?? 500;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`The batch size is a whole number of at least 1, got ${batchSize}.`);

@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { storeOf } from "../../src/redis/store-of.js";
 import { ShardMoveStore } from "../../src/redis/stores/shard-move-store.js";
-import { moveWaitingJobs } from "../../src/shards/move-queue.js";
+import { moveDelayedJobs, moveWaitingJobs } from "../../src/shards/move-queue.js";
+import { until } from "../helpers/events.js";
 import { runTs } from "../helpers/processes.js";
 import { useRedis } from "../helpers/resque.js";
 
@@ -81,11 +82,61 @@ describe("moving a queue between shards", () => {
     await client.quit();
   });
 
+  it("moves a queue's delayed jobs to the other shard's schedule at their due times, leaving other queues' items, and the new shard's scheduler enqueues them", async () => {
+    const resque = make();
+    const old = redis.make({ namespace: "mv-a" });
+    const oldMs = redis.make({ namespace: "mv-a", delayPrecision: "milliseconds" });
+    const client = redis.server().client();
+    const soon = Date.now() + 1500;
+    const later = new Date(Date.now() + 3_600_000);
+    for (let i = 0; i < 150; i++) await old.enqueueAtWithQueue("mail", i % 2 === 0 ? new Date(soon) : later, "Mail", i);
+    await oldMs.enqueueAtWithQueue("mail", new Date(soon + 123), "Mail", "ms");
+    for (let i = 0; i < 5; i++) await old.enqueueAtWithQueue("other", i % 2 === 0 ? new Date(soon) : later, "Other", i);
+    const [from, to] = stores(resque);
+    const result = await moveDelayedJobs(from, to, "mail", { timesPerBatch: 1 });
+    expect(result.moved).toBe(151);
+    // Before = after, across the shards: the source keeps only the other queue's 5.
+    expect(await resque.shardAdmin("mv-a").delayed.count()).toBe(5);
+    expect(await resque.shardAdmin("mv-b").delayed.count()).toBe(151);
+    expect(await client.zcard("mv-b:delayed_queue_schedule")).toBe(3); // soon, later, soon + 123 ms
+    expect(await client.keys("mv-a:timestamps:*Mail*")).toEqual([]);
+    expect(await client.smembers('mv-b:timestamps:{"class":"Mail","args":[0],"queue":"mail"}')).toHaveLength(1);
+    expect(await client.keys("mv-a:resque-ts:moving-delayed*")).toEqual([]);
+    // The new shard's scheduler promotes them when due, onto the queue there.
+    const scheduler = resque.shardedScheduler({ interval: 0.1 });
+    await scheduler.start();
+    try {
+      await until(() => client.llen("mv-b:queue:mail"), (n) => n === 76);
+    } finally {
+      await scheduler.stop();
+    }
+    expect(await client.llen("mv-a:queue:mail")).toBe(0);
+    await client.quit();
+  });
+
+  it("finishes a delayed batch a stopped move left staged, once", async () => {
+    const resque = make();
+    const old = redis.make({ namespace: "mv-a" });
+    const at = new Date(Date.now() + 3_600_000);
+    for (let i = 0; i < 20; i++) await old.enqueueAtWithQueue("mail", new Date(at.getTime() + (i % 4) * 1000), "Mail", i);
+    const [from, to] = stores(resque);
+    const source = new ShardMoveStore(from.client, from.keys);
+    const destination = new ShardMoveStore(to.client, to.keys);
+    const staged = await source.stageDelayed("mail", "-inf", 2, "t1");
+    expect(staged.items).toHaveLength(10); // two due times, five items each
+    expect((await resque.shardAdmin("mv-a").delayed.count()) + staged.items.length).toBe(20);
+    expect(await destination.pushDelayed(staged)).toBe(10); // stopped after the push, before clearing
+    const result = await moveDelayedJobs(from, to, "mail");
+    expect(result).toEqual({ moved: 10, batches: 2 }); // the staged batch again (0 more), then the rest
+    expect(await resque.shardAdmin("mv-b").delayed.count()).toBe(20);
+    expect(await resque.shardAdmin("mv-a").delayed.count()).toBe(0);
+  });
+
   it("resque shards move: moves the queue and reports the count", async () => {
     await fill(42);
     const proc = runTs("src/cli/resque.ts", {}, ["shards", "move", "mail", "--from", "mv-a", "--to", "mv-b", "--batch", "10", "--json", "--redis", redis.server().url]);
     expect((await proc.exited).code).toBe(0);
-    expect(JSON.parse(proc.lines.join("\n"))).toEqual({ queue: "mail", from: "mv-a", to: "mv-b", moved: 42, batches: 5, leftOnSource: 0 });
+    expect(JSON.parse(proc.lines.join("\n"))).toEqual({ queue: "mail", from: "mv-a", to: "mv-b", moved: 42, batches: 5, delayedMoved: 0, leftOnSource: 0 });
     const client = redis.server().client();
     expect(await client.llen("mv-b:queue:mail")).toBe(42);
     const same = runTs("src/cli/resque.ts", {}, ["shards", "move", "mail", "--from", "mv-a", "--to", "mv-a", "--redis", redis.server().url]);

@@ -22,6 +22,16 @@ function runBytes(client: RedisClient, name: string, keys: string[], args: (stri
   return call.call(client, keys.length, ...keys, ...args);
 }
 
+/** A staged batch of delayed items: its token, the (due time, item) pairs, and where the scan stands. */
+export interface StagedDelayed {
+  token: string;
+  items: { at: string; item: Buffer }[];
+  /** Where the next scan starts (after the last score scanned). */
+  cursor: string;
+  /** The schedule was scanned to its end. */
+  finished: boolean;
+}
+
 /** A staged batch: its token and payloads, in queue order. */
 export interface StagedBatch {
   token: string;
@@ -56,6 +66,35 @@ export class ShardMoveStore {
   /** On the source: drops the batch of this token from staging. */
   async clear(queue: string, token: string): Promise<boolean> {
     const staging = this.#staging(queue);
+    return Number(await runBytes(this.client, "shardMoveClear", [staging, `${staging}:token`], [token])) === 1;
+  }
+
+  #stagingDelayed(queue: string): string {
+    return `${this.keys.prefix}resque-ts:moving-delayed:${queue}`;
+  }
+
+  /**
+   * On the source: the delayed batch staged already, else the queue's items at the next `times`
+   * due times of the schedule from `cursor` ("-inf" to start, then the cursor the last call returned).
+   */
+  async stageDelayed(queue: string, cursor: string, times: number, token: string): Promise<StagedDelayed> {
+    const staging = this.#stagingDelayed(queue);
+    const reply = (await runBytes(this.client, "shardMoveDelayedStage", [this.keys.delayedSchedule, staging, `${staging}:token`], [this.keys.prefix, queue, token, cursor, times])) as Buffer[];
+    const items: { at: string; item: Buffer }[] = [];
+    for (let i = 3; i + 1 < reply.length; i += 2) items.push({ at: reply[i]!.toString(), item: reply[i + 1]! });
+    return { token: reply[0]!.toString(), cursor: reply[1]!.toString(), finished: reply[2]!.toString() === "1", items };
+  }
+
+  /** On the destination: puts the items in the schedule at their due times unless this token was pushed before; returns how many. */
+  async pushDelayed(batch: StagedDelayed): Promise<number> {
+    const marker = `${this.keys.prefix}resque-ts:moved:${batch.token}`;
+    const pairs = batch.items.flatMap(({ at, item }) => [at, item]);
+    return Number(await runBytes(this.client, "shardMoveDelayedPush", [this.keys.delayedSchedule, marker], [this.keys.prefix, MARKER_SECONDS, this.keys.schedulerWakeupChannel, ...pairs]));
+  }
+
+  /** On the source: drops the delayed batch of this token from staging. */
+  async clearDelayed(queue: string, token: string): Promise<boolean> {
+    const staging = this.#stagingDelayed(queue);
     return Number(await runBytes(this.client, "shardMoveClear", [staging, `${staging}:token`], [token])) === 1;
   }
 
