@@ -1,5 +1,5 @@
 /**
- * Moves the waiting jobs of a queue from one shard to another (`resque shards move`), for step 3
+ * Moves the waiting (and delayed) jobs of a queue from one shard to another (`resque shards move`), for step 3
  * of "Moving a queue between shards" in docs/sharding.md. Batch by batch: staged on the source,
  * pushed to the destination once (by the batch's token), cleared on the source
  * (src/redis/stores/shard-move-store.ts). A job is never lost and never on both queues: a move
