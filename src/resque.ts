@@ -19,6 +19,7 @@ import { openShardStores } from "./redis/shard-stores.js";
 import type { QueueRouter } from "./shards/queue-router.js";
 import { validateShards, type ShardsOptions } from "./shards/shard-options.js";
 import { ShardedWorker } from "./shards/sharded-worker.js";
+import { attachShardMembers } from "./shards/shard-members.js";
 import { SlotBudget } from "./shards/slot-budget.js";
 import { createShardedScheduler, type ShardedScheduler } from "./shards/sharded-scheduler.js";
 import { shardQueues } from "./shards/shard-queues.js";
@@ -144,6 +145,7 @@ export class Resque {
       }
       this.#store = opened.stores[0]!;
       this.#shards = set;
+      attachShardMembers(this, set.members.map((member, i) => ({ namespace: set.namespaces[i]!, resque: member })));
     }
     attachStore(this, this.#store);
     if (options.jobs) this.registry.register(...options.jobs);

@@ -8,6 +8,7 @@ import type { ArgsOf, JobClass } from "../job/job.js";
 import { toJobStatus, type JobStatus, type StatusState } from "../plugins/status/status-record.js";
 import { updateStatus } from "../plugins/status/status-writer.js";
 import type { Resque } from "../resque.js";
+import { shardMembers } from "../shards/shard-members.js";
 import { storeOf, type ReadSource } from "./read-source.js";
 
 /** The arguments of a status job after its id. */
@@ -52,13 +53,53 @@ export async function listStatuses(source: ReadSource, paging: { offset?: number
   return { total, statuses };
 }
 
+/**
+ * Statuses newest first over several shards, as listStatuses orders one: the newest
+ * `offset + limit` of each shard, merged by creation time (ties by id, descending, as Redis
+ * orders them in one shard), then the page.
+ */
+async function listStatusesOf(sources: readonly ReadSource[], paging: { offset?: number; limit?: number }): Promise<StatusPage> {
+  const offset = Math.max(0, Math.trunc(paging.offset ?? 0));
+  const limit = Math.max(0, Math.trunc(paging.limit ?? 50));
+  const stores = sources.map((source) => storeOf(source).statuses);
+  const [counts, heads] = await Promise.all([Promise.all(stores.map((store) => store.count())), Promise.all(stores.map((store) => store.idsWithScores(0, offset + limit)))]);
+  const merged = heads
+    .flatMap((head, shard) => head.map((entry) => ({ ...entry, shard })))
+    .sort((a, b) => b.score - a.score || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+    .slice(offset, offset + limit);
+  const raws = await Promise.all(stores.map((store, shard) => store.getMany(merged.filter((e) => e.shard === shard).map((e) => e.id))));
+  const next = raws.map(() => 0);
+  const statuses: JobStatus[] = [];
+  for (const entry of merged) {
+    const raw = raws[entry.shard]![next[entry.shard]!++];
+    if (raw !== null && raw !== undefined) statuses.push(toJobStatus(entry.id, raw));
+  }
+  return { total: counts.reduce((sum, n) => sum + n, 0), statuses };
+}
+
 /** Ids on the kill list (jobs asked to stop that have not ended yet). */
 export function statusKillList(source: ReadSource): Promise<string[]> {
   return storeOf(source).statuses.killList();
 }
 
+/**
+ * Statuses of a Resque. Sharded, a status lives on the shard of its job's queue: get, kill and
+ * remove find it on whichever shard holds it, list merges every shard's, killList joins them.
+ */
 export class StatusAdmin {
   constructor(private readonly resque: Resque) {}
+
+  /** The Resque of every shard when sharded; undefined otherwise. */
+  get #shards(): readonly Resque[] | undefined {
+    return shardMembers(this.resque)?.map((member) => member.resque);
+  }
+
+  /** The shard's Resque whose statuses hold `id` (undefined when none does). */
+  async #holderOf(id: string, shards: readonly Resque[]): Promise<Resque | undefined> {
+    const found = await Promise.all(shards.map((shard) => storeOf(shard).statuses.get(id)));
+    const index = found.findIndex((raw) => raw !== null);
+    return index < 0 ? undefined : shards[index];
+  }
 
   /**
    * Enqueues a status job with a new id (32 hex characters, as resque-status makes) and returns
@@ -79,16 +120,26 @@ export class StatusAdmin {
     return result.enqueued ? id : undefined;
   }
 
-  get(id: string): Promise<JobStatus | undefined> {
-    return getStatus(this.resque, id);
+  async get(id: string): Promise<JobStatus | undefined> {
+    const shards = this.#shards;
+    if (!shards) return getStatus(this.resque, id);
+    const found = await Promise.all(shards.map((shard) => getStatus(shard, id)));
+    return found.find((status) => status !== undefined);
   }
 
+  /** Statuses newest first, `limit` (default 50) from `offset`; sharded, over all shards, `total` summed. */
   list(paging: { offset?: number; limit?: number } = {}): Promise<StatusPage> {
-    return listStatuses(this.resque, paging);
+    const shards = this.#shards;
+    return shards ? listStatusesOf(shards, paging) : listStatuses(this.resque, paging);
   }
 
   /** Kills a queued or running job by id (see KillResult). Ruby's workers see the kill list too. */
   async kill(id: string): Promise<KillResult> {
+    const shards = this.#shards;
+    if (shards) {
+      const holder = await this.#holderOf(id, shards);
+      return holder ? holder.statuses.kill(id) : "unknown";
+    }
     const store = storeOf(this.resque).statuses;
     const raw = await store.get(id);
     if (raw === null) return "unknown";
@@ -109,14 +160,16 @@ export class StatusAdmin {
     return seen === "working" ? "requested" : "finished";
   }
 
-  /** Deletes statuses by id (and their kill-list entries). */
-  remove(...ids: string[]): Promise<void> {
-    return storeOf(this.resque).statuses.remove(ids);
+  /** Deletes statuses by id (and their kill-list entries); sharded, on every shard (each id is on one). */
+  async remove(...ids: string[]): Promise<void> {
+    const shards = this.#shards ?? [this.resque];
+    await Promise.all(shards.map((shard) => storeOf(shard).statuses.remove(ids)));
   }
 
-  /** Ids on the kill list. */
-  killList(): Promise<string[]> {
-    return statusKillList(this.resque);
+  /** Ids on the kill list (of every shard). */
+  async killList(): Promise<string[]> {
+    const shards = this.#shards ?? [this.resque];
+    return (await Promise.all(shards.map((shard) => statusKillList(shard)))).flat();
   }
 
   /** A killed-while-queued status keeps the time to live it had. */

@@ -8,8 +8,10 @@ import type { Logger } from "pino";
 import { ConfigurationError } from "../errors.js";
 import { storeOf } from "../redis/store-of.js";
 import { createWorker, Resque } from "../resque.js";
+import { shardMembers } from "../shards/shard-members.js";
+import type { ShardedWorker } from "../shards/sharded-worker.js";
 import { attachToMaster, announceReady, leaveWithMaster } from "../worker/pool-child.js";
-import { WorkerPool } from "../worker/pool.js";
+import { WorkerPool, type PoolOptions } from "../worker/pool.js";
 import { Processor } from "../worker/processor.js";
 import { parseQueues, type ParsedQueues } from "../worker/queue-selection.js";
 import { connectionFrom } from "./connection-options.js";
@@ -119,10 +121,6 @@ export async function work(options: WorkOptions, env: NodeJS.ProcessEnv = proces
   }
 
   const sharded = resque.shardNamespaces !== undefined;
-  if (sharded && s.count !== undefined) {
-    await resque.close();
-    throw new ConfigurationError("Worker pools (--count) do not serve a sharded Resque yet; run one `resque work` process per worker instead (docs/sharding.md).");
-  }
   if (s.count !== undefined && s.poolChild === undefined) return runPool(resque, s);
 
   if (s.poolChild === undefined) {
@@ -146,13 +144,15 @@ export async function work(options: WorkOptions, env: NodeJS.ProcessEnv = proces
   // A sharded Resque's worker serves every shard that holds its queues (one worker per shard inside).
   const single = sharded ? undefined : createWorker(resque, workerOptions);
   const worker = single ?? resque.worker(workerOptions);
+  // A pool child reports its jobs to the master per shard, so the master settles each on its shard.
+  const parts = single ? [{ worker: single }] : (worker as ShardedWorker).parts;
   worker.on("job:failure", (e) => s.logger.warn({ worker: e.workerId, queue: e.queue, job: e.jobName, err: e.error }, "job failed"));
   if (s.verbose) worker.on("job:success", (e) => s.logger.info({ worker: e.workerId, queue: e.queue, job: e.jobName, ms: Math.round(e.durationMs) }, "job done"));
   worker.on("paused", () => s.logger.info("paused"));
   worker.on("resumed", () => s.logger.info("resumed"));
-  if (s.poolChild !== undefined && single) {
-    attachToMaster(single, { jobsPerFork: s.jobsPerFork, maxMemoryMb: s.maxMemoryMb, logger: s.logger });
-    announceReady(single);
+  if (s.poolChild !== undefined) {
+    attachToMaster(worker, { jobsPerFork: s.jobsPerFork, maxMemoryMb: s.maxMemoryMb, logger: s.logger }, parts);
+    announceReady(worker, parts);
   }
 
   let stopSignals = 0;
@@ -185,7 +185,7 @@ export async function work(options: WorkOptions, env: NodeJS.ProcessEnv = proces
   });
 
   await worker.start();
-  if (s.poolChild !== undefined && single) leaveWithMaster(single, s.logger);
+  if (s.poolChild !== undefined) leaveWithMaster(worker, s.logger);
   s.logger.info({ jobs: resque.registry.names() }, "job classes loaded");
   if (s.maxMemoryMb !== undefined && s.poolChild === undefined) {
     // Without a pool master to recycle it, the process stops itself (QUIT semantics) and exits
@@ -206,14 +206,20 @@ export async function work(options: WorkOptions, env: NodeJS.ProcessEnv = proces
 /** Exit code of a single worker process that stopped itself above --max-memory (EX_TEMPFAIL). */
 export const MEMORY_LIMIT_EXIT_CODE = 75;
 
+/** What the pool master acts on: the Resque's store, or each shard's of a sharded Resque. */
+function poolTargets(resque: Resque, timeout: number | undefined): Pick<PoolOptions, "store" | "processor" | "shards"> {
+  const members = shardMembers(resque);
+  if (!members) return { store: storeOf(resque), processor: new Processor(resque, timeout) };
+  return { shards: members.map((m) => ({ namespace: m.namespace, store: storeOf(m.resque), processor: new Processor(m.resque, timeout) })) };
+}
+
 async function runPool(resque: Resque, s: Settings & { logger: Logger }): Promise<void> {
   const pool = new WorkerPool({
     count: s.count!,
     childModule: process.argv[1]!,
     childArgs: process.argv.slice(2),
     queues: s.queues.entries,
-    store: storeOf(resque),
-    processor: new Processor(resque, s.timeout),
+    ...poolTargets(resque, s.timeout),
     plugins: resque.plugins,
     logger: s.logger,
     termTimeoutMs: s.termTimeout * 1000,

@@ -53,6 +53,11 @@ export class ShardedWorker extends EventEmitter<WorkerEvents> implements Worker 
     }
   }
 
+  /** The worker of each shard served, with its namespace (a pool child reports jobs per shard). */
+  get parts(): readonly ShardWorkerPart[] {
+    return this.#parts;
+  }
+
   /** The namespaces of the shards this worker serves. */
   get shards(): readonly string[] {
     return this.#parts.map((p) => p.namespace);

@@ -5,7 +5,7 @@
  */
 import type { Logger } from "../logger.js";
 import type { ChildMessage } from "./pool-messages.js";
-import type { Worker } from "./worker.js";
+import type { Worker } from "../worker-interface.js";
 
 export interface ChildOptions {
   jobsPerFork?: number;
@@ -20,21 +20,35 @@ function send(message: ChildMessage): void {
   if (process.connected) process.send?.(message, undefined, {}, () => {});
 }
 
-export function attachToMaster(worker: Worker, options: ChildOptions): void {
+/** A worker whose job events the master hears, and the shard it serves (sharded Resque only). */
+export interface ChildPart {
+  namespace?: string | undefined;
+  worker: Worker;
+}
+
+/**
+ * `worker` is what the child runs (stopped to recycle); `parts` are the workers whose job events
+ * are reported: the worker itself, or one per shard for a sharded Resque, so the master knows on
+ * which shard each job runs.
+ */
+export function attachToMaster(worker: Worker, options: ChildOptions, parts: readonly ChildPart[] = [{ worker }]): void {
   let jobs = 0;
   const recycle = (why: string) => {
     options.logger.info({ why }, "recycling this child");
     void worker.stop();
   };
-  worker.on("job:start", (e) => send({ type: "start", workerId: e.workerId, reservation: e.reservation, queue: e.queue, payload: e.payload, timeoutMs: e.timeoutMs }));
-  const ended = (e: { workerId: string }) => {
-    send({ type: "end", workerId: e.workerId });
-    jobs++;
-    if (options.jobsPerFork && jobs >= options.jobsPerFork) recycle(`${jobs} jobs done (JOBS_PER_FORK)`);
-  };
-  worker.on("job:success", ended);
-  worker.on("job:failure", ended);
-  worker.on("job:requeued", (e) => send({ type: "end", workerId: e.workerId }));
+  for (const { namespace, worker: part } of parts) {
+    const shard = namespace === undefined ? {} : { shard: namespace };
+    part.on("job:start", (e) => send({ type: "start", workerId: e.workerId, reservation: e.reservation, queue: e.queue, payload: e.payload, timeoutMs: e.timeoutMs, ...shard }));
+    const ended = (e: { workerId: string }) => {
+      send({ type: "end", workerId: e.workerId, ...shard });
+      jobs++;
+      if (options.jobsPerFork && jobs >= options.jobsPerFork) recycle(`${jobs} jobs done (JOBS_PER_FORK)`);
+    };
+    part.on("job:success", ended);
+    part.on("job:failure", ended);
+    part.on("job:requeued", (e) => send({ type: "end", workerId: e.workerId, ...shard }));
+  }
   if (options.maxMemoryMb) {
     const limit = options.maxMemoryMb * 1024 * 1024;
     const timer = setInterval(() => {
@@ -65,6 +79,7 @@ export function leaveWithMaster(worker: Worker, logger: Logger): void {
   }
 }
 
-export function announceReady(worker: Worker): void {
-  send({ type: "ready", ids: [...worker.ids] });
+export function announceReady(worker: Worker, parts?: readonly ChildPart[]): void {
+  const shards = parts?.flatMap((p) => (p.namespace === undefined ? [] : [{ namespace: p.namespace, ids: [...p.worker.ids] }]));
+  send({ type: "ready", ids: [...worker.ids], ...(shards && shards.length > 0 ? { shards } : {}) });
 }

@@ -7,6 +7,10 @@
  * JobTimeout (its onFailure hooks run here, so the retry plugin can retry it), the others go
  * back to the front of their queues (counted as dirty exits). Signals are forwarded as Resque
  * does: QUIT, TERM/INT, USR1, USR2, CONT.
+ *
+ * With a sharded Resque each child runs the sharded worker (one worker per shard inside) and
+ * reports on which shard each job runs; the master settles an exited child's jobs and listens for
+ * remote control on every shard, each shard with its own store and processor.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -23,6 +27,14 @@ import { isChildMessage, type ChildMessage } from "./pool-messages.js";
 import type { Processor } from "./processor.js";
 import { workerHost } from "./worker-id.js";
 
+/** One shard of a sharded Resque, as the pool master acts on it. */
+export interface PoolShard {
+  namespace: string;
+  store: DataStore;
+  /** A processor of the shard's own Resque, so failure hooks run against that shard. */
+  processor: Processor;
+}
+
 export interface PoolOptions {
   count: number;
   /** The module and arguments a child runs (the `resque work` command line). */
@@ -31,8 +43,11 @@ export interface PoolOptions {
   /** Extra environment for children. */
   childEnv?: Record<string, string>;
   queues: readonly string[];
-  store: DataStore;
-  processor: Processor;
+  /** The Resque's store and processor; with `shards`, unused. */
+  store?: DataStore;
+  processor?: Processor;
+  /** A sharded Resque's shards (children then report jobs per shard). */
+  shards?: readonly PoolShard[];
   plugins: readonly Plugin[];
   logger: Logger;
   /** Grace after a job's timeout (and after TERM) before its child is killed. */
@@ -53,13 +68,24 @@ interface RunningJob {
   deadline: number | undefined;
 }
 
+/** The shard a pool acts on: a namespace of a sharded Resque, or (undefined) the Resque's only one. */
+interface Target {
+  namespace: string | undefined;
+  store: DataStore;
+  processor: Processor;
+}
+
 interface Child {
   number: number;
   process: ChildProcess;
+  /** All of its worker ids. */
   ids: string[];
+  /** Its worker ids per shard (one entry, namespace undefined, when not sharded). */
+  idsByShard: Map<string | undefined, string[]>;
+  /** Running jobs by slot (see slotKey: a worker id may appear once per shard). */
   jobs: Map<string, RunningJob>;
   startedAt: number;
-  /** Worker ids whose job overran its deadline; the child was killed for it. */
+  /** Slots (slotKey) whose job overran its deadline; the child was killed for it. */
   timedOut: Set<string>;
   /** When it was asked to finish up because of memory (0 = not asked). */
   memoryQuitAt: number;
@@ -77,18 +103,31 @@ function rssOf(pid: number | undefined): number | undefined {
   }
 }
 
+/** A child's slot: its worker id on one shard. */
+function slotKey(shard: string | undefined, workerId: string): string {
+  return shard === undefined ? workerId : `${shard}\u0000${workerId}`;
+}
+
 export class WorkerPool {
   readonly #options: PoolOptions;
+  readonly #targets: readonly Target[];
   readonly #children = new Map<number, Child>();
   #stopping: "graceful" | "immediate" | undefined;
   #timer: NodeJS.Timeout | undefined;
   #restarts = new Map<number, number>();
-  #unsubscribe: (() => Promise<void>) | undefined;
+  #unsubscribe: (() => Promise<unknown>) | undefined;
   #resolveStopped!: () => void;
   readonly stopped = new Promise<void>((resolve) => (this.#resolveStopped = resolve));
 
   constructor(options: PoolOptions) {
     this.#options = options;
+    if (options.shards && options.shards.length > 0) {
+      this.#targets = options.shards.map((shard) => ({ ...shard }));
+    } else if (options.store && options.processor) {
+      this.#targets = [{ namespace: undefined, store: options.store, processor: options.processor }];
+    } else {
+      throw new Error("A worker pool needs the Resque's store and processor, or its shards.");
+    }
   }
 
   /** Pids of the running children. */
@@ -100,14 +139,17 @@ export class WorkerPool {
     await this.#hooks("beforeFirstFork", undefined, true);
     // Remote stop/kill addressed to this host or any child's worker stops the whole pool
     // (children leave those commands to the master, which would otherwise restart them).
-    this.#unsubscribe = await this.#options.store.subscribeControl((message) => {
+    // Sharded: a command may come on any shard the children serve.
+    const onControl = (message: string) => {
       const command = parseCommand(message);
       if (!command || (command.action !== "stop" && command.action !== "kill")) return;
       const ids = [...this.#children.values()].flatMap((c) => c.ids);
       if (!targets(command.target, workerHost(this.#options.host), ids)) return;
       this.#options.logger.info({ command }, "remote control");
       void this.stop({ immediate: command.action === "kill" });
-    });
+    };
+    const unsubscribes = await Promise.all(this.#targets.map((target) => target.store.subscribeControl(onControl)));
+    this.#unsubscribe = () => Promise.all(unsubscribes.map((unsubscribe) => unsubscribe()));
     process.title = `resque-${VERSION}: pool master of ${this.#options.count} (${this.#options.queues.join(",")})`;
     for (let n = 1; n <= this.#options.count; n++) await this.#fork(n);
     this.#timer = setInterval(() => this.#check(), this.#options.checkIntervalMs ?? 250);
@@ -156,6 +198,7 @@ export class WorkerPool {
       number,
       process: child,
       ids: [],
+      idsByShard: new Map(),
       jobs: new Map(),
       startedAt: Date.now(),
       timedOut: new Set(),
@@ -176,9 +219,10 @@ export class WorkerPool {
     switch (message.type) {
       case "ready":
         child.ids = message.ids;
+        child.idsByShard = new Map(message.shards ? message.shards.map((s) => [s.namespace, s.ids]) : [[undefined, message.ids]]);
         break;
       case "start":
-        child.jobs.set(message.workerId, {
+        child.jobs.set(slotKey(message.shard, message.workerId), {
           reservation: message.reservation,
           queue: message.queue,
           payload: message.payload,
@@ -186,7 +230,7 @@ export class WorkerPool {
         });
         break;
       case "end":
-        child.jobs.delete(message.workerId);
+        child.jobs.delete(slotKey(message.shard, message.workerId));
         break;
     }
   }
@@ -195,10 +239,10 @@ export class WorkerPool {
   #check(): void {
     const now = Date.now();
     for (const child of this.#children.values()) {
-      for (const [workerId, job] of child.jobs) {
-        if (job.deadline !== undefined && now > job.deadline && !child.timedOut.has(workerId)) {
-          child.timedOut.add(workerId);
-          this.#options.logger.warn({ child: child.number, worker: workerId }, "job overran its timeout; killing its child");
+      for (const [slot, job] of child.jobs) {
+        if (job.deadline !== undefined && now > job.deadline && !child.timedOut.has(slot)) {
+          child.timedOut.add(slot);
+          this.#options.logger.warn({ child: child.number, worker: slot.split("\u0000").pop() }, "job overran its timeout; killing its child");
           child.process.kill("SIGKILL");
         }
       }
@@ -237,26 +281,36 @@ export class WorkerPool {
     }, delay).unref();
   }
 
-  /** Settles in Redis what the exited child left recorded, and unregisters its workers. */
+  /** Settles in Redis what the exited child left recorded, and unregisters its workers (on each shard it served). */
   async #settle(child: Child, clean: boolean): Promise<void> {
-    if (child.ids.length === 0) return;
+    let failed: unknown;
+    for (const target of this.#targets) {
+      const ids = child.idsByShard.get(target.namespace) ?? [];
+      // One shard out of reach must not keep the others' jobs from being settled.
+      if (ids.length > 0) await this.#settleOn(target, child, ids, clean).catch((error: unknown) => (failed ??= error));
+    }
+    if (failed !== undefined) throw failed;
+  }
+
+  async #settleOn(target: Target, child: Child, ids: readonly string[], clean: boolean): Promise<void> {
     const releases: WorkerRelease[] = [];
-    for (const workerId of child.ids) {
-      const job = child.jobs.get(workerId);
-      if (job && child.timedOut.has(workerId)) {
+    for (const workerId of ids) {
+      const slot = slotKey(target.namespace, workerId);
+      const job = child.jobs.get(slot);
+      if (job && child.timedOut.has(slot)) {
         const error = new JobTimeout(`The job ran past its timeout and did not stop within ${this.#options.termTimeoutMs / 1000} s; its process was killed`);
         const reserved = { workerId, queue: job.queue, payload: job.payload, reservation: job.reservation };
-        const failureEntry = await this.#options.processor.failElsewhere(reserved, error, this.#options.logger);
+        const failureEntry = await target.processor.failElsewhere(reserved, error, this.#options.logger);
         releases.push({ workerId, action: "fail", reservation: job.reservation, failureEntry });
       } else {
         releases.push({ workerId, action: clean ? "requeue-clean" : "requeue" });
       }
     }
-    const result = await this.#options.store.workers.release(releases, { failedAt: failureTime(new Date()) });
+    const result = await target.store.workers.release(releases, { failedAt: failureTime(new Date()) });
     if (result.requeued + result.failed > 0) {
-      this.#options.logger.warn({ child: child.number, requeued: result.requeued, failed: result.failed }, "settled jobs of an exited child");
+      this.#options.logger.warn({ child: child.number, ...(target.namespace === undefined ? {} : { shard: target.namespace }), requeued: result.requeued, failed: result.failed }, "settled jobs of an exited child");
     }
-    await this.#options.processor.dirtyExits(result.settled, this.#options.logger);
+    await target.processor.dirtyExits(result.settled, this.#options.logger);
   }
 
   #hooks(name: WorkerHookName, child?: number, rethrow = false): Promise<void> {

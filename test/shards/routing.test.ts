@@ -1,5 +1,5 @@
 /** Queue placement, worker queue splitting and the shared slot budget: pure logic, no Redis. */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { hashTagOf, keySlot } from "../../src/shards/hash-slot.js";
 import { hashedShardOf, QueueRouter } from "../../src/shards/queue-router.js";
 import { shardQueues } from "../../src/shards/shard-queues.js";
@@ -67,34 +67,123 @@ describe("a worker's queues per shard", () => {
 });
 
 describe("the slot budget of a worker on several shards", () => {
-  it("shares the slots evenly between shards with jobs, and gives them all to a shard alone", () => {
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it("gives a shard every free slot at once, and keeps slots that come back for the shards waiting in line, in turn", () => {
     const budget = new SlotBudget(6);
     const a = () => {};
     const b = () => {};
-    expect(budget.take(a, 6, 0)).toBe(6); // alone: everything
+    const c = () => {};
+    expect(budget.take(a, 6)).toBe(6); // first come: the whole batch, not a share
     budget.settle(a, 6, 6);
-    expect(budget.take(b, 6, 0)).toBe(0); // a holds all; b's share (3) waits
-    budget.giveBack(3); // three of a's jobs end
-    expect(budget.take(a, 3, 3)).toBe(0); // a is at its share
-    expect(budget.take(b, 6, 0)).toBe(3);
-    budget.settle(b, 3, 0); // b found nothing: it drops out of the share
-    expect(budget.take(a, 3, 3)).toBe(3);
+    expect(budget.take(b, 6)).toBe(0); // a holds all: b waits in line
+    expect(budget.take(c, 6)).toBe(0); // behind b
+    budget.giveBack(6); // a's jobs end
+    expect(budget.take(a, 6)).toBe(0); // kept for b (and c): a goes behind them
+    expect(budget.take(c, 6)).toBe(0); // still b's turn; c keeps its place
+    expect(budget.take(b, 6)).toBe(6);
+    budget.settle(b, 6, 6);
+    budget.giveBack(6);
+    expect(budget.take(a, 6)).toBe(0); // c is ahead of a
+    expect(budget.take(c, 6)).toBe(6);
+    budget.settle(c, 6, 6);
+    budget.giveBack(6);
+    expect(budget.take(a, 6)).toBe(6);
+    expect(budget.free).toBe(0);
   });
 
-  it("wakes a worker that waited for slots when some come back, and not one that ran dry", () => {
+  it("sends a shard served in part to the back of the line, and drops a shard that ran dry from it", () => {
+    const budget = new SlotBudget(4);
+    const x = () => {};
+    const a = () => {};
+    const b = () => {};
+    expect(budget.take(x, 4)).toBe(4);
+    expect(budget.take(a, 4)).toBe(0);
+    expect(budget.take(b, 4)).toBe(0); // the line: a, b
+    budget.giveBack(2);
+    expect(budget.take(a, 4)).toBe(2); // served in part: behind b now
+    budget.giveBack(2);
+    expect(budget.take(a, 2)).toBe(0); // b's turn
+    expect(budget.take(b, 4)).toBe(2); // served in part again: behind a
+    budget.settle(b, 2, 0); // b found its queues empty: it leaves the line and gives the slots back
+    expect(budget.waiting).toBe(1);
+    expect(budget.take(a, 2)).toBe(2);
+    expect(budget.waiting).toBe(0);
+  });
+
+  it("never grants more than its size in total", () => {
+    const budget = new SlotBudget(5);
+    const workers = [() => {}, () => {}, () => {}];
+    let held = 0;
+    let granted = 0;
+    for (let round = 0; round < 200; round++) {
+      const worker = workers[round % 3]!;
+      const got = budget.take(worker, 1 + (round % 7));
+      held += got;
+      granted += got;
+      expect(held).toBeLessThanOrEqual(5);
+      const back = round % 4 === 0 ? held : Math.min(held, 1);
+      budget.giveBack(back);
+      held -= back;
+    }
+    expect(granted).toBeGreaterThan(200);
+  });
+
+  it("wakes the worker in line once, after the slots that come back in one turn are all back", async () => {
+    const budget = new SlotBudget(3);
+    const woken: number[] = [];
+    const a = () => {};
+    const b = () => woken.push(budget.free);
+    expect(budget.take(a, 3)).toBe(3);
+    expect(budget.take(b, 3)).toBe(0);
+    budget.giveBack(1);
+    budget.giveBack(1);
+    budget.giveBack(1);
+    expect(woken).toEqual([]);
+    await turn();
+    expect(woken).toEqual([3]); // one wake-up, with the whole batch free
+    expect(budget.take(b, 3)).toBe(3);
+  });
+
+  it("does not wake a worker that ran dry", async () => {
     const budget = new SlotBudget(2);
     const woken: string[] = [];
     const a = () => woken.push("a");
     const b = () => woken.push("b");
-    expect(budget.take(a, 2, 0)).toBe(2);
+    expect(budget.take(a, 2)).toBe(2);
     budget.settle(a, 2, 2);
-    expect(budget.take(b, 2, 0)).toBe(0);
+    expect(budget.take(b, 2)).toBe(0);
     budget.giveBack(1);
+    await turn();
     expect(woken).toEqual(["b"]);
-    expect(budget.take(b, 1, 0)).toBe(1);
+    expect(budget.take(b, 1)).toBe(1);
     budget.settle(b, 1, 0);
     budget.giveBack(2);
+    await turn();
     expect(woken).toEqual(["b"]);
+  });
+
+  it("passes the turn on when a worker offered slots does not come for them (paused or stopping)", async () => {
+    vi.useFakeTimers();
+    try {
+      const budget = new SlotBudget(2);
+      const woken: string[] = [];
+      const a = () => woken.push("a");
+      const b = () => woken.push("b");
+      const c = () => woken.push("c");
+      expect(budget.take(a, 2)).toBe(2);
+      expect(budget.take(b, 2)).toBe(0);
+      expect(budget.take(c, 2)).toBe(0);
+      budget.giveBack(2);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(woken).toEqual(["b"]); // b's turn; b never comes
+      expect(budget.take(a, 2)).toBe(0); // kept for b meanwhile
+      await vi.advanceTimersByTimeAsync(1100);
+      expect(woken).toContain("c"); // b's offer went stale: c is told
+      expect(budget.take(c, 2)).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -1,13 +1,16 @@
 /**
  * `resque shards`: sharding a Resque over a Redis Cluster (docs/sharding.md). `plan` picks shard
  * namespaces whose hash tags land on different masters; `status` shows each shard of a
- * configuration (slot, master, queues, workers, totals) and the totals summed over them.
+ * configuration (slot, master, queues, workers, totals) and the totals summed over them; `move`
+ * moves a queue's waiting jobs from one shard to another, batch by batch, none lost or doubled.
  */
 import type { Command } from "commander";
 import { Admin } from "../../admin/index.js";
 import { clusterAwareConnection, readSlotRanges } from "../../redis/cluster-slots.js";
 import { closeClient, createClient, type RedisConnectionOption } from "../../redis/connection.js";
+import { storeOf } from "../../admin/read-source.js";
 import { keySlot } from "../../shards/hash-slot.js";
+import { moveDelayedJobs, moveWaitingJobs } from "../../shards/move-queue.js";
 import { masterOfSlot, planShardTags } from "../../shards/plan-tags.js";
 import { addConnectionOptions, connectionFrom } from "../connection-options.js";
 import { UsageError } from "../kit/exit-codes.js";
@@ -117,6 +120,46 @@ export function registerShardsCommands(program: Command): void {
         }
       } finally {
         await Promise.all(admins.map((a) => a.close()));
+      }
+    });
+
+  addConnectionOptions(shards.command("move"))
+    .description("move the waiting and delayed jobs of a queue from one shard to another, in batches; a job is never lost nor left on both (docs/sharding.md)")
+    .argument("<queue>", "the queue to move")
+    .requiredOption("--from <namespace>", "the shard that holds the jobs now")
+    .requiredOption("--to <namespace>", "the shard that owns the queue in the new configuration")
+    .option("--batch <n>", "jobs per batch", "500")
+    .option("--json", "print one JSON document")
+    .addHelpText(
+      "after",
+      "\nMoves the queue's delayed jobs to the schedule of --to (same due times), then its waiting jobs to the\n" +
+        "back of the queue on --to. Run it after the producers use the new assignment. A move that stops\n" +
+        "half-way is finished by the next.\n" +
+        '\nExamples:\n  $ resque shards move mail --from "{resque-1}" --to "{resque-3}" --redis redis://10.0.0.5:7000\n',
+    )
+    .action(async (queue: string, options: { redis?: string; from: string; to: string; batch: string; json?: boolean }) => {
+      const batchSize = Number(options.batch);
+      if (!Number.isInteger(batchSize) || batchSize < 1) throw new UsageError(`--batch is a whole number of at least 1, got ${JSON.stringify(options.batch)}.`);
+      if (options.from === options.to) throw new UsageError("--from and --to name the same shard.");
+      const redis = await connection(options);
+      const from = new Admin({ redis, namespace: options.from, name: `shard ${options.from}` });
+      const to = new Admin({ redis, namespace: options.to, name: `shard ${options.to}` });
+      try {
+        // Delayed first: an item the old shard's scheduler promotes meanwhile is then a waiting job the second pass takes.
+        const delayed = await moveDelayedJobs(storeOf(from), storeOf(to), queue);
+        const before = await from.queues.size(queue);
+        const result = await moveWaitingJobs(storeOf(from), storeOf(to), queue, { batchSize });
+        const left = await from.queues.size(queue);
+        const out = new Output(Boolean(options.json));
+        if (out.json) {
+          out.data({ queue, from: options.from, to: options.to, moved: result.moved, batches: result.batches, delayedMoved: delayed.moved, leftOnSource: left });
+          return;
+        }
+        out.line(`moved ${count(result.moved)} job${result.moved === 1 ? "" : "s"} of ${queue} from ${options.from} to ${options.to} in ${count(result.batches)} batch${result.batches === 1 ? "" : "es"} (${count(before)} were waiting)`);
+        out.line(`moved ${count(delayed.moved)} delayed job${delayed.moved === 1 ? "" : "s"} of ${queue} to the schedule of ${options.to}`);
+        if (left > 0) out.line(out.c.yellow(`${count(left)} arrived on ${options.from} meanwhile (producers with the old assignment?); run the move again once they stop.`));
+      } finally {
+        await Promise.all([from.close(), to.close()]);
       }
     });
 }

@@ -78,6 +78,15 @@ export class StatusStore {
     return this.client.zrevrange(this.keys.statusSet, start, start + count - 1);
   }
 
+  /** Like ids, with each uuid's score (creation time, unix seconds): to merge the lists of several shards. */
+  async idsWithScores(start: number, count: number): Promise<{ id: string; score: number }[]> {
+    if (count <= 0) return [];
+    const flat = await this.client.zrevrange(this.keys.statusSet, start, start + count - 1, "WITHSCORES");
+    const out: { id: string; score: number }[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) out.push({ id: flat[i]!, score: Number(flat[i + 1]) });
+    return out;
+  }
+
   /** How many uuids `_statuses` holds (resque-status's count). */
   count(): Promise<number> {
     return this.client.zcard(this.keys.statusSet);
