@@ -199,6 +199,10 @@ export class Keys {
   cycleMarker(processToken: string): string {
     return `${this.prefix}resque-ts:cycle:${processToken}`;
   }
+  /** String: the token of a worker process's last applied history flush, to recognise a re-sent flush. */
+  historyFlushMarker(processToken: string): string {
+    return `${this.prefix}resque-ts:flush:${processToken}`;
+  }
   /** Pub/sub channel: remote-control commands for workers (JSON, see worker/control.ts). */
   get controlChannel(): string {
     return `${this.prefix}resque-ts:control`;

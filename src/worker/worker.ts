@@ -22,6 +22,7 @@ import type { SlotBudget } from "../shards/slot-budget.js";
 import type { Processor } from "./processor.js";
 import { parseQueues, type ParsedQueues } from "./queue-selection.js";
 import { OutcomeQueue } from "./outcome-queue.js";
+import { StatsHistory } from "./stats-history.js";
 import { Wakeup } from "./wakeup.js";
 import { parseCommand, targets } from "./control.js";
 import { Heartbeat } from "./heartbeat.js";
@@ -77,6 +78,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   readonly #preShutdownMs: number;
   readonly #processTitle: boolean;
   readonly #history: HistoryRetention | undefined;
+  /** Counts recorded outcomes for the stats history; undefined when history is off. */
+  #statsHistory: StatsHistory | undefined;
   readonly #orphans = newOrphanWatch();
   #heartbeatThread: Heartbeat | undefined;
   /** Slot ids found unregistered (pruned) that must register again before they take work. */
@@ -172,6 +175,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
       (command) => this.#onControl(command),
     );
     await this.#refreshControlPause();
+    if (this.#history) {
+      this.#statsHistory = new StatsHistory(this.#store.history, this.#tokenPrefix, this.#history, this.#logger);
+      this.#statsHistory.start();
+    }
     this.#heartbeatThread = new Heartbeat({
       store: this.#store,
       ids: this.ids,
@@ -235,6 +242,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
     }
   }
 
+  /**
+   * Writes the stats history and job durations counted so far. The worker does so every 2 s and
+   * when it stops; call this to see every recorded job in the history now.
+   */
+  async flushHistory(): Promise<void> {
+    await this.#statsHistory?.flush();
+  }
+
   /** Stops taking new jobs until resume() (Resque's USR2). Running jobs continue. */
   pause(): void {
     this.#setPaused("local", true);
@@ -264,8 +279,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
       // their worker keys, where pruning finds them once Redis is back.
       await withTimeout(
         (async () => {
+          // Before unregistering, so whoever sees the worker gone sees all of its jobs counted.
+          await this.#statsHistory?.stop().catch((error: unknown) => this.#logger.error({ err: error }, "could not write the last stats history"));
           await this.#connection?.workers.unregister(this.ids);
           await this.#connection?.workers.forgetProcess(this.#tokenPrefix);
+          if (this.#statsHistory) await this.#store.history.forgetProcess(this.#tokenPrefix);
         })(),
         Math.max(1000, this.#shutdownMs),
         "Redis did not answer",
@@ -335,8 +353,6 @@ export class Worker extends EventEmitter<WorkerEvents> {
           selection: this.queues.selection,
           runAt: isoUtc(new Date()),
           honourPause: true,
-          now: Math.floor(Date.now() / 1000),
-          history: this.#history,
         });
         // A call waits in the client while Redis is down; a stopping worker does not wait forever.
         result = await (this.#giveUpOnRedis ? Promise.race([call, this.#giveUpOnRedis]) : call);
@@ -364,6 +380,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       if (result.fenced.length > 0) this.#reportFenced(result.fenced);
       if (result.unregistered.length > 0) this.#lostRegistration(result.unregistered);
       if (this.listenerCount("job:recorded") > 0) this.#reportRecorded(finished, result.fenced);
+      if (this.#statsHistory && finished.length > 0) this.#countHistory(this.#statsHistory, finished, result.fenced);
       this.#setPaused("all", result.paused);
       this.#budget?.settle(this.#wake, idle.length, result.reserved.length);
       for (const reserved of result.reserved) this.#begin(reserved);
@@ -579,6 +596,16 @@ export class Worker extends EventEmitter<WorkerEvents> {
       if (refused.has(slot)) continue;
       const jobName = slot.outcome === "requeue" ? undefined : slot.jobName;
       this.emit("job:recorded", { workerId: slot.workerId, queue: slot.queue, jobName, outcome: slot.outcome });
+    }
+  }
+
+  /** Counts the outcomes the work cycle recorded (done or failed, not fenced) in the stats history. */
+  #countHistory(history: StatsHistory, finished: readonly FinishedSlot[], fenced: readonly FinishedSlot[]): void {
+    const now = Math.floor(Date.now() / 1000);
+    for (const slot of finished) {
+      if (slot.outcome !== "done" && slot.outcome !== "failed") continue;
+      if (fenced.length > 0 && fenced.includes(slot)) continue;
+      history.count(now, slot.queue, slot.jobName, slot.outcome === "failed", slot.durationMs);
     }
   }
 

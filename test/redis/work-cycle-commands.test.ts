@@ -15,8 +15,6 @@ function request(overrides: Partial<WorkCycleRequest>): WorkCycleRequest {
     selection: { kind: "literal", queues: ["mail"] },
     runAt: "2026-11-25T15:00:00Z",
     honourPause: true,
-    now: 1_764_082_800,
-    history: undefined,
     ...overrides,
   };
 }
@@ -46,6 +44,30 @@ describe("a work cycle that finishes a slot's job", () => {
     expect(JSON.parse((await client.get(`resque:worker:${ID}`))!)).toMatchObject({ queue: "mail", payload: { class: "A", args: [2] } });
     expect(await client.get(`resque:stat:processed:${ID}`)).toBe("1");
     expect((await calls(client)).del).toBeUndefined();
+    await connection.close();
+    await client.quit();
+  });
+
+  it("writes no stats history or durations: a finished job costs only Ruby's counters (the worker flushes history on its own)", async () => {
+    const resque = redis.make();
+    const client = redis.server().client();
+    await client.rpush("resque:queue:mail", '{"class":"A","args":[1]}', '{"class":"A","args":[2]}', '{"class":"A","args":[3]}');
+    await client.sadd("resque:workers", ID);
+    const connection = storeOf(resque).workerConnection();
+    await connection.workers.workCycle(request({}));
+    await connection.workers.workCycle(
+      request({ reservation: "t2", finished: [{ workerId: ID, outcome: "done", queue: "mail", jobName: "A", durationMs: 3, reservation: "t1" }] }),
+    );
+    await client.config("RESETSTAT");
+    await connection.workers.workCycle(
+      request({ reservation: "t3", finished: [{ workerId: ID, outcome: "failed", queue: "mail", jobName: "A", durationMs: 3, failureEntry: "{}", reservation: "t2" }] }),
+    );
+    const counts = await calls(client);
+    expect(counts.hincrby).toBeUndefined();
+    expect(counts.expireat).toBeUndefined();
+    expect(await client.keys("resque:resque-ts:history:*")).toEqual([]);
+    expect(await client.exists("resque:resque-ts:durations")).toBe(0);
+    expect(await client.get(`resque:stat:failed:${ID}`)).toBe("1");
     await connection.close();
     await client.quit();
   });

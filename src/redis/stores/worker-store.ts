@@ -5,7 +5,6 @@
 import { Cluster } from "ioredis";
 import type { RedisClient } from "../connection.js";
 import type { Keys } from "../keys.js";
-import { durationBucket, type HistoryRetention } from "../history-format.js";
 import { runScript } from "../scripts/load.js";
 
 /** What happened to a slot's job, reported back in the next work cycle. */
@@ -39,10 +38,6 @@ export interface WorkCycleRequest {
   selection: QueueSelection;
   runAt: string;
   honourPause: boolean;
-  /** Unix seconds: the minute and hour recorded outcomes count in. */
-  now: number;
-  /** How long the stats history is kept; undefined writes none. */
-  history: HistoryRetention | undefined;
 }
 
 /** Ruby Resque's Redis failure backends: the `failed` list, or a `<queue>_failed` list per queue. */
@@ -129,31 +124,27 @@ export class WorkerStore {
   ) {}
 
   async workCycle(request: WorkCycleRequest): Promise<WorkCycleResult> {
-    const history = request.history;
     const args: (string | number | Buffer)[] = [
       this.keys.prefix,
       request.runAt,
       request.reservation,
       request.recovering ? 1 : 0,
-      request.now,
-      history ? history.minuteSeconds : 0,
-      history ? history.hourSeconds : 0,
       this.failureBackend,
       request.finished.length,
     ];
     for (const slot of request.finished) {
       switch (slot.outcome) {
         case "done":
-          args.push(slot.workerId, "done", slot.queue, slot.jobName, Math.round(slot.durationMs), durationBucket(slot.durationMs), "", slot.reservation);
+          args.push(slot.workerId, "done", slot.queue, slot.jobName, "", slot.reservation);
           break;
         case "failed":
-          args.push(slot.workerId, "failed", slot.queue, slot.jobName, Math.round(slot.durationMs), durationBucket(slot.durationMs), slot.failureEntry, slot.reservation);
+          args.push(slot.workerId, "failed", slot.queue, slot.jobName, slot.failureEntry, slot.reservation);
           break;
         case "requeue":
-          args.push(slot.workerId, "requeue", slot.queue, "", 0, 0, slot.payload, slot.reservation);
+          args.push(slot.workerId, "requeue", slot.queue, "", slot.payload, slot.reservation);
           break;
         case "release":
-          args.push(slot.workerId, "release", "", "", 0, 0, "", slot.reservation);
+          args.push(slot.workerId, "release", "", "", "", slot.reservation);
           break;
       }
     }
@@ -167,6 +158,7 @@ export class WorkerStore {
     }
     args.push(request.honourPause ? 1 : 0);
     const k = this.keys;
+    // KEYS[8] is unused by the script (it keeps its number so the later keys keep theirs).
     const keys = [k.queues, k.processed, k.failedCount, k.failed, k.pauseAll, k.cycleMarker(request.processToken), k.workers, k.durations, k.dirtyExits, k.failedQueues];
     const reply = (await runScript(this.client, "workCycle", keys, args)) as [string, number[], string[], ...string[]];
     const reserved: ReservedJob[] = [];
