@@ -282,7 +282,6 @@ export class Worker extends EventEmitter<WorkerEvents> {
           // Before unregistering, so whoever sees the worker gone sees all of its jobs counted.
           await this.#statsHistory?.stop().catch((error: unknown) => this.#logger.error({ err: error }, "could not write the last stats history"));
           await this.#connection?.workers.unregister(this.ids);
-          await this.#connection?.workers.forgetProcess(this.#tokenPrefix);
           if (this.#statsHistory) await this.#store.history.forgetProcess(this.#tokenPrefix);
         })(),
         Math.max(1000, this.#shutdownMs),
@@ -346,7 +345,6 @@ export class Worker extends EventEmitter<WorkerEvents> {
         if (this.#stopRequested && !this.#connection!.isReady()) throw new Error("Redis is unreachable while the worker stops");
         const call = this.#connection!.workers.workCycle({
           reservation: `${this.#tokenPrefix}-${++this.#cycles}`,
-          processToken: this.#tokenPrefix,
           recovering,
           finished,
           idleSlots: idle,

@@ -4,11 +4,10 @@ import type { Resque } from "../../src/index.js";
 import { useRedis } from "../helpers/resque.js";
 import { storeOf } from "../../src/redis/store-of.js";
 
-const base: Omit<WorkCycleRequest, "reservation" | "recovering" | "finished" | "idleSlots"> & { processToken: string } = {
+const base: Omit<WorkCycleRequest, "reservation" | "recovering" | "finished" | "idleSlots"> = {
   selection: { kind: "literal", queues: ["q"] },
   runAt: "2026-11-25T14:49:20Z",
   honourPause: true,
-  processToken: "p1",
 };
 
 /** Work cycles reserve only for registered worker ids. */
@@ -71,6 +70,22 @@ describe("work-cycle script", () => {
     expect(replay.reserved).toEqual(first.reserved);
     expect(first.reserved.map((r) => r.payload)).toEqual(['{"class":"B","args":[]}']);
     expect(await resque.admin.stats.totals()).toEqual({ processed: 1, failed: 0 });
+    expect(await resque.admin.queues.size("q")).toBe(1); // C is still queued: the replay popped nothing
+  });
+
+  it("a re-sent call that only reserved (no finishes) is recognised by its token in the worker key and pops nothing", async () => {
+    const resque = redis.make();
+    await registered(resque, "h:1:q");
+    await registered(resque, "h:2:q");
+    const { workers } = storeOf(resque);
+    await resque.enqueueTo("q", "A");
+    await resque.enqueueTo("q", "B");
+    await resque.enqueueTo("q", "C");
+    const call = { ...base, reservation: "t1", recovering: false, finished: [], idleSlots: ["h:1:q", "h:2:q"] };
+    const first = await workers.workCycle(call);
+    const replay = await workers.workCycle(call);
+    expect(replay.reserved).toEqual(first.reserved);
+    expect(first.reserved.map((r) => r.payload)).toEqual(['{"class":"A","args":[]}', '{"class":"B","args":[]}']);
     expect(await resque.admin.queues.size("q")).toBe(1); // C is still queued: the replay popped nothing
   });
 

@@ -5,7 +5,7 @@
 
   KEYS[1] queues set          KEYS[2] stat:processed     KEYS[3] stat:failed
   KEYS[4] failed list         KEYS[5] pause-all-workers
-  KEYS[6] this process's last-call marker (holds the token of its last call)
+  KEYS[6] unused (kept so the key numbers stay)
   KEYS[7] workers set         KEYS[8] unused (kept so the key numbers stay)
   KEYS[9] dirty-exit counts hash
   KEYS[10] failed_queues set (redis_multi_queue failure backend)
@@ -13,8 +13,8 @@
   ARGV[2] run_at for newly reserved jobs (ISO-8601, ...Z)
   ARGV[3] reservation token of this call (unique per call; stored in each worker value it writes)
   ARGV[4] "1" when recovering: an earlier call failed, so it may or may not have run. A call
-          whose token is already in the marker is a replay (the client re-sent it after a
-          reconnect) and recovers too.
+          whose token is already in the worker key of one of its idle slots is a replay (the
+          client re-sent it after a reconnect; its first run reserved that job) and recovers too.
   ARGV[5] failure backend: "redis" (the failed list) or "redis_multi_queue" (<queue>_failed lists)
   ARGV[6] F = number of finished slots, followed by F sextuples:
           worker id, outcome, queue, class, data, reservation token
@@ -55,8 +55,7 @@
 --!include payload-of.lua
 
 local prefix, runAt, token = ARGV[1], ARGV[2], ARGV[3]
-local replayed = redis.call("SET", KEYS[6], token, "GET", "EX", 86400) == token
-local recovering = ARGV[4] == "1" or replayed
+local recovering = ARGV[4] == "1"
 local multiQueueFailures = ARGV[5] == "redis_multi_queue"
 local i = 6
 
@@ -146,6 +145,29 @@ if slotCount > 0 then
 end
 
 local result = { "ok", fenced, unregistered }
+
+-- A replay: the first run of this very call reserved jobs, so their worker keys hold this call's
+-- token. The keys of finished slots were read above; only other idle slots' keys are read here
+-- (none at concurrency 1 under load, where the one idle slot is the one that finished).
+if not recovering and slotCount > 0 then
+  local mine = '"reservation":"' .. token .. '"'
+  local read, unread = {}, {}
+  for f = 1, finished do read[workerKeys[f]] = current[f] or false end
+  for _, id in ipairs(slots) do
+    local key = prefix .. "worker:" .. id
+    local value = read[key]
+    if value == nil then
+      unread[#unread + 1] = key
+    elseif value and string.find(value, mine, 1, true) then
+      recovering = true
+    end
+  end
+  if not recovering and #unread > 0 then
+    for _, value in ipairs(redis.call("MGET", unpack(unread))) do
+      if value and string.find(value, mine, 1, true) then recovering = true end
+    end
+  end
+end
 
 if recovering then
   -- The idle-slot check below reads worker keys, so finished ones must be gone first.

@@ -29,8 +29,6 @@ export type QueueSelection =
 export interface WorkCycleRequest {
   /** Unique per call; written into each worker value so a retried call can tell what ran. */
   reservation: string;
-  /** Identifies the calling process (its last call's token is kept to detect replays). */
-  processToken: string;
   /** Set after a call whose reply was lost: it may or may not have been applied. */
   recovering: boolean;
   finished: readonly FinishedSlot[];
@@ -158,8 +156,8 @@ export class WorkerStore {
     }
     args.push(request.honourPause ? 1 : 0);
     const k = this.keys;
-    // KEYS[8] is unused by the script (it keeps its number so the later keys keep theirs).
-    const keys = [k.queues, k.processed, k.failedCount, k.failed, k.pauseAll, k.cycleMarker(request.processToken), k.workers, k.durations, k.dirtyExits, k.failedQueues];
+    // KEYS[6] and KEYS[8] are unused by the script (they keep their numbers so the later keys keep theirs).
+    const keys = [k.queues, k.processed, k.failedCount, k.failed, k.pauseAll, k.queues, k.workers, k.queues, k.dirtyExits, k.failedQueues];
     const reply = (await runScript(this.client, "workCycle", keys, args)) as [string, number[], string[], ...string[]];
     const reserved: ReservedJob[] = [];
     for (let i = 3; i < reply.length; i += 5) {
@@ -280,11 +278,6 @@ export class WorkerStore {
 
   async unlockPruning(owner: string): Promise<void> {
     await runScript(this.client, "deleteIfOwner", [this.keys.pruneLock], [owner]);
-  }
-
-  /** Drops a process's last-call marker when it stops. */
-  async forgetProcess(processToken: string): Promise<void> {
-    await this.client.del(this.keys.cycleMarker(processToken));
   }
 
   /** Records a heartbeat for the registered ones among `ids`; returns those that are not registered. */
