@@ -29,6 +29,8 @@ export class StatsHistory {
   #flushing: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #failing = false;
+  /** The entry counted last: jobs in a row of the same minute, queue and class skip the lookups. */
+  #last: { minute: number; queue: string; className: string; pair: Pair; durations: number[] } | undefined;
 
   constructor(
     private readonly store: HistoryStore,
@@ -40,21 +42,28 @@ export class StatsHistory {
   /** Counts a recorded outcome (done or failed) in the minute `now` (unix seconds) falls in. */
   count(now: number, queue: string, className: string, failed: boolean, durationMs: number): void {
     const minute = now - (now % 60);
+    const last = this.#last;
+    if (last && last.minute === minute && last.queue === queue && last.className === className) {
+      last.pair[0]++;
+      if (failed) last.pair[1]++;
+      last.durations[durationBucket(durationMs)]!++;
+      last.durations[BUCKETS]! += Math.round(durationMs);
+      this.#empty = false;
+      return;
+    }
     let queues = this.#minutes.get(minute);
     if (!queues) this.#minutes.set(minute, (queues = new Map()));
     let classes = queues.get(queue);
     if (!classes) queues.set(queue, (classes = new Map()));
-    const pair = classes.get(className);
-    if (pair) {
-      pair[0]++;
-      if (failed) pair[1]++;
-    } else {
-      classes.set(className, [1, failed ? 1 : 0]);
-    }
+    let pair = classes.get(className);
+    if (!pair) classes.set(className, (pair = [0, 0]));
+    pair[0]++;
+    if (failed) pair[1]++;
     let durations = this.#durations.get(className);
     if (!durations) this.#durations.set(className, (durations = new Array<number>(BUCKETS + 1).fill(0)));
     durations[durationBucket(durationMs)]!++;
     durations[BUCKETS]! += Math.round(durationMs);
+    this.#last = { minute, queue, className, pair, durations };
     this.#empty = false;
   }
 
@@ -131,6 +140,7 @@ export class StatsHistory {
     }
     this.#minutes = new Map();
     this.#durations = new Map();
+    this.#last = undefined;
     this.#empty = true;
     return counts;
   }

@@ -98,6 +98,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   readonly #pausedBy = { local: false, all: false, control: false };
   #busy = false;
   #lastTitle = "";
+  #runAtSecond = -1;
+  #runAtText = "";
   #connection: WorkerConnection | undefined;
   /** Rejects once a stopping worker has found Redis unreachable for its shutdown timeout. */
   #giveUpOnRedis: Promise<never> | undefined;
@@ -349,7 +351,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
           finished,
           idleSlots: idle,
           selection: this.queues.selection,
-          runAt: isoUtc(new Date()),
+          runAt: this.#runAt(),
           honourPause: true,
         });
         // A call waits in the client while Redis is down; a stopping worker does not wait forever.
@@ -516,14 +518,18 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.#heartbeatThread?.jobEnded(slot.index);
     const { reserved } = running;
     let finished: FinishedSlot;
-    if (outcome.outcome === "requeue") {
+    // Built as literals of one shape each (no spread): this runs once per job.
+    if (outcome.outcome === "done") {
+      const durationMs = performance.now() - running.startedAt;
+      finished = { workerId: slot.id, outcome: "done", queue: reserved.queue, jobName: running.jobName ?? UNREADABLE_CLASS, durationMs, reservation: reserved.reservation };
+    } else if (outcome.outcome === "failed") {
+      const durationMs = performance.now() - running.startedAt;
+      finished = { workerId: slot.id, outcome: "failed", queue: reserved.queue, jobName: running.jobName ?? UNREADABLE_CLASS, durationMs, failureEntry: outcome.failureEntry, reservation: reserved.reservation };
+    } else if (outcome.outcome === "requeue") {
       // The exact bytes go back, also when they are not UTF-8.
       finished = { workerId: slot.id, outcome: "requeue", queue: reserved.queue, payload: reserved.payloadBytes ?? reserved.payload, reservation: reserved.reservation };
-    } else if (outcome.outcome === "release") {
-      finished = { workerId: slot.id, outcome: "release", queue: reserved.queue, jobName: running.jobName ?? UNREADABLE_CLASS, reservation: reserved.reservation };
     } else {
-      const common = { workerId: slot.id, queue: reserved.queue, jobName: running.jobName ?? UNREADABLE_CLASS, durationMs: performance.now() - running.startedAt, reservation: reserved.reservation };
-      finished = outcome.outcome === "done" ? { ...common, outcome: "done" } : { ...common, outcome: "failed", failureEntry: outcome.failureEntry };
+      finished = { workerId: slot.id, outcome: "release", queue: reserved.queue, jobName: running.jobName ?? UNREADABLE_CLASS, reservation: reserved.reservation };
     }
     this.#outcomes.push(finished, running.sequence);
     this.#wakeup.poke();
@@ -597,9 +603,20 @@ export class Worker extends EventEmitter<WorkerEvents> {
     }
   }
 
+  /** run_at for the jobs of a work cycle: now, to the second (formatted once per second). */
+  #runAt(): string {
+    const second = Math.floor(Date.now() / 1000);
+    if (second !== this.#runAtSecond) {
+      this.#runAtSecond = second;
+      this.#runAtText = isoUtc(new Date(second * 1000));
+    }
+    return this.#runAtText;
+  }
+
   /** Counts the outcomes the work cycle recorded (done or failed, not fenced) in the stats history. */
   #countHistory(history: StatsHistory, finished: readonly FinishedSlot[], fenced: readonly FinishedSlot[]): void {
-    const now = Math.floor(Date.now() / 1000);
+    // The second the call was sent in (its run_at), as when the work cycle itself counted them.
+    const now = this.#runAtSecond;
     for (const slot of finished) {
       if (slot.outcome !== "done" && slot.outcome !== "failed") continue;
       if (fenced.length > 0 && fenced.includes(slot)) continue;
