@@ -31,4 +31,9 @@ export interface Worker extends EventEmitter<WorkerEvents> {
   pause(): void;
   /** Takes jobs again after pause() (Resque's CONT). */
   resume(): void;
+  /**
+   * Writes the stats history and job durations counted so far (the worker counts them in memory
+   * and writes them every 2 s and when it stops).
+   */
+  flushHistory(): Promise<void>;
 }

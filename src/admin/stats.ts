@@ -1,6 +1,6 @@
 /**
- * Stats for operators: Ruby's processed/failed totals, and the history the resque-ts work cycle
- * writes (processed and failed per minute and per hour, by queue and class) with job durations.
+ * Stats for operators: Ruby's processed/failed totals, and the history resque-ts worker processes
+ * write (processed and failed per minute and per hour, by queue and class) with job durations.
  * Ruby and node-resque workers write no history: on a shared Redis it counts resque-ts workers only.
  */
 import { ConfigurationError } from "../errors.js";

@@ -1,6 +1,6 @@
 /**
- * The stats history written by the work cycle (docs/redis-layout.md, "Stats history"): formats
- * shared by the writer (work-cycle.lua, through WorkerStore) and the readers (the admin API).
+ * The stats history worker processes write (docs/redis-layout.md, "Keys of our own"): formats
+ * shared by the writer (src/worker/stats-history.ts, through HistoryStore) and the readers (the admin API).
  */
 
 /**
@@ -19,7 +19,7 @@ export function durationBucket(ms: number): number {
   return boundsMs.length - 1;
 }
 
-/** How long the work cycle keeps the history it writes. */
+/** How long the history workers write is kept. */
 export interface HistoryRetention {
   /** Seconds each minute of history is kept after the minute ends (default 1 day). */
   minuteSeconds: number;

@@ -195,9 +195,9 @@ export class Keys {
   get ourWorkers(): string {
     return `${this.prefix}resque-ts:workers`;
   }
-  /** String: the token of a worker process's last work-cycle call, to recognise a re-sent call. */
-  cycleMarker(processToken: string): string {
-    return `${this.prefix}resque-ts:cycle:${processToken}`;
+  /** String: the token of a worker process's last applied history flush, to recognise a re-sent flush. */
+  historyFlushMarker(processToken: string): string {
+    return `${this.prefix}resque-ts:flush:${processToken}`;
   }
   /** Pub/sub channel: remote-control commands for workers (JSON, see worker/control.ts). */
   get controlChannel(): string {

@@ -17,6 +17,7 @@ import { ScheduleStore } from "./stores/schedule-store.js";
 import { SchedulerLockStore } from "./stores/scheduler-lock-store.js";
 import { ServerStore } from "./stores/server-store.js";
 import { StatsStore } from "./stores/stats-store.js";
+import { HistoryStore } from "./stores/history-store.js";
 import { WorkerRecordsStore } from "./stores/worker-records-store.js";
 import { StatusStore } from "./stores/status-store.js";
 import { LockStore } from "./stores/lock-store.js";
@@ -109,6 +110,8 @@ export class DataStore {
   readonly workers: WorkerStore;
   readonly failures: FailureStore;
   readonly stats: StatsStore;
+  /** Written by workers: the stats history and job durations they count in memory. */
+  readonly history: HistoryStore;
   readonly control: ControlStore;
   readonly delayed: DelayedStore;
   readonly schedules: ScheduleStore;
@@ -156,6 +159,7 @@ export class DataStore {
     this.workers = new WorkerStore(client, this.keys, this.failureBackend);
     this.failures = new FailureStore(client, this.keys);
     this.stats = new StatsStore(client, this.keys);
+    this.history = new HistoryStore(client, this.keys);
     this.control = new ControlStore(client, this.keys);
     this.delayed = new DelayedStore(client, this.keys, precision);
     this.schedules = new ScheduleStore(client, this.keys);

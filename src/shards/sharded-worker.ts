@@ -103,6 +103,10 @@ export class ShardedWorker extends EventEmitter<WorkerEvents> implements Worker 
     for (const { worker } of this.#parts) worker.resume();
   }
 
+  async flushHistory(): Promise<void> {
+    await Promise.all(this.#parts.map((p) => p.worker.flushHistory()));
+  }
+
   #pauseChanged(): void {
     const paused = this.paused;
     if (paused === this.#wasPaused) return;

@@ -22,6 +22,7 @@ import type { SlotBudget } from "../shards/slot-budget.js";
 import type { Processor } from "./processor.js";
 import { parseQueues, type ParsedQueues } from "./queue-selection.js";
 import { OutcomeQueue } from "./outcome-queue.js";
+import { StatsHistory } from "./stats-history.js";
 import { Wakeup } from "./wakeup.js";
 import { parseCommand, targets } from "./control.js";
 import { Heartbeat } from "./heartbeat.js";
@@ -77,6 +78,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   readonly #preShutdownMs: number;
   readonly #processTitle: boolean;
   readonly #history: HistoryRetention | undefined;
+  /** Counts recorded outcomes for the stats history; undefined when history is off. */
+  #statsHistory: StatsHistory | undefined;
   readonly #orphans = newOrphanWatch();
   #heartbeatThread: Heartbeat | undefined;
   /** Slot ids found unregistered (pruned) that must register again before they take work. */
@@ -95,6 +98,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   readonly #pausedBy = { local: false, all: false, control: false };
   #busy = false;
   #lastTitle = "";
+  #runAtSecond = -1;
+  #runAtText = "";
   #connection: WorkerConnection | undefined;
   /** Rejects once a stopping worker has found Redis unreachable for its shutdown timeout. */
   #giveUpOnRedis: Promise<never> | undefined;
@@ -172,6 +177,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
       (command) => this.#onControl(command),
     );
     await this.#refreshControlPause();
+    if (this.#history) {
+      this.#statsHistory = new StatsHistory(this.#store.history, this.#tokenPrefix, this.#history, this.#logger);
+      this.#statsHistory.start();
+    }
     this.#heartbeatThread = new Heartbeat({
       store: this.#store,
       ids: this.ids,
@@ -235,6 +244,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
     }
   }
 
+  /**
+   * Writes the stats history and job durations counted so far. The worker does so every 2 s and
+   * when it stops; call this to see every recorded job in the history now.
+   */
+  async flushHistory(): Promise<void> {
+    await this.#statsHistory?.flush();
+  }
+
   /** Stops taking new jobs until resume() (Resque's USR2). Running jobs continue. */
   pause(): void {
     this.#setPaused("local", true);
@@ -264,8 +281,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
       // their worker keys, where pruning finds them once Redis is back.
       await withTimeout(
         (async () => {
+          // Before unregistering, so whoever sees the worker gone sees all of its jobs counted.
+          await this.#statsHistory?.stop().catch((error: unknown) => this.#logger.error({ err: error }, "could not write the last stats history"));
           await this.#connection?.workers.unregister(this.ids);
-          await this.#connection?.workers.forgetProcess(this.#tokenPrefix);
+          if (this.#statsHistory) await this.#store.history.forgetProcess(this.#tokenPrefix);
         })(),
         Math.max(1000, this.#shutdownMs),
         "Redis did not answer",
@@ -328,15 +347,12 @@ export class Worker extends EventEmitter<WorkerEvents> {
         if (this.#stopRequested && !this.#connection!.isReady()) throw new Error("Redis is unreachable while the worker stops");
         const call = this.#connection!.workers.workCycle({
           reservation: `${this.#tokenPrefix}-${++this.#cycles}`,
-          processToken: this.#tokenPrefix,
           recovering,
           finished,
           idleSlots: idle,
           selection: this.queues.selection,
-          runAt: isoUtc(new Date()),
+          runAt: this.#runAt(),
           honourPause: true,
-          now: Math.floor(Date.now() / 1000),
-          history: this.#history,
         });
         // A call waits in the client while Redis is down; a stopping worker does not wait forever.
         result = await (this.#giveUpOnRedis ? Promise.race([call, this.#giveUpOnRedis]) : call);
@@ -365,6 +381,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       if (result.retries.length > 0 || result.fenced.length > 0) this.#settleWrites(result);
       if (result.unregistered.length > 0) this.#lostRegistration(result.unregistered);
       if (this.listenerCount("job:recorded") > 0) this.#reportRecorded(finished, result.fenced);
+      if (this.#statsHistory && finished.length > 0) this.#countHistory(this.#statsHistory, finished, result.fenced);
       this.#setPaused("all", result.paused);
       this.#budget?.settle(this.#wake, idle.length, result.reserved.length);
       for (const reserved of result.reserved) this.#begin(reserved);
@@ -502,19 +519,18 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.#heartbeatThread?.jobEnded(slot.index);
     const { reserved } = running;
     let finished: FinishedSlot;
-    if (outcome.outcome === "requeue") {
+    // Built as literals of one shape each (no spread): this runs once per job.
+    if (outcome.outcome === "done") {
+      const durationMs = performance.now() - running.startedAt;
+      finished = { workerId: slot.id, outcome: "done", queue: reserved.queue, jobName: running.jobName ?? UNREADABLE_CLASS, durationMs, reservation: reserved.reservation, writes: outcome.writes };
+    } else if (outcome.outcome === "failed") {
+      const durationMs = performance.now() - running.startedAt;
+      finished = { workerId: slot.id, outcome: "failed", queue: reserved.queue, jobName: running.jobName ?? UNREADABLE_CLASS, durationMs, failureEntry: outcome.failureEntry, reservation: reserved.reservation, writes: outcome.writes };
+    } else if (outcome.outcome === "requeue") {
       // The exact bytes go back, also when they are not UTF-8.
       finished = { workerId: slot.id, outcome: "requeue", queue: reserved.queue, payload: reserved.payloadBytes ?? reserved.payload, reservation: reserved.reservation };
-    } else if (outcome.outcome === "release") {
-      finished = { workerId: slot.id, outcome: "release", queue: reserved.queue, jobName: running.jobName ?? UNREADABLE_CLASS, reservation: reserved.reservation };
     } else {
-      const jobName = running.jobName ?? UNREADABLE_CLASS;
-      const durationMs = performance.now() - running.startedAt;
-      // One object per outcome (a spread of a shared part cost a second one on every job).
-      finished =
-        outcome.outcome === "done"
-          ? { workerId: slot.id, outcome: "done", queue: reserved.queue, jobName, durationMs, reservation: reserved.reservation, writes: outcome.writes }
-          : { workerId: slot.id, outcome: "failed", queue: reserved.queue, jobName, durationMs, reservation: reserved.reservation, failureEntry: outcome.failureEntry, writes: outcome.writes };
+      finished = { workerId: slot.id, outcome: "release", queue: reserved.queue, jobName: running.jobName ?? UNREADABLE_CLASS, reservation: reserved.reservation };
     }
     this.#outcomes.push(finished, running.sequence);
     this.#wakeup.poke();
@@ -605,6 +621,27 @@ export class Worker extends EventEmitter<WorkerEvents> {
       if (refused.has(slot)) continue;
       const jobName = slot.outcome === "requeue" ? undefined : slot.jobName;
       this.emit("job:recorded", { workerId: slot.workerId, queue: slot.queue, jobName, outcome: slot.outcome });
+    }
+  }
+
+  /** run_at for the jobs of a work cycle: now, to the second (formatted once per second). */
+  #runAt(): string {
+    const second = Math.floor(Date.now() / 1000);
+    if (second !== this.#runAtSecond) {
+      this.#runAtSecond = second;
+      this.#runAtText = isoUtc(new Date(second * 1000));
+    }
+    return this.#runAtText;
+  }
+
+  /** Counts the outcomes the work cycle recorded (done or failed, not fenced) in the stats history. */
+  #countHistory(history: StatsHistory, finished: readonly FinishedSlot[], fenced: readonly FinishedSlot[]): void {
+    // The second the call was sent in (its run_at), as when the work cycle itself counted them.
+    const now = this.#runAtSecond;
+    for (const slot of finished) {
+      if (slot.outcome !== "done" && slot.outcome !== "failed") continue;
+      if (fenced.length > 0 && fenced.includes(slot)) continue;
+      history.count(now, slot.queue, slot.jobName, slot.outcome === "failed", slot.durationMs);
     }
   }
 

@@ -59,6 +59,7 @@ describe("the metrics endpoint", () => {
     );
     await worker.start();
     await allRecorded;
+    await worker.flushHistory(); // durations are counted in memory and written every 2 s
     // Jobs nobody takes, and jobs for later.
     for (let i = 0; i < 4; i++) await resque.enqueueTo("waiting", Ok, i);
     await resque.enqueueIn(3600, Ok, 100);

@@ -4,13 +4,10 @@ import type { Resque } from "../../src/index.js";
 import { useRedis } from "../helpers/resque.js";
 import { storeOf } from "../../src/redis/store-of.js";
 
-const base: Omit<WorkCycleRequest, "reservation" | "recovering" | "finished" | "idleSlots"> & { processToken: string } = {
+const base: Omit<WorkCycleRequest, "reservation" | "recovering" | "finished" | "idleSlots"> = {
   selection: { kind: "literal", queues: ["q"] },
   runAt: "2026-11-25T14:49:20Z",
   honourPause: true,
-  processToken: "p1",
-  now: 1_764_082_160,
-  history: undefined,
 };
 
 /** Work cycles reserve only for registered worker ids. */
@@ -73,6 +70,22 @@ describe("work-cycle script", () => {
     expect(replay.reserved).toEqual(first.reserved);
     expect(first.reserved.map((r) => r.payload)).toEqual(['{"class":"B","args":[]}']);
     expect(await resque.admin.stats.totals()).toEqual({ processed: 1, failed: 0 });
+    expect(await resque.admin.queues.size("q")).toBe(1); // C is still queued: the replay popped nothing
+  });
+
+  it("a re-sent call that only reserved (no finishes) is recognised by its token in the worker key and pops nothing", async () => {
+    const resque = redis.make();
+    await registered(resque, "h:1:q");
+    await registered(resque, "h:2:q");
+    const { workers } = storeOf(resque);
+    await resque.enqueueTo("q", "A");
+    await resque.enqueueTo("q", "B");
+    await resque.enqueueTo("q", "C");
+    const call = { ...base, reservation: "t1", recovering: false, finished: [], idleSlots: ["h:1:q", "h:2:q"] };
+    const first = await workers.workCycle(call);
+    const replay = await workers.workCycle(call);
+    expect(replay.reserved).toEqual(first.reserved);
+    expect(first.reserved.map((r) => r.payload)).toEqual(['{"class":"A","args":[]}', '{"class":"B","args":[]}']);
     expect(await resque.admin.queues.size("q")).toBe(1); // C is still queued: the replay popped nothing
   });
 
@@ -189,41 +202,6 @@ describe("work-cycle script", () => {
     const result = await workers.workCycle({ ...base, reservation: "t1", recovering: false, finished: [], idleSlots: ["h:2:q", "h:1:q"] });
     expect(result.unregistered).toEqual(["h:2:q"]);
     expect(result.reserved.map((r) => r.workerId)).toEqual(["h:1:q"]);
-  });
-
-  it("writes per-minute and per-hour history and job durations for the outcomes it records", async () => {
-    const resque = redis.make();
-    await registered(resque, "h:1:q");
-    await registered(resque, "h:2:q");
-    const { workers } = storeOf(resque);
-    await resque.enqueueTo("q", "A");
-    await resque.enqueueTo("q", "B");
-    const now = Math.floor(Date.now() / 1000);
-    await workers.workCycle({ ...base, reservation: "t1", recovering: false, finished: [], idleSlots: ["h:1:q", "h:2:q"] });
-    await workers.workCycle({
-      ...base,
-      now,
-      history: { minuteSeconds: 600, hourSeconds: 7200 },
-      reservation: "t2",
-      recovering: false,
-      finished: [
-        { workerId: "h:1:q", outcome: "done", queue: "q", jobName: "A", durationMs: 7, reservation: "t1" },
-        { workerId: "h:2:q", outcome: "failed", queue: "q", jobName: "B", durationMs: 1500, failureEntry: "", reservation: "t1" },
-      ],
-      idleSlots: [],
-    });
-    const client = redis.server().client();
-    const minute = now - (now % 60);
-    const hour = now - (now % 3600);
-    const expected = { '["p","q","A"]': "1", '["p","q","B"]': "1", '["f","q","B"]': "1" };
-    expect(await client.hgetall(`resque:resque-ts:history:m:${minute}`)).toEqual(expected);
-    expect(await client.hgetall(`resque:resque-ts:history:h:${hour}`)).toEqual(expected);
-    expect(await client.expiretime(`resque:resque-ts:history:m:${minute}`)).toBe(minute + 60 + 600);
-    expect(await client.expiretime(`resque:resque-ts:history:h:${hour}`)).toBe(hour + 3600 + 7200);
-    // 7 ms falls in bucket 1 (≤ 10 ms); 1.5 s in bucket 8 (≤ 2.5 s).
-    expect(await client.hgetall("resque:resque-ts:durations")).toEqual({ '["A",1]': "1", '["A","sum"]': "7", '["B",8]': "1", '["B","sum"]': "1500" });
-    expect(await client.ttl("resque:resque-ts:durations")).toBe(-1);
-    await client.quit();
   });
 
   it("with the redis_multi_queue failure backend, stores failures in <queue>_failed as Ruby does", async () => {

@@ -47,8 +47,8 @@ describe("payload bytes that are not UTF-8", () => {
     await client.sadd("resque:workers", "h:1:bytes");
     await client.rpush("resque:queue:bytes", INVALID);
     const cycle = await storeOf(resque).workers.workCycle({
-      reservation: "t1", processToken: "p", recovering: false, finished: [], idleSlots: ["h:1:bytes"],
-      selection: { kind: "literal", queues: ["bytes"] }, runAt: "2026-12-01T00:00:00Z", honourPause: true, now: 0, history: undefined,
+      reservation: "t1", recovering: false, finished: [], idleSlots: ["h:1:bytes"],
+      selection: { kind: "literal", queues: ["bytes"] }, runAt: "2026-12-01T00:00:00Z", honourPause: true,
     });
     expect(cycle.reserved[0]!.payloadBytes).toEqual(INVALID);
     const value = JSON.parse((await client.get("resque:worker:h:1:bytes"))!) as Record<string, unknown>;

@@ -5,21 +5,19 @@
 
   KEYS[1] queues set          KEYS[2] stat:processed     KEYS[3] stat:failed
   KEYS[4] failed list         KEYS[5] pause-all-workers
-  KEYS[6] this process's last-call marker (holds the token of its last call)
-  KEYS[7] workers set         KEYS[8] job durations hash  KEYS[9] dirty-exit counts hash
+  KEYS[6] unused (kept so the key numbers stay)
+  KEYS[7] workers set         KEYS[8] unused (kept so the key numbers stay)
+  KEYS[9] dirty-exit counts hash
   KEYS[10] failed_queues set (redis_multi_queue failure backend)
   ARGV[1] key prefix
   ARGV[2] run_at for newly reserved jobs (ISO-8601, ...Z)
   ARGV[3] reservation token of this call (unique per call; stored in each worker value it writes)
   ARGV[4] "1" when recovering: an earlier call failed, so it may or may not have run. A call
-          whose token is already in the marker is a replay (the client re-sent it after a
-          reconnect) and recovers too.
-  ARGV[5] now, unix seconds (the minute and hour the recorded outcomes count in)
-  ARGV[6] seconds a minute of stats history is kept ("0": write no history)
-  ARGV[7] seconds an hour of stats history is kept
-  ARGV[8] failure backend: "redis" (the failed list) or "redis_multi_queue" (<queue>_failed lists)
-  ARGV[9] F = number of finished slots, followed by F tuples:
-          worker id, outcome, queue, class, duration ms, duration bucket, data, reservation token,
+          whose token is already in the worker key of one of its idle slots is a replay (the
+          client re-sent it after a reconnect; its first run reserved that job) and recovers too.
+  ARGV[5] failure backend: "redis" (the failed list) or "redis_multi_queue" (<queue>_failed lists)
+  ARGV[6] F = number of finished slots, followed by F tuples:
+          worker id, outcome, queue, class, data, reservation token,
           W = number of write values that follow, then those W values
           done:    the job ran (successfully or skipped); counts as processed
           failed:  data = failure entry JSON, or "" when a plugin (retry) suppresses the entry;
@@ -50,8 +48,11 @@
   A finished slot's worker key is deleted, unless the same call reserves a new job for that slot:
   then the new value overwrites it (one command instead of DEL + SET).
 
+  The stats history and job durations are not written here: worker processes count recorded
+  outcomes in memory and flush them every few seconds (flush-history.lua).
+
   Returns { status, fenced (positions among the finished slots, from 1), unregistered ids,
-  retries (per effect with "r": position, scheduled 1/0, ts of the new or pending retry), then per
+  retries (per slot with a retry write: position, scheduled 1/0, ts of the new or pending retry), then per
   reserved job: id, queue, payload, reservation, encoding }; status is "ok" or "paused". encoding
   is "" for a payload sent as is, "base64" for one whose bytes are not UTF-8 (sent base64-encoded
   so no client decoding can alter them).
@@ -63,11 +64,9 @@
 --!include retry-schedule-core.lua
 
 local prefix, runAt, token = ARGV[1], ARGV[2], ARGV[3]
-local replayed = redis.call("SET", KEYS[6], token, "GET", "EX", 86400) == token
-local recovering = ARGV[4] == "1" or replayed
-local now, minuteTtl, hourTtl = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
-local multiQueueFailures = ARGV[8] == "redis_multi_queue"
-local i = 9
+local recovering = ARGV[4] == "1"
+local multiQueueFailures = ARGV[5] == "redis_multi_queue"
+local i = 6
 
 -- Outcomes ------------------------------------------------------------------------------------
 local finished = tonumber(ARGV[i]); i = i + 1
@@ -76,7 +75,7 @@ local workerKeys, tuples = {}, {}
 for f = 1, finished do
   workerKeys[f] = prefix .. "worker:" .. ARGV[i]
   tuples[f] = i
-  i = i + 9 + tonumber(ARGV[i + 8])
+  i = i + 7 + tonumber(ARGV[i + 6])
 end
 local current = finished > 0 and redis.call("MGET", unpack(workerKeys)) or {}
 
@@ -103,43 +102,25 @@ end
 
 local processed, failedTotal = 0, 0
 local failures = {}          -- { queue, entry } of failures to store
-local history = {}           -- history field -> increment
-local historyFields = {}     -- fields in first-seen order
-local durations, durationFields = {}, {}
 local settledPayloads = {}   -- values of recorded jobs (their dirty-exit counts are cleared)
-
-local function add(counts, order, field, by)
-  if counts[field] == nil then
-    counts[field] = by
-    order[#order + 1] = field
-  else
-    counts[field] = counts[field] + by
-  end
-end
 
 for f = 1, finished do
   local t = tuples[f]
   local id, outcome, queue, class = ARGV[t], ARGV[t + 1], ARGV[t + 2], ARGV[t + 3]
-  local ms, bucket, data, reservedWith = ARGV[t + 4], ARGV[t + 5], ARGV[t + 6], ARGV[t + 7]
-  local writeCount = tonumber(ARGV[t + 8])
+  local data, reservedWith = ARGV[t + 4], ARGV[t + 5]
+  local writeCount = tonumber(ARGV[t + 6])
   local value = current[f]
   if value and string.find(value, '"reservation":"' .. reservedWith .. '"', 1, true) then
     if outcome == "done" or outcome == "failed" then
       processed = processed + 1
       redis.call("INCR", prefix .. "stat:processed:" .. id)
-      local pair = cjson.encode(queue) .. "," .. cjson.encode(class) .. "]"
-      add(history, historyFields, '["p",' .. pair, 1)
       if outcome == "failed" then
         failedTotal = failedTotal + 1
         if data ~= "" then failures[#failures + 1] = { queue, data } end
         redis.call("INCR", prefix .. "stat:failed:" .. id)
-        add(history, historyFields, '["f",' .. pair, 1)
       end
-      local classField = "[" .. cjson.encode(class) .. ","
-      add(durations, durationFields, classField .. bucket .. "]", 1)
-      add(durations, durationFields, classField .. '"sum"]', tonumber(ms))
       settledPayloads[#settledPayloads + 1] = value
-      if writeCount > 0 then applyWrites(f, t + 9) end
+      if writeCount > 0 then applyWrites(f, t + 7) end
     elseif outcome == "requeue" then
       redis.call("SADD", KEYS[1], queue)
       redis.call("LPUSH", prefix .. "queue:" .. queue, data)
@@ -163,23 +144,6 @@ else
   local entries = {}
   for n, failure in ipairs(failures) do entries[n] = failure[2] end
   callChunked("RPUSH", KEYS[4], entries)
-end
-
--- Stats history: one hash per minute and per hour. A hash gets its expiry when a field is new
--- (the first increment returns the increment itself), so most calls set none.
-local function countInto(key, expireAt)
-  local fresh = false
-  for _, field in ipairs(historyFields) do
-    local by = history[field]
-    if redis.call("HINCRBY", key, field, by) == by then fresh = true end
-  end
-  if fresh then redis.call("EXPIREAT", key, expireAt) end
-end
-if minuteTtl > 0 and #historyFields > 0 then
-  local minute, hour = now - now % 60, now - now % 3600
-  countInto(prefix .. "resque-ts:history:m:" .. minute, minute + 60 + minuteTtl)
-  countInto(prefix .. "resque-ts:history:h:" .. hour, hour + 3600 + hourTtl)
-  for _, field in ipairs(durationFields) do redis.call("HINCRBY", KEYS[8], field, durations[field]) end
 end
 
 -- A job that ends with a recorded outcome no longer carries the dirty exits of earlier runs.
@@ -217,6 +181,29 @@ if slotCount > 0 then
 end
 
 local result = { "ok", fenced, unregistered, retries }
+
+-- A replay: the first run of this very call reserved jobs, so their worker keys hold this call's
+-- token. The keys of finished slots were read above; only other idle slots' keys are read here
+-- (none at concurrency 1 under load, where the one idle slot is the one that finished).
+if not recovering and slotCount > 0 then
+  local mine = '"reservation":"' .. token .. '"'
+  local read, unread = {}, {}
+  for f = 1, finished do read[workerKeys[f]] = current[f] or false end
+  for _, id in ipairs(slots) do
+    local key = prefix .. "worker:" .. id
+    local value = read[key]
+    if value == nil then
+      unread[#unread + 1] = key
+    elseif value and string.find(value, mine, 1, true) then
+      recovering = true
+    end
+  end
+  if not recovering and #unread > 0 then
+    for _, value in ipairs(redis.call("MGET", unpack(unread))) do
+      if value and string.find(value, mine, 1, true) then recovering = true end
+    end
+  end
+end
 
 if recovering then
   -- The idle-slot check below reads worker keys, so finished ones must be gone first.

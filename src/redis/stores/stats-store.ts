@@ -1,6 +1,6 @@
 /**
  * Counters and history: stat:processed and stat:failed (Ruby's), and the per-minute and per-hour
- * history hashes and job-duration buckets the work cycle writes (ours; see docs/redis-layout.md).
+ * history hashes and job-duration buckets workers write (ours; see docs/redis-layout.md).
  */
 import type { RedisClient } from "../connection.js";
 import type { Keys } from "../keys.js";

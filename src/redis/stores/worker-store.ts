@@ -5,7 +5,6 @@
 import { Cluster } from "ioredis";
 import type { RedisClient } from "../connection.js";
 import type { Keys } from "../keys.js";
-import { durationBucket, type HistoryRetention } from "../history-format.js";
 import { runScript } from "../scripts/load.js";
 import type { RetryScheduleResult, RetryScheduleWrite } from "./retry-store.js";
 
@@ -44,8 +43,6 @@ export type QueueSelection =
 export interface WorkCycleRequest {
   /** Unique per call; written into each worker value so a retried call can tell what ran. */
   reservation: string;
-  /** Identifies the calling process (its last call's token is kept to detect replays). */
-  processToken: string;
   /** Set after a call whose reply was lost: it may or may not have been applied. */
   recovering: boolean;
   finished: readonly FinishedSlot[];
@@ -53,10 +50,6 @@ export interface WorkCycleRequest {
   selection: QueueSelection;
   runAt: string;
   honourPause: boolean;
-  /** Unix seconds: the minute and hour recorded outcomes count in. */
-  now: number;
-  /** How long the stats history is kept; undefined writes none. */
-  history: HistoryRetention | undefined;
 }
 
 /** Ruby Resque's Redis failure backends: the `failed` list, or a `<queue>_failed` list per queue. */
@@ -172,33 +165,29 @@ export class WorkerStore {
   ) {}
 
   async workCycle(request: WorkCycleRequest): Promise<WorkCycleResult> {
-    const history = request.history;
     const args: (string | number | Buffer)[] = [
       this.keys.prefix,
       request.runAt,
       request.reservation,
       request.recovering ? 1 : 0,
-      request.now,
-      history ? history.minuteSeconds : 0,
-      history ? history.hourSeconds : 0,
       this.failureBackend,
       request.finished.length,
     ];
     for (const slot of request.finished) {
       switch (slot.outcome) {
         case "done":
-          args.push(slot.workerId, "done", slot.queue, slot.jobName, Math.round(slot.durationMs), durationBucket(slot.durationMs), "", slot.reservation);
+          args.push(slot.workerId, "done", slot.queue, slot.jobName, "", slot.reservation);
           pushWrites(args, slot.writes);
           break;
         case "failed":
-          args.push(slot.workerId, "failed", slot.queue, slot.jobName, Math.round(slot.durationMs), durationBucket(slot.durationMs), slot.failureEntry, slot.reservation);
+          args.push(slot.workerId, "failed", slot.queue, slot.jobName, slot.failureEntry, slot.reservation);
           pushWrites(args, slot.writes);
           break;
         case "requeue":
-          args.push(slot.workerId, "requeue", slot.queue, "", 0, 0, slot.payload, slot.reservation, 0);
+          args.push(slot.workerId, "requeue", slot.queue, "", slot.payload, slot.reservation, 0);
           break;
         case "release":
-          args.push(slot.workerId, "release", "", "", 0, 0, "", slot.reservation, 0);
+          args.push(slot.workerId, "release", "", "", "", slot.reservation, 0);
           break;
       }
     }
@@ -212,7 +201,8 @@ export class WorkerStore {
     }
     args.push(request.honourPause ? 1 : 0);
     const k = this.keys;
-    const keys = [k.queues, k.processed, k.failedCount, k.failed, k.pauseAll, k.cycleMarker(request.processToken), k.workers, k.durations, k.dirtyExits, k.failedQueues];
+    // KEYS[6] and KEYS[8] are unused by the script (they keep their numbers so the later keys keep theirs).
+    const keys = [k.queues, k.processed, k.failedCount, k.failed, k.pauseAll, k.queues, k.workers, k.queues, k.dirtyExits, k.failedQueues];
     const reply = (await runScript(this.client, "workCycle", keys, args)) as [string, number[], string[], number[], ...string[]];
     const reserved: ReservedJob[] = [];
     for (let i = 4; i < reply.length; i += 5) {
@@ -338,11 +328,6 @@ export class WorkerStore {
 
   async unlockPruning(owner: string): Promise<void> {
     await runScript(this.client, "deleteIfOwner", [this.keys.pruneLock], [owner]);
-  }
-
-  /** Drops a process's last-call marker when it stops. */
-  async forgetProcess(processToken: string): Promise<void> {
-    await this.client.del(this.keys.cycleMarker(processToken));
   }
 
   /** Records a heartbeat for the registered ones among `ids`; returns those that are not registered. */
