@@ -44,6 +44,11 @@ export class SlotBudget {
     return this.#free;
   }
 
+  /** Whether the worker identified by `wake` waits in the line for slots. */
+  isWaiting(wake: () => void): boolean {
+    return this.#line.has(wake);
+  }
+
   /** How many workers wait for slots. */
   get waiting(): number {
     return this.#line.size;

@@ -62,6 +62,9 @@ interface Slot {
   running: RunningJob | undefined;
 }
 
+/** How long a sharded worker waiting for its turn at the shared slots holds finished outcomes. */
+const HOLD_OUTCOMES_MS = 100;
+
 export class Worker extends EventEmitter<WorkerEvents> {
   readonly queues: ParsedQueues;
   readonly concurrency: number;
@@ -325,9 +328,22 @@ export class Worker extends EventEmitter<WorkerEvents> {
   async #run(): Promise<void> {
     let recovering = false;
     let failures = 0;
+    let holdingSince: number | undefined;
     for (;;) {
       let idle = this.#stopRequested || this.#pausedBy.local || this.#pausedBy.control ? [] : this.#slots.filter((s) => !s.running).map((s) => s.id);
       if (this.#budget && idle.length > 0) idle = idle.slice(0, this.#budget.take(this.#wake, idle.length, this.running));
+      if (this.#budget && idle.length === 0 && this.#outcomes.length > 0 && !this.#stopRequested && this.#budget.isWaiting(this.#wake)) {
+        // Another shard has the turn for the shared slots. Reporting these outcomes now would
+        // cost a work cycle that reserves nothing, and another when the turn comes: hold them
+        // for the cycle that reserves (briefly, so stats and plugin writes are not held long).
+        holdingSince ??= Date.now();
+        const left = HOLD_OUTCOMES_MS - (Date.now() - holdingSince);
+        if (left > 0) {
+          await this.#wakeup.wait(left);
+          continue;
+        }
+      }
+      holdingSince = undefined;
       if (this.#stopRequested && idle.length === 0 && this.#outcomes.length === 0 && this.running === 0) return;
       const finished = this.#outcomes.take(this.#slots.some((slot) => slot.running?.interrupted));
       if (finished.length === 0 && idle.length === 0) {
