@@ -17,7 +17,7 @@
           client re-sent it after a reconnect; its first run reserved that job) and recovers too.
   ARGV[5] failure backend: "redis" (the failed list) or "redis_multi_queue" (<queue>_failed lists)
   ARGV[6] F = number of finished slots, followed by F tuples:
-          worker id, outcome, queue, class, data, reservation token,
+          worker id, outcome, queue, data, reservation token,
           W = number of write values that follow, then those W values
           done:    the job ran (successfully or skipped); counts as processed
           failed:  data = failure entry JSON, or "" when a plugin (retry) suppresses the entry;
@@ -75,7 +75,7 @@ local workerKeys, tuples = {}, {}
 for f = 1, finished do
   workerKeys[f] = prefix .. "worker:" .. ARGV[i]
   tuples[f] = i
-  i = i + 7 + tonumber(ARGV[i + 6])
+  i = i + 6 + tonumber(ARGV[i + 5])
 end
 local current = finished > 0 and redis.call("MGET", unpack(workerKeys)) or {}
 
@@ -106,9 +106,9 @@ local settledPayloads = {}   -- values of recorded jobs (their dirty-exit counts
 
 for f = 1, finished do
   local t = tuples[f]
-  local id, outcome, queue, class = ARGV[t], ARGV[t + 1], ARGV[t + 2], ARGV[t + 3]
-  local data, reservedWith = ARGV[t + 4], ARGV[t + 5]
-  local writeCount = tonumber(ARGV[t + 6])
+  local id, outcome, queue = ARGV[t], ARGV[t + 1], ARGV[t + 2]
+  local data, reservedWith = ARGV[t + 3], ARGV[t + 4]
+  local writeCount = tonumber(ARGV[t + 5])
   local value = current[f]
   if value and string.find(value, '"reservation":"' .. reservedWith .. '"', 1, true) then
     if outcome == "done" or outcome == "failed" then
@@ -120,7 +120,7 @@ for f = 1, finished do
         redis.call("INCR", prefix .. "stat:failed:" .. id)
       end
       settledPayloads[#settledPayloads + 1] = value
-      if writeCount > 0 then applyWrites(f, t + 7) end
+      if writeCount > 0 then applyWrites(f, t + 6) end
     elseif outcome == "requeue" then
       redis.call("SADD", KEYS[1], queue)
       redis.call("LPUSH", prefix .. "queue:" .. queue, data)

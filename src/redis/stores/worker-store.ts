@@ -176,18 +176,18 @@ export class WorkerStore {
     for (const slot of request.finished) {
       switch (slot.outcome) {
         case "done":
-          args.push(slot.workerId, "done", slot.queue, slot.jobName, "", slot.reservation);
+          args.push(slot.workerId, "done", slot.queue, "", slot.reservation);
           pushWrites(args, slot.writes);
           break;
         case "failed":
-          args.push(slot.workerId, "failed", slot.queue, slot.jobName, slot.failureEntry, slot.reservation);
+          args.push(slot.workerId, "failed", slot.queue, slot.failureEntry, slot.reservation);
           pushWrites(args, slot.writes);
           break;
         case "requeue":
-          args.push(slot.workerId, "requeue", slot.queue, "", slot.payload, slot.reservation, 0);
+          args.push(slot.workerId, "requeue", slot.queue, slot.payload, slot.reservation, 0);
           break;
         case "release":
-          args.push(slot.workerId, "release", "", "", "", slot.reservation, 0);
+          args.push(slot.workerId, "release", "", "", slot.reservation, 0);
           break;
       }
     }
