@@ -7,6 +7,7 @@ import { createServer } from "node:http";
 import { CommanderError } from "commander";
 import { Admin } from "../admin/index.js";
 import { clusterAwareConnection } from "../redis/cluster-slots.js";
+import { reachable } from "./cluster-target.js";
 import { isLoopback, parseWebOptions } from "../web/command-options.js";
 import { loadMonitorConfig } from "../monitor/config.js";
 import { Monitor } from "../monitor/monitor.js";
@@ -29,14 +30,19 @@ async function main(): Promise<number> {
   const say = (text: string) => {
     if (!options.quiet) process.stdout.write(`${text}\n`);
   };
-  const admins = options.shards ? await shardAdmins(options.instances[0]?.redis, options.shards) : options.instances.map(
-    (i) =>
-      new Admin({
-        ...(i.redis === undefined ? {} : { redis: i.redis }),
-        ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
-        ...(i.name === undefined ? {} : { name: i.name }),
-      }),
-  );
+  const admins = options.shards
+    ? await shardAdmins(options.instances[0]?.redis, options.shards)
+    : await Promise.all(
+        options.instances.map(
+          async (i) =>
+            new Admin({
+              // A Cluster node's URL with a hash-tagged namespace is read through the whole Cluster.
+              redis: await reachable(i.redis ?? "redis://127.0.0.1:6379", options.namespace ?? "resque", 5),
+              ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
+              ...(i.name === undefined ? {} : { name: i.name }),
+            }),
+        ),
+      );
   // The monitor's status page and metrics are always served; with --monitor its evaluation loop
   // runs here too (alerts and notifications), and its checks judge the overview.
   const config = options.monitor === undefined ? undefined : loadMonitorConfig(options.monitor);

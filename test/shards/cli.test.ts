@@ -118,4 +118,22 @@ describe("resque shards (built binary, 3-master Cluster)", () => {
       await resque.close();
     }
   });
+  it("resque-web given a Cluster node's URL and a hash-tagged namespace shows that namespace from whichever master serves it", async () => {
+    const plan = JSON.parse((await runCli(cli, ["shards", "plan", "--redis", url, "--count", "3", "--json"], {})).stdout) as { shards: { namespace: string; master: string }[] };
+    const elsewhere = plan.shards.find((s) => s.master !== `127.0.0.1:${setup.addresses[0]!.port}`)!.namespace;
+    const resque = new Resque({ redis: { cluster: setup.addresses }, namespace: elsewhere, logger: silentLogger });
+    const proc = runTs("src/cli/resque-web.ts", {}, ["--port", "0", "--redis", url, "--namespace", elsewhere]);
+    try {
+      await resque.enqueueTo("farweb", "Ping", 1);
+      const line = await proc.line(/listening on/);
+      expect(line).toContain(`cluster/${elsewhere}`);
+      const base = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(line)![1]!;
+      expect(await (await fetch(`${base}/`)).text()).toContain("farweb");
+      proc.child.kill("SIGTERM");
+      expect((await proc.exited).code).toBe(0);
+    } finally {
+      proc.child.kill("SIGKILL");
+      await resque.close();
+    }
+  }, 60_000);
 });

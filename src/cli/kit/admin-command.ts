@@ -5,8 +5,7 @@
  */
 import type { Command } from "commander";
 import { Admin } from "../../admin/index.js";
-import { clusterAwareConnection } from "../../redis/cluster-slots.js";
-import type { RedisConnectionOption } from "../../redis/connection.js";
+import { reachable } from "../cluster-target.js";
 import { addConnectionOptions, connectionFrom } from "../connection-options.js";
 import { UsageError } from "./exit-codes.js";
 import { Output } from "./output.js";
@@ -74,21 +73,6 @@ export function withAdmin<O>(run: (context: CommandContext<O>, ...args: (string 
       await admin.close();
     }
   };
-}
-
-/**
- * The URL, or a Cluster connection when it names a node of a serving Redis Cluster and the
- * namespace has a hash tag (a plain connection to one node is answered MOVED for the keys of the
- * other masters). Otherwise the URL as given: an unreachable Redis is then reported as by any
- * command, and `resque doctor` can say what is wrong with the Cluster or the namespace.
- */
-async function reachable(url: string, namespace: string, timeoutSeconds: number): Promise<RedisConnectionOption> {
-  if (!/\{[^}]+\}/.test(namespace)) return url;
-  try {
-    return await clusterAwareConnection(url, { connectTimeoutMs: timeoutSeconds * 1000, serving: true });
-  } catch {
-    return url;
-  }
 }
 
 function connectTimeout(value: string | undefined): number {
