@@ -5,10 +5,8 @@
 
   KEYS[1] queues set          KEYS[2] stat:processed     KEYS[3] stat:failed
   KEYS[4] failed list         KEYS[5] pause-all-workers
-  KEYS[6] unused (kept so the key numbers stay)
-  KEYS[7] workers set         KEYS[8] unused (kept so the key numbers stay)
-  KEYS[9] dirty-exit counts hash
-  KEYS[10] failed_queues set (redis_multi_queue failure backend)
+  KEYS[6] workers set         KEYS[7] dirty-exit counts hash
+  KEYS[8] failed_queues set (redis_multi_queue failure backend)
   ARGV[1] key prefix
   ARGV[2] run_at for newly reserved jobs (ISO-8601, ...Z)
   ARGV[3] reservation token of this call (unique per call; stored in each worker value it writes)
@@ -137,7 +135,7 @@ if multiQueueFailures then
   -- Ruby's Resque::Failure::RedisMultiQueue: one list per queue, named in failed_queues.
   for _, failure in ipairs(failures) do
     local name = failure[1] .. "_failed"
-    redis.call("SADD", KEYS[10], name)
+    redis.call("SADD", KEYS[8], name)
     redis.call("RPUSH", prefix .. name, failure[2])
   end
 else
@@ -147,13 +145,13 @@ else
 end
 
 -- A job that ends with a recorded outcome no longer carries the dirty exits of earlier runs.
-if #settledPayloads > 0 and redis.call("EXISTS", KEYS[9]) == 1 then
+if #settledPayloads > 0 and redis.call("EXISTS", KEYS[7]) == 1 then
   local digests = {}
   for n, value in ipairs(settledPayloads) do
     local _, raw = payloadOf(value)
     digests[n] = redis.sha1hex(raw or value)
   end
-  callChunked("HDEL", KEYS[9], digests)
+  callChunked("HDEL", KEYS[7], digests)
 end
 
 -- Reservations ---------------------------------------------------------------------------------
@@ -171,7 +169,7 @@ local honourPause = ARGV[i] == "1"
 
 local unregistered = {}
 if slotCount > 0 then
-  local registered = redis.call("SMISMEMBER", KEYS[7], unpack(slots))
+  local registered = redis.call("SMISMEMBER", KEYS[6], unpack(slots))
   local owned = {}
   for s, id in ipairs(slots) do
     if registered[s] == 1 then owned[#owned + 1] = id else unregistered[#unregistered + 1] = id end

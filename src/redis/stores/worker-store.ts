@@ -201,8 +201,7 @@ export class WorkerStore {
     }
     args.push(request.honourPause ? 1 : 0);
     const k = this.keys;
-    // KEYS[6] and KEYS[8] are unused by the script (they keep their numbers so the later keys keep theirs).
-    const keys = [k.queues, k.processed, k.failedCount, k.failed, k.pauseAll, k.queues, k.workers, k.queues, k.dirtyExits, k.failedQueues];
+    const keys = [k.queues, k.processed, k.failedCount, k.failed, k.pauseAll, k.workers, k.dirtyExits, k.failedQueues];
     const reply = (await runScript(this.client, "workCycle", keys, args)) as [string, number[], string[], number[], ...string[]];
     const reserved: ReservedJob[] = [];
     for (let i = 4; i < reply.length; i += 5) {
