@@ -23,6 +23,35 @@ describe("resque shards (built binary, 3-master Cluster)", () => {
     await setup?.close();
   });
 
+  /** `resque shards plan --count 3` as JSON: a namespace per master. */
+  async function plannedShards(): Promise<{ namespace: string; master: string }[]> {
+    return (JSON.parse((await runCli(cli, ["shards", "plan", "--redis", url, "--count", "3", "--json"], {})).stdout) as { shards: { namespace: string; master: string }[] }).shards;
+  }
+
+  /** A planned namespace whose slot a master other than the one `url` names serves. */
+  async function namespaceElsewhere(): Promise<string> {
+    return (await plannedShards()).find((s) => s.master !== `127.0.0.1:${setup.addresses[0]!.port}`)!.namespace;
+  }
+
+  /**
+   * resque-web with `args` on a free port: `listening()` gives its "listening on" line and base
+   * URL, `stop()` expects a clean exit on SIGTERM, `kill()` ends it in any case.
+   */
+  function startWeb(args: string[]) {
+    const proc = runTs("src/cli/resque-web.ts", {}, ["--port", "0", ...args]);
+    return {
+      async listening() {
+        const line = await proc.line(/listening on/);
+        return { line, base: /(http:\/\/127\.0\.0\.1:\d+)\//.exec(line)![1]! };
+      },
+      async stop() {
+        proc.child.kill("SIGTERM");
+        expect((await proc.exited).code).toBe(0);
+      },
+      kill: () => proc.child.kill("SIGKILL"),
+    };
+  }
+
   it("plan: one namespace per master, as a table and as JSON; refuses a count that is not a number", async () => {
     const json = await runCli(cli, ["shards", "plan", "--redis", url, "--count", "3", "--json"], {});
     expect(json.code).toBe(0);
@@ -38,8 +67,8 @@ describe("resque shards (built binary, 3-master Cluster)", () => {
   });
 
   it("status: each shard's slot, master, queues and totals, and the sums", async () => {
-    const plan = JSON.parse((await runCli(cli, ["shards", "plan", "--redis", url, "--count", "3", "--json"], {})).stdout) as { shards: { namespace: string; master: string }[] };
-    const namespaces = plan.shards.map((s) => s.namespace);
+    const shards = await plannedShards();
+    const namespaces = shards.map((s) => s.namespace);
     const resque = new Resque({ redis: { cluster: setup.addresses }, shards: { namespaces, queues: { ping: namespaces[1]!, pong: namespaces[2]! } }, jobs: [Ping], logger: silentLogger });
     try {
       await resque.enqueueBulk(Ping, [[1], [2], [3]]);
@@ -48,9 +77,9 @@ describe("resque shards (built binary, 3-master Cluster)", () => {
       expect(json.code).toBe(0);
       const status = JSON.parse(json.stdout) as { shards: { namespace: string; master: string; queues: { name: string; size: number }[]; pending: number }[]; totals: { pending: number } };
       expect(status.shards.map((s) => [s.namespace, s.master, s.queues])).toEqual([
-        [namespaces[0], plan.shards[0]!.master, []],
-        [namespaces[1], plan.shards[1]!.master, [{ name: "ping", size: 3 }]],
-        [namespaces[2], plan.shards[2]!.master, [{ name: "pong", size: 1 }]],
+        [namespaces[0], shards[0]!.master, []],
+        [namespaces[1], shards[1]!.master, [{ name: "ping", size: 3 }]],
+        [namespaces[2], shards[2]!.master, [{ name: "pong", size: 1 }]],
       ]);
       expect(status.totals.pending).toBe(4);
       const text = await runCli(cli, ["shards", "status", "--redis", url, "--shards", namespaces.join(",")], {});
@@ -61,8 +90,7 @@ describe("resque shards (built binary, 3-master Cluster)", () => {
   });
 
   it("work: a sharded Resque from --require serves its queues on their shards and stops when they are empty", async () => {
-    const plan = JSON.parse((await runCli(cli, ["shards", "plan", "--redis", url, "--count", "3", "--json"], {})).stdout) as { shards: { namespace: string }[] };
-    const namespaces = plan.shards.map((s) => s.namespace);
+    const namespaces = (await plannedShards()).map((s) => s.namespace);
     const resque = new Resque({ redis: { cluster: setup.addresses }, shards: { namespaces, queues: { tally: namespaces[0]!, other: namespaces[2]! } }, logger: silentLogger });
     try {
       await resque.enqueueTo("tally", "Tally", 1);
@@ -82,28 +110,25 @@ describe("resque shards (built binary, 3-master Cluster)", () => {
   }, 60_000);
 
   it("resque-web --shards shows every shard as an instance of one dashboard", async () => {
-    const plan = JSON.parse((await runCli(cli, ["shards", "plan", "--redis", url, "--count", "3", "--json"], {})).stdout) as { shards: { namespace: string }[] };
-    const namespaces = plan.shards.map((s) => s.namespace);
+    const namespaces = (await plannedShards()).map((s) => s.namespace);
     const resque = new Resque({ redis: { cluster: setup.addresses }, shards: { namespaces, queues: { webq: namespaces[2]! } }, logger: silentLogger });
-    const proc = runTs("src/cli/resque-web.ts", {}, ["--port", "0", "--redis", url, "--shards", namespaces.join(",")]);
+    const web = startWeb(["--redis", url, "--shards", namespaces.join(",")]);
     try {
       await resque.enqueueTo("webq", "Ping", 1);
-      const line = await proc.line(/listening on/);
+      const { line, base } = await web.listening();
       for (const namespace of namespaces) expect(line).toContain(`shard ${namespace}`);
-      const base = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(line)![1]!;
       const overview = await (await fetch(`${base}/`)).text();
       for (const namespace of namespaces) expect(overview).toContain(`shard ${namespace}`);
       expect(overview).toContain("webq");
-      proc.child.kill("SIGTERM");
-      expect((await proc.exited).code).toBe(0);
+      await web.stop();
     } finally {
-      proc.child.kill("SIGKILL");
+      web.kill();
       await resque.close();
     }
   }, 60_000);
+
   it("admin commands given a Cluster node's URL reach a namespace whose slot another master serves", async () => {
-    const plan = JSON.parse((await runCli(cli, ["shards", "plan", "--redis", url, "--count", "3", "--json"], {})).stdout) as { shards: { namespace: string; master: string }[] };
-    const elsewhere = plan.shards.find((s) => s.master !== `127.0.0.1:${setup.addresses[0]!.port}`)!.namespace;
+    const elsewhere = await namespaceElsewhere();
     const resque = new Resque({ redis: { cluster: setup.addresses }, namespace: elsewhere, logger: silentLogger });
     try {
       await resque.enqueueTo("far", "Ping", 1);
@@ -118,21 +143,19 @@ describe("resque shards (built binary, 3-master Cluster)", () => {
       await resque.close();
     }
   });
+
   it("resque-web given a Cluster node's URL and a hash-tagged namespace shows that namespace from whichever master serves it", async () => {
-    const plan = JSON.parse((await runCli(cli, ["shards", "plan", "--redis", url, "--count", "3", "--json"], {})).stdout) as { shards: { namespace: string; master: string }[] };
-    const elsewhere = plan.shards.find((s) => s.master !== `127.0.0.1:${setup.addresses[0]!.port}`)!.namespace;
+    const elsewhere = await namespaceElsewhere();
     const resque = new Resque({ redis: { cluster: setup.addresses }, namespace: elsewhere, logger: silentLogger });
-    const proc = runTs("src/cli/resque-web.ts", {}, ["--port", "0", "--redis", url, "--namespace", elsewhere]);
+    const web = startWeb(["--redis", url, "--namespace", elsewhere]);
     try {
       await resque.enqueueTo("farweb", "Ping", 1);
-      const line = await proc.line(/listening on/);
+      const { line, base } = await web.listening();
       expect(line).toContain(`cluster/${elsewhere}`);
-      const base = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(line)![1]!;
       expect(await (await fetch(`${base}/`)).text()).toContain("farweb");
-      proc.child.kill("SIGTERM");
-      expect((await proc.exited).code).toBe(0);
+      await web.stop();
     } finally {
-      proc.child.kill("SIGKILL");
+      web.kill();
       await resque.close();
     }
   }, 60_000);
