@@ -50,17 +50,6 @@ const runners = {
 };
 const runJob = runners[PERFORM_FRAME];
 
-
-/** perform alone, for a class without perform hooks: the same steps as the hook chain with no hooks in it. */
-async function performOnly(JobClass: JobClass, context: PerformContext, args: readonly unknown[], progress: { stage: string }): Promise<void> {
-  const job = new JobClass();
-  job.context = context;
-  progress.stage = "perform";
-  context.signal.throwIfAborted();
-  await runJob(job as { perform(...a: unknown[]): unknown }, args);
-  progress.stage = "after";
-}
-
 /** Rejects with the signal's reason `delayMs` after it fires (never, if it does not). */
 function rejectAfter(signal: AbortSignal, delayMs: number, timers: NodeJS.Timeout[]): Promise<never> {
   return new Promise((_, reject) => {
@@ -140,9 +129,7 @@ export class Processor {
       timers.push(setTimeout(() => timeout.abort(new JobTimeout(`${className} ran longer than its timeout of ${seconds} s`)), options.timeoutMs));
     }
     const progress: { stage: "before" | "perform" | "after" } = { stage: "before" };
-    // Most classes have no perform hooks: their run skips the hook chain's promises.
-    const plain = hooks.beforePerform.length === 0 && hooks.aroundPerform.length === 0 && hooks.afterPerform.length === 0;
-    const steps = plain ? performOnly(JobClass, context, args, progress) : (async () => {
+    const steps = (async () => {
       const job = new JobClass();
       job.context = context;
       if (hooks.beforePerform.length > 0) await runAll(hooks.beforePerform, context);
