@@ -3,6 +3,7 @@
  * reached as the whole Cluster when the namespace has a hash tag.
  */
 import { clusterAwareConnection } from "../redis/cluster-slots.js";
+import { hashTagOf } from "../redis/hash-slot.js";
 import type { RedisConnectionOption } from "../redis/connection.js";
 
 /**
@@ -12,7 +13,7 @@ import type { RedisConnectionOption } from "../redis/connection.js";
  * command, and `resque doctor` can say what is wrong with the Cluster or the namespace.
  */
 export async function reachable(url: string, namespace: string, timeoutSeconds: number): Promise<RedisConnectionOption> {
-  if (!/\{[^}]+\}/.test(namespace)) return url;
+  if (hashTagOf(namespace) === undefined) return url;
   try {
     return await clusterAwareConnection(url, { connectTimeoutMs: timeoutSeconds * 1000, serving: true });
   } catch {

@@ -24,6 +24,7 @@ import { LockStore } from "./stores/lock-store.js";
 import { LimitStore } from "./stores/limit-store.js";
 import { MonitorStore } from "./stores/monitor-store.js";
 import { WorkerStore, type FailureBackend } from "./stores/worker-store.js";
+import { hashTagOf } from "./hash-slot.js";
 
 export interface DataStoreOptions {
   redis?: RedisConnectionOption;
@@ -97,13 +98,6 @@ export interface WorkerConnection {
   close(): Promise<void>;
 }
 
-/** Whether every key made from `prefix` hashes by a tag inside the prefix ("{resque}:"). */
-function hasHashTag(prefix: string): boolean {
-  const open = prefix.indexOf("{");
-  const close = open < 0 ? -1 : prefix.indexOf("}", open + 1);
-  return close > open + 1;
-}
-
 export class DataStore {
   readonly keys: Keys;
   readonly queues: QueueStore;
@@ -135,7 +129,7 @@ export class DataStore {
     this.#readyTimeoutMs = (options.connectionTimeout ?? 10) * 1000;
     const prefix = namespacePrefix(options.namespace);
     const { client, owned } = createClient(options.redis);
-    if (client instanceof Cluster && !hasHashTag(prefix)) {
+    if (client instanceof Cluster && hashTagOf(prefix) === undefined) {
       if (owned) client.disconnect();
       const suggestion = `{${prefix.replace(/[{}:]/g, "") || "resque"}}`;
       throw new ConfigurationError(

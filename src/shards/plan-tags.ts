@@ -7,7 +7,7 @@
  */
 import { ConfigurationError } from "../errors.js";
 import type { SlotRange } from "../redis/cluster-slots.js";
-import { keySlot } from "./hash-slot.js";
+import { keySlot } from "../redis/hash-slot.js";
 
 /** One planned shard: its namespace and where it lands. */
 export interface PlannedShard {

@@ -5,7 +5,7 @@
  */
 import { ConfigurationError } from "../errors.js";
 import { namespacePrefix } from "../redis/keys.js";
-import { hashTagOf, keySlot } from "./hash-slot.js";
+import { hashTagOf, keySlot } from "../redis/hash-slot.js";
 import { QueueRouter } from "./queue-router.js";
 
 /** The `shards` option of `new Resque(...)` (docs/sharding.md). */

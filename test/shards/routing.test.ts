@@ -1,6 +1,6 @@
 /** Queue placement, worker queue splitting and the shared slot budget: pure logic, no Redis. */
 import { describe, expect, it, vi } from "vitest";
-import { hashTagOf, keySlot } from "../../src/shards/hash-slot.js";
+import { hashTagOf, keySlot } from "../../src/redis/hash-slot.js";
 import { hashedShardOf, QueueRouter } from "../../src/shards/queue-router.js";
 import { shardQueues } from "../../src/shards/shard-queues.js";
 import { SlotBudget } from "../../src/shards/slot-budget.js";

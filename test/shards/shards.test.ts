@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Job, planShards, Resque, retry, trackStatus } from "../../src/index.js";
 import { storeOf } from "../../src/redis/store-of.js";
-import { keySlot } from "../../src/shards/hash-slot.js";
+import { keySlot } from "../../src/redis/hash-slot.js";
 import { collect, collectRecorded, until } from "../helpers/events.js";
 import { ClusterSetup } from "../helpers/redis-topologies.js";
 import { runTs } from "../helpers/processes.js";

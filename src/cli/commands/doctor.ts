@@ -16,6 +16,7 @@ import { wholeNumber } from "../kit/arguments.js";
 import { EXIT } from "../kit/exit-codes.js";
 import { count, duration, plural } from "../kit/format.js";
 import { loadModules } from "../load-modules.js";
+import { hashTagOf } from "../../redis/hash-slot.js";
 
 type Status = "ok" | "warn" | "fail" | "skip";
 
@@ -139,7 +140,7 @@ function checkCluster(info: RedisInfo, namespace: string, add: Add): void {
     add("cluster", "ok", "not a Redis Cluster");
     return;
   }
-  if (hasHashTag(namespace)) {
+  if (hashTagOf(namespace) !== undefined) {
     add("cluster", "ok", `Redis Cluster; namespace "${namespace}" keeps every key in one slot`);
     return;
   }
@@ -149,13 +150,6 @@ function checkCluster(info: RedisInfo, namespace: string, add: Add): void {
     "fail",
     `Redis Cluster, and namespace "${namespace}" has no hash tag: its keys spread over slots and scripts fail half-way. Use a namespace such as "${suggestion}" (--namespace '${suggestion}', RESQUE_NAMESPACE; Ruby: Resque.redis.namespace = "${suggestion}")`,
   );
-}
-
-/** Whether every key under the namespace hashes by a tag inside it ("{resque}"). */
-function hasHashTag(namespace: string): boolean {
-  const open = namespace.indexOf("{");
-  const close = open < 0 ? -1 : namespace.indexOf("}", open + 1);
-  return close > open + 1;
 }
 
 async function checkClock(admin: Admin, add: Add): Promise<void> {

@@ -9,7 +9,7 @@ import { Admin } from "../../admin/index.js";
 import { clusterAwareConnection, readSlotRanges } from "../../redis/cluster-slots.js";
 import { closeClient, createClient, type RedisConnectionOption } from "../../redis/connection.js";
 import { storeOf } from "../../admin/read-source.js";
-import { keySlot } from "../../shards/hash-slot.js";
+import { keySlot } from "../../redis/hash-slot.js";
 import { moveDelayedJobs, moveWaitingJobs } from "../../shards/move-queue.js";
 import { masterOfSlot, planShardTags } from "../../shards/plan-tags.js";
 import { addConnectionOptions, connectionFrom } from "../connection-options.js";
