@@ -396,8 +396,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
       if (result.fenced.length > 0) this.#reportFenced(result.fenced);
       if (result.retries.length > 0 || result.fenced.length > 0) this.#settleWrites(result);
       if (result.unregistered.length > 0) this.#lostRegistration(result.unregistered);
-      if (this.listenerCount("job:recorded") > 0) this.#reportRecorded(finished, result.fenced);
-      if (this.#statsHistory && finished.length > 0) this.#countHistory(this.#statsHistory, finished, result.fenced);
+      // The outcomes this call applied: all of them unless some were fenced.
+      const recorded = result.fenced.length === 0 ? finished : finished.filter((slot) => !result.fenced.includes(slot));
+      if (this.listenerCount("job:recorded") > 0) this.#reportRecorded(recorded);
+      if (this.#statsHistory && recorded.length > 0) this.#countHistory(this.#statsHistory, recorded);
       this.#setPaused("all", result.paused);
       this.#budget?.settle(this.#wake, idle.length, result.reserved.length);
       for (const reserved of result.reserved) this.#begin(reserved);
@@ -631,10 +633,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   /** job:recorded for every outcome the work cycle applied. */
-  #reportRecorded(finished: readonly FinishedSlot[], fenced: readonly FinishedSlot[]): void {
-    const refused = new Set(fenced);
-    for (const slot of finished) {
-      if (refused.has(slot)) continue;
+  #reportRecorded(recorded: readonly FinishedSlot[]): void {
+    for (const slot of recorded) {
       const jobName = slot.outcome === "requeue" ? undefined : slot.jobName;
       this.emit("job:recorded", { workerId: slot.workerId, queue: slot.queue, jobName, outcome: slot.outcome });
     }
@@ -650,13 +650,12 @@ export class Worker extends EventEmitter<WorkerEvents> {
     return this.#runAtText;
   }
 
-  /** Counts the outcomes the work cycle recorded (done or failed, not fenced) in the stats history. */
-  #countHistory(history: StatsHistory, finished: readonly FinishedSlot[], fenced: readonly FinishedSlot[]): void {
+  /** Counts the done and failed outcomes the work cycle recorded in the stats history. */
+  #countHistory(history: StatsHistory, recorded: readonly FinishedSlot[]): void {
     // The second the call was sent in (its run_at), as when the work cycle itself counted them.
     const now = this.#runAtSecond;
-    for (const slot of finished) {
+    for (const slot of recorded) {
       if (slot.outcome !== "done" && slot.outcome !== "failed") continue;
-      if (fenced.length > 0 && fenced.includes(slot)) continue;
       history.count(now, slot.queue, slot.jobName, slot.outcome === "failed", slot.durationMs);
     }
   }
