@@ -23,6 +23,6 @@ export function outcomeWritesOf(context: PerformContext): OutcomeWrites | undefi
 /** The writes to send with the run's outcome, or undefined when there are none. */
 export function takeOutcomeWrites(context: PerformContext): OutcomeWrites | undefined {
   const writes = carried.get(context);
-  if (!writes || (!writes.deleteKeys && !writes.retry)) return undefined;
+  if (!writes || (writes.forgetRetry === undefined && !writes.retry)) return undefined;
   return writes;
 }

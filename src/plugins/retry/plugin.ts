@@ -65,7 +65,7 @@ export class RetryPlugin implements JobPlugin {
     const begun = attempts.get(context);
     const identity = begun?.identity ?? this.#identityOf(context);
     const writes = outcomeWritesOf(context);
-    if (writes) writes.deleteKeys = storeOf(context.resque).retries.clearKeys(identity);
+    if (writes) writes.forgetRetry = storeOf(context.resque).retries.identityName(identity);
     else await storeOf(context.resque).retries.clear(identity);
   }
 
@@ -80,7 +80,7 @@ export class RetryPlugin implements JobPlugin {
 
     const writes = outcomeWritesOf(context);
     if (decision.kind === "give-up") {
-      if (writes) writes.deleteKeys = store.clearKeys(identity);
+      if (writes) writes.forgetRetry = store.identityName(identity);
       else await store.clear(identity);
       // The failed entry says how many runs there were (attempt numbers start at 0).
       context.failureDetails.attempts = attempt + 1;

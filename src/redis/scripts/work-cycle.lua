@@ -20,11 +20,12 @@
           done:    the job ran (successfully or skipped); counts as processed
           failed:  data = failure entry JSON, or "" when a plugin (retry) suppresses the entry;
                    counts as processed and failed either way
-          writes (W = 0 for none; done and failed only): D, D keys to delete, then 1 and the 21
-                   fields of a retry to schedule in RETRY_FIELDS order (see retry-schedule-core.lua
-                   and worker-store.ts), or 0. The retry plugin's writes for this run, applied
-                   under the same fence as the outcome, so a job whose reservation was taken away
-                   schedules no retry and clears no attempt counter.
+          writes (W = 0 for none; done and failed only): the name of a retry identity to
+                   forget ("" for none), then 1 and the 10 fields of a retry to schedule in
+                   RETRY_FIELDS order (worker-store.ts), or 0. The retry plugin's writes for this
+                   run, applied under the same fence as the outcome, so a job whose reservation
+                   was taken away schedules no retry and clears no attempt counter. Only what
+                   differs between jobs travels: the keys are built here from the namespace.
           requeue: data = raw payload, pushed back to the front of its queue; no stats
           release: the worker key is cleared without stats (the job was handed elsewhere)
   then N = number of idle slots to fill, followed by N worker ids
@@ -77,22 +78,31 @@ for f = 1, finished do
 end
 local current = finished > 0 and redis.call("MGET", unpack(workerKeys)) or {}
 
-local RETRY_FIELDS = {
-  "counterKey", "pendingKey", "copyKey", "scheduleKey", "delayedKey", "timestampsKey", "queuesKey", "queueKey", "prefix", "mode",
-  "ts", "item", "payload", "queue", "copy", "copyTtl", "pendingTtl", "schedulerChannel", "workerChannel", "attempt", "limit",
-}
+-- An identity's keys from its name "<class>[:<id>]" (keys.ts: retryCounter, retryPending,
+-- retryFailureCopy): resque-retry's counter and failure copy, and our pending record.
+local function retryKeys(name)
+  return prefix .. "resque-retry:" .. name, prefix .. "resque-ts:retry-pending:" .. name, prefix .. "failure-resque-retry:" .. name
+end
 
 local retries = {}           -- position, scheduled, ts per retry scheduled with an outcome
 
--- Applies a finished slot's writes starting at ARGV[w] (D, D keys, retry flag, retry fields).
+-- Applies a finished slot's writes starting at ARGV[w]: the identity to forget, the retry flag,
+-- then the retry's fields (identity name, mode, ts, body, queue, copy, copyTtl, pendingTtl,
+-- attempt, limit; body is the delayed item in mode "at", the payload in mode "now").
 local function applyWrites(f, w)
-  local deletes = tonumber(ARGV[w])
-  if deletes > 0 then redis.call("DEL", unpack(ARGV, w + 1, w + deletes)) end
-  w = w + deletes + 1
-  if ARGV[w] ~= "1" then return end
-  local r = {}
-  for n, field in ipairs(RETRY_FIELDS) do r[field] = ARGV[w + n] end
-  local scheduled, at = scheduleRetry(r)
+  if ARGV[w] ~= "" then redis.call("DEL", retryKeys(ARGV[w])) end
+  if ARGV[w + 1] ~= "1" then return end
+  local counterKey, pendingKey, copyKey = retryKeys(ARGV[w + 2])
+  local mode, ts, body, queue = ARGV[w + 3], ARGV[w + 4], ARGV[w + 5], ARGV[w + 6]
+  local scheduled, at = scheduleRetry({
+    counterKey = counterKey, pendingKey = pendingKey, copyKey = copyKey,
+    scheduleKey = prefix .. "delayed_queue_schedule", delayedKey = prefix .. "delayed:" .. ts,
+    timestampsKey = prefix .. "timestamps:" .. body, queuesKey = KEYS[1], queueKey = prefix .. "queue:" .. queue,
+    prefix = prefix, mode = mode, ts = ts, item = body, payload = body, queue = queue,
+    copy = ARGV[w + 7], copyTtl = ARGV[w + 8], pendingTtl = ARGV[w + 9],
+    schedulerChannel = prefix .. "scheduler:wakeup", workerChannel = prefix .. "wakeup",
+    attempt = ARGV[w + 10], limit = ARGV[w + 11],
+  })
   retries[#retries + 1] = f
   retries[#retries + 1] = scheduled
   retries[#retries + 1] = at

@@ -45,6 +45,8 @@ export interface RetryScheduleResult {
  * retry-schedule-core.lua's argument; numbers travel as strings so Lua never reformats them).
  */
 export interface RetryScheduleWrite {
+  /** The identity's name without resque-retry's prefix, "<class>[:<id>]" (see RetryStore.identityName). */
+  identityName: string;
   counterKey: string;
   pendingKey: string;
   copyKey: string;
@@ -95,6 +97,15 @@ export class RetryStore {
   /** resque-retry's counter key of an identity (with the namespace). */
   counterKey(identity: RetryIdentity): string {
     return this.keys.retryCounter(identity.className, identity.identifier);
+  }
+
+  /**
+   * The part the identity's three keys share, "<class>[:<id>]": the counter is
+   * resque-retry:<name>, the failure copy failure-resque-retry:<name> and our pending record
+   * resque-ts:retry-pending:<name>. A work cycle is sent this and builds the keys itself.
+   */
+  identityName(identity: RetryIdentity): string {
+    return identity.identifier === undefined ? identity.className : `${identity.className}:${identity.identifier}`;
   }
 
   /** resque-retry's failure copy key of an identity (with the namespace). */
@@ -151,6 +162,7 @@ export class RetryStore {
     const { identity } = request;
     const ts = request.at === "now" ? 0 : request.at;
     return {
+      identityName: this.identityName(identity),
       counterKey: this.counterKey(identity),
       pendingKey: this.#pendingKey(identity),
       copyKey: this.failureCopyKey(identity),
@@ -177,13 +189,9 @@ export class RetryStore {
 
   /** Forgets an identity: counter, failure copy and pending record (success or give-up). One DEL. */
   async clear(identity: RetryIdentity): Promise<void> {
-    await this.client.del(...this.clearKeys(identity));
+    await this.client.del(this.counterKey(identity), this.failureCopyKey(identity), this.#pendingKey(identity));
   }
 
-  /** The keys `clear` deletes, for a work cycle to delete with the job's outcome. */
-  clearKeys(identity: RetryIdentity): string[] {
-    return [this.counterKey(identity), this.failureCopyKey(identity), this.#pendingKey(identity)];
-  }
 
   /** What is stored for each identity, read in one pipeline. */
   async states(identities: readonly RetryIdentity[]): Promise<StoredRetryState[]> {

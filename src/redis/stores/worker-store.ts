@@ -13,8 +13,11 @@ import type { RetryScheduleResult, RetryScheduleWrite } from "./retry-store.js";
  * reservation was taken away (and requeued) while it ran schedules no retry and clears nothing.
  */
 export interface OutcomeWrites {
-  /** Keys to delete (the retry plugin forgetting an identity). */
-  deleteKeys?: string[];
+  /**
+   * An identity the retry plugin forgets (its counter, failure copy and pending record are
+   * deleted), by its name (RetryStore.identityName).
+   */
+  forgetRetry?: string;
   /** A retry to schedule (the retry plugin's try_again). */
   retry?: RetryScheduleWrite;
   /** Told once the work cycle answered: what became of `retry`, or "fenced" when nothing was written. */
@@ -82,31 +85,45 @@ export interface WorkCycleResult {
   retries: { slot: FinishedSlot; outcome: RetryScheduleResult }[];
 }
 
-/** The order work-cycle.lua reads a retry's fields in (after its count and flag; see retry-schedule-core.lua). */
-const RETRY_FIELDS = [
-  "counterKey", "pendingKey", "copyKey", "scheduleKey", "delayedKey", "timestampsKey", "queuesKey", "queueKey", "prefix", "mode",
-  "ts", "item", "payload", "queue", "copy", "copyTtl", "pendingTtl", "schedulerChannel", "workerChannel", "attempt", "limit",
-] as const satisfies readonly (keyof RetryScheduleWrite)[];
+/**
+ * A retry's fields in the order work-cycle.lua reads them (after the flag). Only what differs
+ * between jobs travels: the script builds the identity's keys from its name, and the delayed,
+ * queue and channel names from the namespace, as keys.ts names them.
+ */
+const RETRY_FIELDS = ["identityName", "mode", "ts", "body", "queue", "copy", "copyTtl", "pendingTtl", "attempt", "limit"] as const;
 
 /**
  * Appends a finished slot's writes as work-cycle.lua reads them: the number of values that
- * follow, then the number of keys to delete and those keys, then 1 and a retry's fields, or 0.
+ * follow, the name of an identity to forget ("" for none), then 1 and a retry's fields, or 0.
  * Plain arguments rather than JSON: a failure copy is JSON text already and would be escaped again.
  */
 function pushWrites(args: (string | number | Buffer)[], writes: OutcomeWrites | undefined): void {
-  const deleteKeys = writes?.deleteKeys ?? [];
+  const forget = writes?.forgetRetry;
   const retry = writes?.retry;
-  if (deleteKeys.length === 0 && !retry) {
+  if (forget === undefined && !retry) {
     args.push(0);
     return;
   }
-  args.push(2 + deleteKeys.length + (retry ? RETRY_FIELDS.length : 0), deleteKeys.length, ...deleteKeys, retry ? 1 : 0);
-  if (!retry) return;
-  // Only one of the item (a delayed retry) and the payload (a retry pushed at once) is used.
-  for (const field of RETRY_FIELDS) {
-    const unused = (field === "payload" && retry.mode === "at") || (field === "item" && retry.mode === "now");
-    args.push(unused ? "" : retry[field]);
+  if (!retry) {
+    args.push(2, forget ?? "", 0);
+    return;
   }
+  // The body is the delayed item (a retry at a time) or the payload (a retry pushed at once).
+  args.push(
+    2 + RETRY_FIELDS.length,
+    forget ?? "",
+    1,
+    retry.identityName,
+    retry.mode,
+    retry.ts,
+    retry.mode === "at" ? retry.item : retry.payload,
+    retry.queue,
+    retry.copy,
+    retry.copyTtl,
+    retry.pendingTtl,
+    retry.attempt,
+    retry.limit,
+  );
 }
 
 /** How release-workers settles a worker's recorded job (see release-workers.lua). */
