@@ -1,6 +1,7 @@
 /**
  * Where a command-line tool connects for `--redis <url>`: a node of a serving Redis Cluster is
- * reached as the whole Cluster when the namespace has a hash tag.
+ * reached as the whole Cluster when the namespace has a hash tag. Used by the admin commands,
+ * `resque work`, `resque-scheduler` and `resque-web`.
  */
 import { clusterAwareConnection } from "../redis/cluster-slots.js";
 import { hashTagOf } from "../redis/hash-slot.js";
@@ -21,3 +22,13 @@ export async function reachable(url: string, namespace: string, timeoutSeconds: 
   }
 }
 
+
+/**
+ * A command's --redis / --namespace (or their environment variables) as Resque options: with a
+ * hash-tagged namespace, a Cluster node's URL becomes a connection to the whole Cluster (see
+ * `reachable`); otherwise they are passed on as given (undefined keeps the library's default).
+ */
+export async function clusterAware(target: { redis: string | undefined; namespace: string | undefined }, timeoutSeconds = 5): Promise<{ redis: RedisConnectionOption | undefined; namespace: string | undefined }> {
+  if (target.namespace === undefined || hashTagOf(target.namespace) === undefined) return target;
+  return { redis: await reachable(target.redis ?? "redis://127.0.0.1:6379", target.namespace, timeoutSeconds), namespace: target.namespace };
+}

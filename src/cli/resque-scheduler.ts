@@ -10,6 +10,7 @@ import { Resque } from "../resque.js";
 import { scheduleContext } from "../scheduler/schedule-config.js";
 import { loadScheduleFile } from "../scheduler/schedule-file.js";
 import { VERSION } from "../version.js";
+import { clusterAware } from "./cluster-target.js";
 import { parseSchedulerOptions, type SchedulerCliOptions } from "./scheduler/options.js";
 import { loadModules, resqueFor } from "./load-modules.js";
 import { watchLauncher } from "./launcher-watch.js";
@@ -46,7 +47,8 @@ async function main(): Promise<number> {
 
   const log = await logger(options);
   if (!options.schedule && !options.dynamic) log.warn("no --schedule file and no --dynamic: only delayed jobs will be moved");
-  const resque = resqueFor(loaded, () => new Resque({ redis: options.redis, namespace: options.namespace, logger: log }));
+  const connection = loaded.resque ? undefined : await clusterAware({ redis: options.redis, namespace: options.namespace });
+  const resque = resqueFor(loaded, () => new Resque({ ...connection, logger: log }));
   let scheduler;
   try {
     // Validates the whole schedule file: a bad entry stops us here, before anything runs.

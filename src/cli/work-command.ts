@@ -14,6 +14,7 @@ import { attachToMaster, announceReady, leaveWithMaster } from "../worker/pool-c
 import { WorkerPool, type PoolOptions } from "../worker/pool.js";
 import { Processor } from "../worker/processor.js";
 import { parseQueues, type ParsedQueues } from "../worker/queue-selection.js";
+import { clusterAware } from "./cluster-target.js";
 import { connectionFrom } from "./connection-options.js";
 import { loadModules, resqueFor } from "./load-modules.js";
 import { watchLauncher } from "./launcher-watch.js";
@@ -110,7 +111,8 @@ export async function work(options: WorkOptions, env: NodeJS.ProcessEnv = proces
   const settled = settings(options, env);
   const s = { ...settled, logger: await cliLogger({ level: settled.logLevel, format: settled.logFormat }) };
   const loaded = await loadModules(options.require ?? []);
-  const resque = resqueFor(loaded, () => new Resque({ ...connectionFrom(options, env), logger: s.logger }));
+  const connection = loaded.resque ? undefined : await clusterAware(connectionFrom(options, env));
+  const resque = resqueFor(loaded, () => new Resque({ ...connection, logger: s.logger }));
   if (resque.registry.names().length === 0 && !options.allowNoJobs) {
     await resque.close();
     throw new ConfigurationError(

@@ -1,7 +1,8 @@
 /** The built `resque shards` commands on a local 3-master Cluster: plan tags on different masters, show every shard with totals. */
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Job, Resque } from "../../src/index.js";
-import { buildCli, runCli } from "../helpers/built-cli.js";
+import { buildCli, runCli, startCli } from "../helpers/built-cli.js";
 import { runTs } from "../helpers/processes.js";
 import { ClusterSetup } from "../helpers/redis-topologies.js";
 import { silentLogger } from "../helpers/resque.js";
@@ -156,6 +157,29 @@ describe("resque shards (built binary, 3-master Cluster)", () => {
       await web.stop();
     } finally {
       web.kill();
+      await resque.close();
+    }
+  }, 60_000);
+  it("resque work and resque-scheduler given a Cluster node's URL serve a namespace whose slot another master serves", async () => {
+    const elsewhere = await namespaceElsewhere();
+    const resque = new Resque({ redis: { cluster: setup.addresses }, namespace: elsewhere, logger: silentLogger });
+    const env = { RESQUE_TS_BUILD: dirname(dirname(cli)) };
+    // Due in a moment: the scheduler moves it onto its queue, then the worker performs it.
+    await resque.enqueueInWithQueue("cli", 1, "Greet", "delayed");
+    expect(await resque.admin.delayed.count()).toBe(1);
+    const scheduler = startCli(join(dirname(cli), "resque-scheduler.cjs"), ["--redis", url, "--namespace", elsewhere], env);
+    try {
+      await expect.poll(() => resque.admin.queues.size("cli"), { timeout: 15_000 }).toBe(1);
+      expect(await resque.admin.delayed.count()).toBe(0);
+      await resque.enqueueTo("cli", "Greet", "queued");
+      const worked = await runCli(cli, ["work", "--redis", url, "--namespace", elsewhere, "--queues", "cli", "--require", "./test/fixtures/built-cli-jobs.cjs"], { ...env, INTERVAL: "0" });
+      expect(worked.stderr).not.toContain("MOVED");
+      expect(worked.code, worked.stderr).toBe(0);
+      expect(await resque.admin.queues.size("cli")).toBe(0);
+      expect(await resque.admin.stats.totals()).toEqual({ processed: 2, failed: 0 });
+    } finally {
+      scheduler.kill("SIGTERM");
+      await scheduler.done;
       await resque.close();
     }
   }, 60_000);
