@@ -41,32 +41,25 @@ export interface RetryScheduleResult {
 }
 
 /**
- * A retry as work-cycle.lua schedules it together with the failed job's outcome (the fields of
- * retry-schedule-core.lua's argument; numbers travel as strings so Lua never reformats them).
+ * A retry as a work cycle sends it with the failed job's outcome: only what differs between jobs
+ * (work-cycle.lua builds the keys from the identity's name and the namespace, as keys.ts names
+ * them). Numbers travel as strings so Lua never reformats them.
  */
 export interface RetryScheduleWrite {
   /** The identity's name without resque-retry's prefix, "<class>[:<id>]" (see RetryStore.identityName). */
   identityName: string;
-  counterKey: string;
-  pendingKey: string;
-  copyKey: string;
-  scheduleKey: string;
-  delayedKey: string;
-  timestampsKey: string;
-  queuesKey: string;
-  queueKey: string;
-  prefix: string;
   mode: "at" | "now";
+  /** The due time (mode "at"), "0" otherwise. */
   ts: string;
-  item: string;
-  payload: string;
+  /** The delayed item (mode "at") or the queue payload (mode "now"). */
+  body: string;
   queue: string;
+  /** The failure copy, "" for none. */
   copy: string;
   copyTtl: string;
   pendingTtl: string;
-  schedulerChannel: string;
-  workerChannel: string;
   attempt: string;
+  /** "" when unlimited. */
   limit: string;
 }
 
@@ -150,38 +143,36 @@ export class RetryStore {
 
   /** Schedules a retry unless one of this identity is pending; writes the failure copy either way. */
   async schedule(request: RetryScheduleRequest): Promise<RetryScheduleResult> {
+    const { identity } = request;
     const w = this.scheduleWrite(request);
-    const keys = [w.counterKey, w.pendingKey, w.copyKey, w.scheduleKey, w.delayedKey, w.timestampsKey, w.queuesKey, w.queueKey];
-    const args = [w.prefix, w.mode, w.ts, w.item, w.payload, w.queue, w.copy, w.copyTtl, w.pendingTtl, w.schedulerChannel, w.workerChannel, w.attempt, w.limit];
+    const keys = [
+      this.counterKey(identity),
+      this.#pendingKey(identity),
+      this.failureCopyKey(identity),
+      this.keys.delayedSchedule,
+      this.keys.delayed(w.ts),
+      this.keys.timestamps(request.item),
+      this.keys.queues,
+      this.keys.queue(w.queue),
+    ];
+    const args = [this.keys.prefix, w.mode, w.ts, request.item, request.payload, w.queue, w.copy, w.copyTtl, w.pendingTtl];
+    args.push(this.keys.schedulerWakeupChannel, this.keys.wakeupChannel, w.attempt, w.limit);
     const reply = (await runScript(this.client, "retrySchedule", keys, args)) as [number, number];
     return { scheduled: reply[0] === 1, at: reply[1] };
   }
 
   /** The same scheduling as `schedule`, as a write for a work cycle to make with the job's outcome. */
   scheduleWrite(request: RetryScheduleRequest): RetryScheduleWrite {
-    const { identity } = request;
-    const ts = request.at === "now" ? 0 : request.at;
+    const now = request.at === "now";
     return {
-      identityName: this.identityName(identity),
-      counterKey: this.counterKey(identity),
-      pendingKey: this.#pendingKey(identity),
-      copyKey: this.failureCopyKey(identity),
-      scheduleKey: this.keys.delayedSchedule,
-      delayedKey: this.keys.delayed(ts),
-      timestampsKey: this.keys.timestamps(request.item),
-      queuesKey: this.keys.queues,
-      queueKey: this.keys.queue(request.queue),
-      prefix: this.keys.prefix,
-      mode: request.at === "now" ? "now" : "at",
-      ts: String(ts),
-      item: request.item,
-      payload: request.payload,
+      identityName: this.identityName(request.identity),
+      mode: now ? "now" : "at",
+      ts: now ? "0" : String(request.at),
+      body: now ? request.payload : request.item,
       queue: request.queue,
       copy: request.failureCopy ?? "",
       copyTtl: String(Math.max(1, Math.ceil(request.failureCopyTtl))),
       pendingTtl: String(Math.max(1, Math.ceil(request.pendingTtl))),
-      schedulerChannel: this.keys.schedulerWakeupChannel,
-      workerChannel: this.keys.wakeupChannel,
       attempt: String(request.attempt),
       limit: request.limit === undefined ? "" : String(request.limit),
     };

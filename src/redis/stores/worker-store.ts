@@ -85,12 +85,8 @@ export interface WorkCycleResult {
   retries: { slot: FinishedSlot; outcome: RetryScheduleResult }[];
 }
 
-/**
- * A retry's fields in the order work-cycle.lua reads them (after the flag). Only what differs
- * between jobs travels: the script builds the identity's keys from its name, and the delayed,
- * queue and channel names from the namespace, as keys.ts names them.
- */
-const RETRY_FIELDS = ["identityName", "mode", "ts", "body", "queue", "copy", "copyTtl", "pendingTtl", "attempt", "limit"] as const;
+/** The order work-cycle.lua reads a retry's fields in (after the identity to forget and the flag). */
+const RETRY_FIELDS = ["identityName", "mode", "ts", "body", "queue", "copy", "copyTtl", "pendingTtl", "attempt", "limit"] as const satisfies readonly (keyof RetryScheduleWrite)[];
 
 /**
  * Appends a finished slot's writes as work-cycle.lua reads them: the number of values that
@@ -104,26 +100,8 @@ function pushWrites(args: (string | number | Buffer)[], writes: OutcomeWrites | 
     args.push(0);
     return;
   }
-  if (!retry) {
-    args.push(2, forget ?? "", 0);
-    return;
-  }
-  // The body is the delayed item (a retry at a time) or the payload (a retry pushed at once).
-  args.push(
-    2 + RETRY_FIELDS.length,
-    forget ?? "",
-    1,
-    retry.identityName,
-    retry.mode,
-    retry.ts,
-    retry.mode === "at" ? retry.item : retry.payload,
-    retry.queue,
-    retry.copy,
-    retry.copyTtl,
-    retry.pendingTtl,
-    retry.attempt,
-    retry.limit,
-  );
+  args.push(retry ? 2 + RETRY_FIELDS.length : 2, forget ?? "", retry ? 1 : 0);
+  if (retry) for (const field of RETRY_FIELDS) args.push(retry[field]);
 }
 
 /** How release-workers settles a worker's recorded job (see release-workers.lua). */
