@@ -4,10 +4,12 @@
  * (for cron), `--check` reports what is bad without touching alert state or notifying anyone.
  * Exit codes: 0 ok (nothing bad, with --once/--check), 1 something is bad or failed, 2 usage.
  */
+import { Admin } from "../admin/index.js";
 import { MonitorConfigError } from "../errors.js";
-import { loadMonitorConfig, parseMonitorConfig, type MonitorConfig } from "../monitor/config.js";
+import { loadMonitorConfig, parseMonitorConfig, type MonitorConfig, type MonitorInstance } from "../monitor/config.js";
 import type { Finding } from "../monitor/checks.js";
 import { Monitor } from "../monitor/monitor.js";
+import { clusterAware } from "./cluster-target.js";
 import { connectionFrom } from "./connection-options.js";
 import { pino, type Logger } from "pino";
 import { cliLogger, logFormat, type LogFormat } from "./logging.js";
@@ -45,7 +47,13 @@ export async function monitorCommand(options: MonitorCommandOptions, env: NodeJS
     ? await stderrLogger(level, logFormat(options.logFormat ?? env.LOG_FORMAT, Boolean(process.stderr.isTTY)), base)
     : await cliLogger({ level, format: logFormat(options.logFormat ?? env.LOG_FORMAT, Boolean(process.stdout.isTTY)), base });
   const { instances, ...settings } = config;
-  const monitor = new Monitor({ ...settings, ...(instances ? { instances } : {}), logger });
+  const watched = instances ? await clusterAwareInstances(instances, env) : undefined;
+  const monitor = new Monitor({ ...settings, ...(watched ? { instances: watched.instances } : {}), logger });
+  // The Admins made here for Cluster instances are the command's to close, after the monitor.
+  const stopAll = async (): Promise<void> => {
+    await monitor.stop();
+    await Promise.all((watched?.made ?? []).map((admin) => admin.close()));
+  };
   if (options.check || options.once) {
     try {
       let report: { name: string; ok: boolean; error?: string; findings: Finding[] }[];
@@ -58,13 +66,13 @@ export async function monitorCommand(options: MonitorCommandOptions, env: NodeJS
       process.stdout.write(options.json ? `${JSON.stringify(report.map(({ name, ok, error, findings }) => ({ name, ok, ...(error === undefined ? {} : { error }), findings })), null, 2)}\n` : text(report));
       return report.some((i) => !i.ok || i.findings.length > 0) ? 1 : 0;
     } finally {
-      await monitor.stop();
+      await stopAll();
     }
   }
   const stopped = new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       logger.info({ signal }, "stopping");
-      void monitor.stop().then(resolve);
+      void stopAll().then(resolve);
     };
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
@@ -74,13 +82,37 @@ export async function monitorCommand(options: MonitorCommandOptions, env: NodeJS
     try {
       await monitor.serve();
     } catch (error) {
-      await monitor.stop();
+      await stopAll();
       throw error;
     }
   }
   await monitor.start();
   await stopped;
   return 0;
+}
+
+/**
+ * The instances to watch, where one whose namespace has a hash tag and whose URL names a node of
+ * a Redis Cluster becomes an Admin on the whole Cluster (a plain connection to the node is
+ * answered MOVED for a namespace on another master). `made` lists those Admins.
+ */
+async function clusterAwareInstances(list: MonitorInstance[], env: NodeJS.ProcessEnv): Promise<{ instances: (MonitorInstance | Admin)[]; made: Admin[] }> {
+  const made: Admin[] = [];
+  const instances = await Promise.all(
+    list.map(async (item): Promise<MonitorInstance | Admin> => {
+      const target = await clusterAware({ redis: item.redis ?? (env.REDIS_URL || undefined), namespace: item.namespace }, item.connectionTimeout ?? 5);
+      if (target.redis === undefined || typeof target.redis === "string") return item;
+      const admin = new Admin({
+        redis: target.redis,
+        ...(item.namespace === undefined ? {} : { namespace: item.namespace }),
+        ...(item.name === undefined ? {} : { name: item.name }),
+        ...(item.connectionTimeout === undefined ? {} : { connectionTimeout: item.connectionTimeout }),
+      });
+      made.push(admin);
+      return admin;
+    }),
+  );
+  return { instances, made };
 }
 
 /** With --once/--check stdout carries the report, so logs go to stderr (fd 2: /dev/stderr cannot be opened on a socket). */

@@ -183,4 +183,20 @@ describe("resque shards (built binary, 3-master Cluster)", () => {
       await resque.close();
     }
   }, 60_000);
+  it("resque monitor given a Cluster node's URL checks a namespace whose slot another master serves", async () => {
+    const elsewhere = await namespaceElsewhere();
+    const resque = new Resque({ redis: { cluster: setup.addresses }, namespace: elsewhere, logger: silentLogger });
+    try {
+      await resque.enqueueTo("unwatched", "Ping", 1);
+      const checked = await runCli(cli, ["monitor", "--check", "--json", "--redis", url, "--namespace", elsewhere], {});
+      expect(checked.stderr).not.toContain("MOVED");
+      const [instance] = JSON.parse(checked.stdout) as { ok: boolean; error?: string; findings: { check: string; message: string }[] }[];
+      expect(instance!.error).toBeUndefined();
+      expect(instance!.ok).toBe(true);
+      expect(instance!.findings.map((f) => f.check)).toEqual(["queue-without-workers"]);
+      expect(checked.code).toBe(1);
+    } finally {
+      await resque.close();
+    }
+  }, 60_000);
 });
