@@ -174,6 +174,43 @@ describe("work-cycle script", () => {
     await client.quit();
   });
 
+  it("finished slots of every kind in one call: fenced slots and scheduled retries are reported for the right slots", async () => {
+    const resque = redis.make();
+    const ids = ["h:1:q", "h:2:q", "h:3:q", "h:4:q"];
+    for (const id of ids) await registered(resque, id);
+    const { workers, retries } = storeOf(resque);
+    for (const name of ["A", "B", "C", "D"]) await resque.enqueueTo("q", name);
+    await workers.workCycle({ ...base, reservation: "t1", recovering: false, finished: [], idleSlots: ids });
+    await workers.release([{ workerId: "h:2:q", action: "requeue" }]); // B taken away from h:2:q
+    const retry = retries.scheduleWrite({
+      identity: { className: "A", identifier: "x" },
+      at: 2_000_000_000,
+      item: '{"class":"A","args":[],"queue":"q"}',
+      payload: '{"class":"A","args":[]}',
+      queue: "q",
+      failureCopy: undefined,
+      failureCopyTtl: 10,
+      pendingTtl: 100,
+      attempt: 0,
+      limit: 1,
+    });
+    // Successes with nothing to write travel packed ahead of the others: positions must map back.
+    const failedWithRetry = { workerId: "h:1:q", outcome: "failed" as const, queue: "q", jobName: "A", durationMs: 1, failureEntry: "", reservation: "t1", writes: { retry } };
+    const takenAway = { workerId: "h:2:q", outcome: "done" as const, queue: "q", jobName: "B", durationMs: 1, reservation: "t1" };
+    const done = { workerId: "h:3:q", outcome: "done" as const, queue: "q", jobName: "C", durationMs: 1, reservation: "t1" };
+    const doneForgetting = { workerId: "h:4:q", outcome: "done" as const, queue: "q", jobName: "D", durationMs: 1, reservation: "t1", writes: { forgetRetry: "D:y" } };
+    const client = redis.server().client();
+    await client.set("resque:resque-retry:D:y", "0");
+    const result = await workers.workCycle({ ...base, reservation: "t2", recovering: false, finished: [failedWithRetry, takenAway, done, doneForgetting], idleSlots: [] });
+    expect(result.fenced).toEqual([takenAway]);
+    expect(result.retries).toEqual([{ slot: failedWithRetry, outcome: { scheduled: true, at: 2_000_000_000 } }]);
+    expect(await resque.admin.stats.totals()).toEqual({ processed: 3, failed: 1 });
+    expect(await client.zrange("resque:delayed_queue_schedule", 0, -1)).toEqual(["2000000000"]);
+    expect(await client.exists("resque:resque-retry:D:y")).toBe(0);
+    expect(await client.keys("resque:worker:*")).toEqual([]);
+    await client.quit();
+  });
+
   it("an old finish does not clear the newer reservation of the same slot", async () => {
     const resque = redis.make();
     await registered(resque, "h:1:q");

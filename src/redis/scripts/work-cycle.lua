@@ -14,7 +14,9 @@
           whose token is already in the worker key of one of its idle slots is a replay (the
           client re-sent it after a reconnect; its first run reserved that job) and recovers too.
   ARGV[5] failure backend: "redis" (the failed list) or "redis_multi_queue" (<queue>_failed lists)
-  ARGV[6] F = number of finished slots, followed by F tuples:
+  ARGV[6] S = number of finished slots whose job succeeded with nothing to write, followed by S
+          packed values "<reservation token>\t<worker id>" (the token has no tab)
+  then    F = number of the other finished slots, followed by F tuples:
           worker id, outcome, queue, data, reservation token,
           W = number of write values that follow, then those W values
           done:    the job ran (successfully or skipped); counts as processed
@@ -50,7 +52,7 @@
   The stats history and job durations are not written here: worker processes count recorded
   outcomes in memory and flush them every few seconds (flush-history.lua).
 
-  Returns { status, fenced (positions among the finished slots, from 1), unregistered ids,
+  Returns { status, fenced (positions among the finished slots, packed ones first, from 1), unregistered ids,
   retries (per slot with a retry write: position, scheduled 1/0, ts of the new or pending retry), then per
   reserved job: id, queue, payload, reservation, encoding }; status is "ok" or "paused". encoding
   is "" for a payload sent as is, "base64" for one whose bytes are not UTF-8 (sent base64-encoded
@@ -68,14 +70,28 @@ local multiQueueFailures = ARGV[5] == "redis_multi_queue"
 local i = 6
 
 -- Outcomes ------------------------------------------------------------------------------------
-local finished = tonumber(ARGV[i]); i = i + 1
+-- Finished slots are numbered packed successes first, then tuples. Per slot: its id, reservation
+-- token, and the ARGV position of its tuple (nil for a packed success: outcome "done", no writes).
 local finishedKeys, fenced = {}, {}
-local workerKeys, tuples = {}, {}
-for f = 1, finished do
-  workerKeys[f] = prefix .. "worker:" .. ARGV[i]
-  tuples[f] = i
+local workerKeys, ids, tokens, tuples = {}, {}, {}, {}
+local finished = 0
+local packed = tonumber(ARGV[i]); i = i + 1
+for _ = 1, packed do
+  local value = ARGV[i]; i = i + 1
+  local tab = string.find(value, "\t", 1, true)
+  finished = finished + 1
+  tokens[finished] = string.sub(value, 1, tab - 1)
+  ids[finished] = string.sub(value, tab + 1)
+end
+local tupleCount = tonumber(ARGV[i]); i = i + 1
+for _ = 1, tupleCount do
+  finished = finished + 1
+  ids[finished] = ARGV[i]
+  tokens[finished] = ARGV[i + 4]
+  tuples[finished] = i
   i = i + 6 + tonumber(ARGV[i + 5])
 end
+for f = 1, finished do workerKeys[f] = prefix .. "worker:" .. ids[f] end
 local current = finished > 0 and redis.call("MGET", unpack(workerKeys)) or {}
 
 -- An identity's keys from its name "<class>[:<id>]" (keys.ts: retryCounter, retryPending,
@@ -114,9 +130,9 @@ local settledPayloads = {}   -- values of recorded jobs (their dirty-exit counts
 
 for f = 1, finished do
   local t = tuples[f]
-  local id, outcome, queue = ARGV[t], ARGV[t + 1], ARGV[t + 2]
-  local data, reservedWith = ARGV[t + 3], ARGV[t + 4]
-  local writeCount = tonumber(ARGV[t + 5])
+  local id, reservedWith = ids[f], tokens[f]
+  local outcome, queue, data, writeCount = "done", "", "", 0
+  if t then outcome, queue, data, writeCount = ARGV[t + 1], ARGV[t + 2], ARGV[t + 3], tonumber(ARGV[t + 5]) end
   local value = current[f]
   if value and string.find(value, '"reservation":"' .. reservedWith .. '"', 1, true) then
     if outcome == "done" or outcome == "failed" then

@@ -160,32 +160,50 @@ export class WorkerStore {
   ) {}
 
   async workCycle(request: WorkCycleRequest): Promise<WorkCycleResult> {
+    // A success with nothing to write needs only its reservation and slot: it travels as one
+    // argument "<reservation>\t<worker id>" (a reservation token has no tab), the other outcomes as
+    // tuples. Each argument costs the client several string pieces, and successes are most of them.
+    // The script numbers finished slots packed ones first: `order` maps its positions back.
+    const packed: string[] = [];
+    const order: FinishedSlot[] = [];
+    const tuples: (string | number | Buffer)[] = [];
+    for (const slot of request.finished) {
+      if (slot.outcome === "done" && !slot.writes) {
+        packed.push(`${slot.reservation}\t${slot.workerId}`);
+        order.push(slot);
+      }
+    }
+    for (const slot of request.finished) {
+      switch (slot.outcome) {
+        case "done":
+          if (!slot.writes) continue;
+          tuples.push(slot.workerId, "done", slot.queue, "", slot.reservation);
+          pushWrites(tuples, slot.writes);
+          break;
+        case "failed":
+          tuples.push(slot.workerId, "failed", slot.queue, slot.failureEntry, slot.reservation);
+          pushWrites(tuples, slot.writes);
+          break;
+        case "requeue":
+          tuples.push(slot.workerId, "requeue", slot.queue, slot.payload, slot.reservation, 0);
+          break;
+        case "release":
+          tuples.push(slot.workerId, "release", "", "", slot.reservation, 0);
+          break;
+      }
+      order.push(slot);
+    }
     const args: (string | number | Buffer)[] = [
       this.keys.prefix,
       request.runAt,
       request.reservation,
       request.recovering ? 1 : 0,
       this.failureBackend,
-      request.finished.length,
+      packed.length,
+      ...packed,
+      order.length - packed.length,
+      ...tuples,
     ];
-    for (const slot of request.finished) {
-      switch (slot.outcome) {
-        case "done":
-          args.push(slot.workerId, "done", slot.queue, "", slot.reservation);
-          pushWrites(args, slot.writes);
-          break;
-        case "failed":
-          args.push(slot.workerId, "failed", slot.queue, slot.failureEntry, slot.reservation);
-          pushWrites(args, slot.writes);
-          break;
-        case "requeue":
-          args.push(slot.workerId, "requeue", slot.queue, slot.payload, slot.reservation, 0);
-          break;
-        case "release":
-          args.push(slot.workerId, "release", "", "", slot.reservation, 0);
-          break;
-      }
-    }
     args.push(request.idleSlots.length, ...request.idleSlots);
     const { selection } = request;
     if (selection.kind === "literal") {
@@ -208,11 +226,11 @@ export class WorkerStore {
       }
       reserved.push(job);
     }
-    const fenced = reply[1].map((position) => request.finished[position - 1]!);
+    const fenced = reply[1].map((position) => order[position - 1]!);
     const retries: WorkCycleResult["retries"] = [];
     const scheduled = reply[3];
     for (let i = 0; i < scheduled.length; i += 3) {
-      retries.push({ slot: request.finished[scheduled[i]! - 1]!, outcome: { scheduled: scheduled[i + 1] === 1, at: scheduled[i + 2]! } });
+      retries.push({ slot: order[scheduled[i]! - 1]!, outcome: { scheduled: scheduled[i + 1] === 1, at: scheduled[i + 2]! } });
     }
     return { paused: reply[0] === "paused", reserved, fenced, unregistered: reply[2], retries };
   }
