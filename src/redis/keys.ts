@@ -111,13 +111,17 @@ export class Keys {
 
   // resque-retry (docs/redis-layout.md, "Retries")
   /**
-   * resque-retry's name for a job identity, unprefixed: "resque-retry:<class>[:<identifier>]"
-   * (no identifier part when it is undefined, Ruby's nil). Ruby strips whitespace from the whole
-   * name (`gsub(/\s/, '')`), so we do too.
+   * The part of a job identity's names after "resque-retry:": "<class>[:<identifier>]" (no
+   * identifier part when it is undefined, Ruby's nil). Ruby strips whitespace from the whole name
+   * (`gsub(/\s/, '')`), so we do too. work-cycle.lua builds the identity's keys from it.
    */
-  retryName(className: string, identifier: string | undefined): string {
-    const name = identifier === undefined ? `resque-retry:${className}` : `resque-retry:${className}:${identifier}`;
+  retryIdentityName(className: string, identifier: string | undefined): string {
+    const name = identifier === undefined ? className : `${className}:${identifier}`;
     return name.replace(/[ \t\n\v\f\r]/g, "");
+  }
+  /** resque-retry's name for a job identity, unprefixed: "resque-retry:<class>[:<identifier>]". */
+  retryName(className: string, identifier: string | undefined): string {
+    return `resque-retry:${this.retryIdentityName(className, identifier)}`;
   }
   /** String: the attempt counter of a job identity (-1 before the first run, then 0, 1, ...). */
   retryCounter(className: string, identifier: string | undefined): string {
@@ -129,7 +133,7 @@ export class Keys {
   }
   /** String with a TTL, ours: JSON describing the retry scheduled for a job identity (duplicate guard). */
   retryPending(className: string, identifier: string | undefined): string {
-    return `${this.prefix}resque-ts:retry-pending:${this.retryName(className, identifier).slice("resque-retry:".length)}`;
+    return `${this.prefix}resque-ts:retry-pending:${this.retryIdentityName(className, identifier)}`;
   }
 
   // resque-status (docs/plugins/status.md)

@@ -98,7 +98,7 @@ export class RetryStore {
    * resque-ts:retry-pending:<name>. A work cycle is sent this and builds the keys itself.
    */
   identityName(identity: RetryIdentity): string {
-    return identity.identifier === undefined ? identity.className : `${identity.className}:${identity.identifier}`;
+    return this.keys.retryIdentityName(identity.className, identity.identifier);
   }
 
   /** resque-retry's failure copy key of an identity (with the namespace). */

@@ -41,6 +41,17 @@ class AlwaysFails extends Job<[number]> {
   }
 }
 
+let spacedRuns = 0;
+
+/** resque-retry removes whitespace from an identity's key name (`gsub(/\s/, '')`). */
+@retry({ delay: 0, retryIdentifier: () => "order 42" })
+class SpacedIdentity extends Job<[]> {
+  static override queue = "spaced";
+  perform() {
+    if (++spacedRuns === 1) throw new Error("first run fails");
+  }
+}
+
 function reset() {
   clock.set(T * 1000);
   gate = deferred();
@@ -77,6 +88,20 @@ describe("the retry plugin's writes go with the job's outcome", () => {
     expect(await client.get("resque:stat:failed")).toBeNull();
     // The copy's success forgot the identity.
     expect(await client.exists(`resque:${resque.admin.retries.key(FailsFirstRun, "x")}`)).toBe(0);
+  });
+
+  it("an identity whose name has whitespace is counted, scheduled and forgotten under one key, without the whitespace", async () => {
+    const resque = redis.make({ jobs: [SpacedIdentity] });
+    const client = newClient();
+    await resque.enqueue(SpacedIdentity);
+    const worker = resque.worker({ queues: "spaced", interval: 30 });
+    const succeeded = collectRecorded(worker, "job:success", 1);
+    await worker.start();
+    await succeeded;
+    await worker.stop();
+    expect(spacedRuns).toBe(2);
+    // The retry's success forgot the identity: nothing is left under either spelling.
+    expect(await client.keys("resque:*retry*")).toEqual([]);
   });
 
   it("onRetry runs once the retry is in Redis", async () => {
