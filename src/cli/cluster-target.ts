@@ -1,7 +1,7 @@
 /**
  * Where a command-line tool connects for `--redis <url>`: a node of a serving Redis Cluster is
  * reached as the whole Cluster when the namespace has a hash tag. Used by the admin commands,
- * `resque work`, `resque-scheduler` and `resque-web`.
+ * `resque work`, `resque-scheduler`, `resque monitor` and `resque-web`.
  */
 import { clusterAwareConnection } from "../redis/cluster-slots.js";
 import { hashTagOf } from "../redis/hash-slot.js";
@@ -21,7 +21,6 @@ export async function reachable(url: string, namespace: string, timeoutSeconds: 
     return url;
   }
 }
-
 
 /**
  * A command's --redis / --namespace (or their environment variables) as Resque options: with a

@@ -183,7 +183,6 @@ export class RetryStore {
     await this.client.del(this.counterKey(identity), this.failureCopyKey(identity), this.#pendingKey(identity));
   }
 
-
   /** What is stored for each identity, read in one pipeline. */
   async states(identities: readonly RetryIdentity[]): Promise<StoredRetryState[]> {
     if (identities.length === 0) return [];
