@@ -29,9 +29,13 @@ describe("resque shards (built binary, 3-master Cluster)", () => {
     return (JSON.parse((await runCli(cli, ["shards", "plan", "--redis", url, "--count", "3", "--json"], {})).stdout) as { shards: { namespace: string; master: string }[] }).shards;
   }
 
-  /** A planned namespace whose slot a master other than the one `url` names serves. */
-  async function namespaceElsewhere(): Promise<string> {
-    return (await plannedShards()).find((s) => s.master !== `127.0.0.1:${setup.addresses[0]!.port}`)!.namespace;
+  /**
+   * A planned namespace whose slot a master other than the one `url` names serves, and a Resque on
+   * the whole Cluster for it (close it when done).
+   */
+  async function namespaceElsewhere(): Promise<{ elsewhere: string; resque: Resque }> {
+    const elsewhere = (await plannedShards()).find((s) => s.master !== `127.0.0.1:${setup.addresses[0]!.port}`)!.namespace;
+    return { elsewhere, resque: new Resque({ redis: { cluster: setup.addresses }, namespace: elsewhere, logger: silentLogger }) };
   }
 
   /**
@@ -129,8 +133,7 @@ describe("resque shards (built binary, 3-master Cluster)", () => {
   }, 60_000);
 
   it("admin commands given a Cluster node's URL reach a namespace whose slot another master serves", async () => {
-    const elsewhere = await namespaceElsewhere();
-    const resque = new Resque({ redis: { cluster: setup.addresses }, namespace: elsewhere, logger: silentLogger });
+    const { elsewhere, resque } = await namespaceElsewhere();
     try {
       await resque.enqueueTo("far", "Ping", 1);
       const listed = await runCli(cli, ["queues", "--redis", url, "--namespace", elsewhere, "--json"], {});
@@ -146,8 +149,7 @@ describe("resque shards (built binary, 3-master Cluster)", () => {
   });
 
   it("resque-web given a Cluster node's URL and a hash-tagged namespace shows that namespace from whichever master serves it", async () => {
-    const elsewhere = await namespaceElsewhere();
-    const resque = new Resque({ redis: { cluster: setup.addresses }, namespace: elsewhere, logger: silentLogger });
+    const { elsewhere, resque } = await namespaceElsewhere();
     const web = startWeb(["--redis", url, "--namespace", elsewhere]);
     try {
       await resque.enqueueTo("farweb", "Ping", 1);
@@ -161,8 +163,7 @@ describe("resque shards (built binary, 3-master Cluster)", () => {
     }
   }, 60_000);
   it("resque work and resque-scheduler given a Cluster node's URL serve a namespace whose slot another master serves", async () => {
-    const elsewhere = await namespaceElsewhere();
-    const resque = new Resque({ redis: { cluster: setup.addresses }, namespace: elsewhere, logger: silentLogger });
+    const { elsewhere, resque } = await namespaceElsewhere();
     const env = { RESQUE_TS_BUILD: dirname(dirname(cli)) };
     // Other tests use this namespace too: count what this one adds.
     const before = await resque.admin.stats.totals();
@@ -186,8 +187,7 @@ describe("resque shards (built binary, 3-master Cluster)", () => {
     }
   }, 60_000);
   it("resque monitor given a Cluster node's URL checks a namespace whose slot another master serves", async () => {
-    const elsewhere = await namespaceElsewhere();
-    const resque = new Resque({ redis: { cluster: setup.addresses }, namespace: elsewhere, logger: silentLogger });
+    const { elsewhere, resque } = await namespaceElsewhere();
     try {
       await resque.enqueueTo("unwatched", "Ping", 1);
       const checked = await runCli(cli, ["monitor", "--check", "--json", "--redis", url, "--namespace", elsewhere], {});
