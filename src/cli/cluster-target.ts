@@ -6,6 +6,7 @@
 import { clusterAwareConnection } from "../redis/cluster-slots.js";
 import { hashTagOf } from "../redis/hash-slot.js";
 import type { RedisConnectionOption } from "../redis/connection.js";
+import { DEFAULT_REDIS_URL } from "./connection-options.js";
 
 /**
  * The URL, or a Cluster connection when it names a node of a serving Redis Cluster and the
@@ -29,5 +30,5 @@ export async function reachable(url: string, namespace: string, timeoutSeconds: 
  */
 export async function clusterAware(target: { redis: string | undefined; namespace: string | undefined }, timeoutSeconds = 5): Promise<{ redis: RedisConnectionOption | undefined; namespace: string | undefined }> {
   if (target.namespace === undefined || hashTagOf(target.namespace) === undefined) return target;
-  return { redis: await reachable(target.redis ?? "redis://127.0.0.1:6379", target.namespace, timeoutSeconds), namespace: target.namespace };
+  return { redis: await reachable(target.redis ?? DEFAULT_REDIS_URL, target.namespace, timeoutSeconds), namespace: target.namespace };
 }

@@ -7,12 +7,14 @@
 import type { Command } from "commander";
 
 export const REDIS_FLAG = "--redis <url>";
+/** Where a tool connects when neither --redis nor REDIS_URL says (ioredis's default too). */
+export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 export const NAMESPACE_FLAG = "-N, --namespace <namespace>";
 
 /** Adds --redis and -N/--namespace to a command. */
 export function addConnectionOptions(command: Command): Command {
   return command
-    .option(REDIS_FLAG, "Redis URL or unix socket path [REDIS_URL, redis://127.0.0.1:6379]")
+    .option(REDIS_FLAG, `Redis URL or unix socket path [REDIS_URL, ${DEFAULT_REDIS_URL}]`)
     .option(NAMESPACE_FLAG, "key namespace [RESQUE_NAMESPACE, resque]");
 }
 

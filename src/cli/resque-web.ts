@@ -8,6 +8,7 @@ import { CommanderError } from "commander";
 import { Admin } from "../admin/index.js";
 import { clusterAwareConnection } from "../redis/cluster-slots.js";
 import { reachable } from "./cluster-target.js";
+import { DEFAULT_REDIS_URL } from "./connection-options.js";
 import { isLoopback, parseWebOptions } from "../web/command-options.js";
 import { loadMonitorConfig } from "../monitor/config.js";
 import { Monitor } from "../monitor/monitor.js";
@@ -15,7 +16,7 @@ import { createDashboard } from "../web/dashboard.js";
 
 /** One Admin per shard of a sharded Resque, each named "shard <namespace>", on the Cluster behind `url`. */
 async function shardAdmins(url: string | undefined, namespaces: readonly string[]): Promise<Admin[]> {
-  const redis = await clusterAwareConnection(url ?? "redis://127.0.0.1:6379");
+  const redis = await clusterAwareConnection(url ?? DEFAULT_REDIS_URL);
   return namespaces.map((namespace) => new Admin({ redis, namespace, name: `shard ${namespace}` }));
 }
 
@@ -37,7 +38,7 @@ async function main(): Promise<number> {
           async (i) =>
             new Admin({
               // A Cluster node's URL with a hash-tagged namespace is read through the whole Cluster.
-              redis: await reachable(i.redis ?? "redis://127.0.0.1:6379", options.namespace ?? "resque", 5),
+              redis: await reachable(i.redis ?? DEFAULT_REDIS_URL, options.namespace ?? "resque", 5),
               ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
               ...(i.name === undefined ? {} : { name: i.name }),
             }),

@@ -12,14 +12,14 @@ import { storeOf } from "../../admin/read-source.js";
 import { keySlot } from "../../redis/hash-slot.js";
 import { moveDelayedJobs, moveWaitingJobs } from "../../shards/move-queue.js";
 import { masterOfSlot, planShardTags } from "../../shards/plan-tags.js";
-import { addConnectionOptions, connectionFrom } from "../connection-options.js";
+import { addConnectionOptions, connectionFrom, DEFAULT_REDIS_URL } from "../connection-options.js";
 import { UsageError } from "../kit/exit-codes.js";
 import { count } from "../kit/format.js";
 import { Output } from "../kit/output.js";
 
 async function connection(options: { redis?: string }): Promise<RedisConnectionOption> {
   const { redis } = connectionFrom(options);
-  return clusterAwareConnection(redis ?? "redis://127.0.0.1:6379");
+  return clusterAwareConnection(redis ?? DEFAULT_REDIS_URL);
 }
 
 /** The slot → master map, or undefined when the server is not a Cluster. */

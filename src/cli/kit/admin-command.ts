@@ -6,7 +6,7 @@
 import type { Command } from "commander";
 import { Admin } from "../../admin/index.js";
 import { reachable } from "../cluster-target.js";
-import { addConnectionOptions, connectionFrom } from "../connection-options.js";
+import { addConnectionOptions, connectionFrom, DEFAULT_REDIS_URL } from "../connection-options.js";
 import { UsageError } from "./exit-codes.js";
 import { Output } from "./output.js";
 
@@ -62,7 +62,7 @@ export function withAdmin<O>(run: (context: CommandContext<O>, ...args: (string 
     const { redis, namespace } = connectionFrom(options);
     const timeout = connectTimeout(options.connectTimeout ?? process.env.RESQUE_CONNECT_TIMEOUT);
     const admin = new Admin({
-      redis: await reachable(redis ?? "redis://127.0.0.1:6379", namespace ?? "resque", timeout),
+      redis: await reachable(redis ?? DEFAULT_REDIS_URL, namespace ?? "resque", timeout),
       ...(namespace === undefined ? {} : { namespace }),
       connectionTimeout: timeout,
     });

@@ -3,7 +3,7 @@
  * resque-scheduler reads (RESQUE_SCHEDULER_INTERVAL, LOCK_TIMEOUT, DYNAMIC_SCHEDULE, VERBOSE,
  * QUIET, LOGFILE, ...), then defaults.
  */
-import { connectionFrom, NAMESPACE_FLAG, REDIS_FLAG } from "../connection-options.js";
+import { connectionFrom, DEFAULT_REDIS_URL, NAMESPACE_FLAG, REDIS_FLAG } from "../connection-options.js";
 import { Command, InvalidArgumentError, Option, type OutputConfiguration } from "commander";
 import { VERSION } from "../../version.js";
 
@@ -53,7 +53,7 @@ export function schedulerCommand(): Command {
     .option("-i, --interval <seconds>", "longest sleep between checks [RESQUE_SCHEDULER_INTERVAL, 5]", (v) => positiveSeconds(v, "--interval"))
     .option("-D, --dynamic", "also run schedules stored in Redis, reloading changes live [DYNAMIC_SCHEDULE]")
     .addOption(new Option("--dynamic-schedule", "resque-scheduler's spelling of --dynamic").hideHelp())
-    .option(REDIS_FLAG, "Redis URL or unix socket path [REDIS_URL, redis://127.0.0.1:6379]")
+    .option(REDIS_FLAG, `Redis URL or unix socket path [REDIS_URL, ${DEFAULT_REDIS_URL}]`)
     .option(NAMESPACE_FLAG, "key namespace [RESQUE_NAMESPACE, resque]")
     .option("-r, --require <module>", "module exporting job classes (repeatable); their queues apply to schedules without one", (v, all: string[]) => [...all, v], [])
     .option("-E, --environment <env>", "environment for schedules with rails_env/env filters [RAILS_ENV]")
