@@ -5,6 +5,7 @@
 import { Cluster } from "ioredis";
 import type { RedisClient } from "../connection.js";
 import type { Keys } from "../keys.js";
+import { runScriptDirect } from "../scripts/direct-call.js";
 import { runScript } from "../scripts/load.js";
 import type { RetryScheduleResult, RetryScheduleWrite } from "./retry-store.js";
 
@@ -215,7 +216,9 @@ export class WorkerStore {
     args.push(request.honourPause ? 1 : 0);
     const k = this.keys;
     const keys = [k.queues, k.processed, k.failedCount, k.failed, k.pauseAll, k.workers, k.dirtyExits, k.failedQueues];
-    const reply = (await runScript(this.client, "workCycle", keys, args)) as [string, number[], string[], number[], ...string[]];
+    // Direct: the work loop's connection makes one call per cycle, too few for ioredis' command
+    // closures to stop costing memory (see direct-call.ts).
+    const reply = (await runScriptDirect(this.client, "workCycle", keys, args)) as [string, number[], string[], number[], ...string[]];
     const reserved: ReservedJob[] = [];
     for (let i = 4; i < reply.length; i += 5) {
       const job: ReservedJob = { workerId: reply[i] as string, queue: reply[i + 1] as string, payload: reply[i + 2] as string, reservation: reply[i + 3] as string };
