@@ -1,20 +1,22 @@
 /**
- * The heartbeat thread of a worker process (started by heartbeat.ts). It beats on its own Redis
- * connection, so a long synchronous job on the main thread does not make the worker look dead
- * (Ruby Resque's heartbeat is a thread too), and it is the watchdog of that main thread: when the
- * event loop has been blocked past a running job's timeout and grace, it logs why and ends the
- * process, whose jobs pruning then requeues (and the poison guard fails after repeated deaths).
+ * The heartbeat thread of a worker process (started by heartbeat.ts). It watches the main thread's
+ * event loop through shared memory:
+ *
+ * - While the loop is blocked (a long synchronous job), the main thread cannot send heartbeats, and
+ *   other hosts would prune a worker that is working: the thread sends them instead, on a Redis
+ *   connection of its own (Ruby Resque's heartbeat is a thread too). It loads that connection the
+ *   first time the loop blocks, so a worker whose loop never blocks carries no second Redis client.
+ * - When the loop has been blocked past a running job's timeout and grace, nothing on the main
+ *   thread can stop that job any more: the thread logs why and ends the process, whose jobs
+ *   pruning then requeues (and the poison guard fails after repeated deaths).
  */
 import { writeSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
-import { DataStore } from "../redis/store.js";
-import { isoWithOffset } from "../redis/time-formats.js";
-import { LOOP_TICK, type HeartbeatThreadData, type HeartbeatThreadMessage } from "./heartbeat-protocol.js";
+import { FIRST_DEADLINE, LAST_BEAT, LOOP_TICK, type HeartbeatThreadData, type HeartbeatThreadMessage } from "./heartbeat-protocol.js";
 
 const data = workerData as HeartbeatThreadData;
-const store = new DataStore({ redis: data.connection, namespace: data.namespace });
-store.client.on("error", () => {}); // reconnects by itself; a late beat is reported below
 const shared = new Float64Array(data.shared);
+let send: Promise<() => Promise<string[]>> | undefined;
 let beating = false;
 let failures = 0;
 
@@ -22,12 +24,20 @@ function post(message: HeartbeatThreadMessage): void {
   parentPort?.postMessage(message);
 }
 
+/** The sender module sits next to this one (heartbeat-beat.ts in the source tree, .js in dist/). */
+function loadSender(): Promise<() => Promise<string[]>> {
+  const here = import.meta.url;
+  const url = new URL(here.endsWith(".ts") ? "./heartbeat-beat.ts" : "./heartbeat-beat.js", here);
+  return import(url.href).then((module: typeof import("./heartbeat-beat.js")) => module.threadHeartbeat(data));
+}
+
 async function beat(): Promise<void> {
   if (beating) return; // the previous beat still waits for Redis
   beating = true;
   try {
-    const now = new Date(await store.time());
-    const missing = await store.workers.heartbeat(data.ids, isoWithOffset(now));
+    send ??= loadSender();
+    const missing = await (await send)();
+    shared[LAST_BEAT] = Date.now();
     if (failures > 0) post({ type: "beat-restored" });
     failures = 0;
     if (missing.length > 0) post({ type: "unregistered", ids: missing });
@@ -41,21 +51,21 @@ async function beat(): Promise<void> {
 /**
  * Slot deadlines are written by the main thread when a job with a timeout starts (start + timeout
  * + grace, epoch ms) and cleared when it ends. A deadline that has passed while the loop has not
- * ticked for a while means the loop is stuck in that job's synchronous code: nothing on the main
- * thread can stop it any more.
+ * ticked for a while means the loop is stuck in that job's synchronous code.
  */
 function watch(): void {
   const now = Date.now();
   const lastTick = shared[LOOP_TICK]!;
   if (now - lastTick < data.blockedAfterMs) return;
-  for (let slot = 1; slot < shared.length; slot++) {
+  if (now - shared[LAST_BEAT]! >= data.intervalMs) void beat();
+  for (let slot = FIRST_DEADLINE; slot < shared.length; slot++) {
     const deadline = shared[slot]!;
     if (deadline > 0 && now > deadline) {
       const line = {
         level: 60,
         time: now,
         pid: process.pid,
-        worker: data.ids[slot - 1],
+        worker: data.ids[slot - FIRST_DEADLINE],
         blockedMs: Math.round(now - lastTick),
         msg: "the event loop is blocked past a job's timeout and grace; ending the process so the job is requeued (a supervisor should restart it)",
       };
@@ -65,6 +75,5 @@ function watch(): void {
   }
 }
 
-// The main thread ends this thread with terminate(); its connection ends with it.
-setInterval(() => void beat(), data.intervalMs);
+// The main thread ends this thread with terminate(); a connection it opened ends with it.
 setInterval(watch, data.watchEveryMs);

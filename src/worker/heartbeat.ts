@@ -1,9 +1,11 @@
 /**
- * A worker process's heartbeat. It runs on a thread of its own (heartbeat-thread.ts) with its own
- * Redis connection, so a busy or blocked event loop does not stop it, and that thread also
- * watches the loop: a job stuck in synchronous code past its timeout and grace ends the process.
- * Where a thread cannot be started (connection settings that cannot be copied to it), the
- * heartbeat runs on the main thread instead and the watchdog is off; a warning says so.
+ * A worker process's heartbeat. The main thread sends it while its event loop runs; a thread of
+ * its own (heartbeat-thread.ts) watches that loop through shared memory and, while a job blocks
+ * it, sends the heartbeat instead on a connection of its own, so a busy or blocked loop does not
+ * get the worker pruned. The thread is also the watchdog: a job stuck in synchronous code past
+ * its timeout and grace ends the process. Where a thread cannot be started (connection settings
+ * that cannot be copied to it), only the main thread beats and the watchdog is off; a warning
+ * says so.
  */
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -12,8 +14,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker as Thread } from "node:worker_threads";
 import type { Logger } from "../logger.js";
 import type { DataStore } from "../redis/store.js";
-import { isoWithOffset } from "../redis/time-formats.js";
-import { LOOP_TICK, type HeartbeatThreadData, type HeartbeatThreadMessage } from "./heartbeat-protocol.js";
+import { sendHeartbeat } from "./heartbeat-beat.js";
+import { FIRST_DEADLINE, LAST_BEAT, LOOP_TICK, type HeartbeatThreadData, type HeartbeatThreadMessage } from "./heartbeat-protocol.js";
 
 export interface HeartbeatOptions {
   store: DataStore;
@@ -27,8 +29,9 @@ export interface HeartbeatOptions {
 const TICK_MS = 250;
 
 /**
- * The thread only sends a heartbeat now and then and reads a few words of shared memory: a small
- * young generation (V8's default reserves 16 MB semi-spaces) keeps its resident memory small.
+ * The thread reads a few words of shared memory (and sends a heartbeat now and then while the loop
+ * is blocked): a small young generation (V8's default reserves 16 MB semi-spaces) keeps its
+ * resident memory small.
  */
 const THREAD_LIMITS = { maxYoungGenerationSizeMb: 2 };
 
@@ -52,25 +55,27 @@ function typescriptThread(url: URL, data: HeartbeatThreadData): Thread {
 
 export class Heartbeat {
   readonly #options: HeartbeatOptions;
-  readonly #deadlines: Float64Array | undefined;
+  readonly #shared: Float64Array | undefined;
   #thread: Thread | undefined;
   #ticker: NodeJS.Timeout | undefined;
-  #fallback: NodeJS.Timeout | undefined;
+  readonly #beats: NodeJS.Timeout;
+  #failures = 0;
 
   constructor(options: HeartbeatOptions) {
     this.#options = options;
+    this.#beats = setInterval(() => void this.#beatHere(), options.intervalMs);
+    this.#beats.unref();
     const connection = options.store.portableConnection();
     const entry = threadEntry();
     if (!connection || !entry) {
       const why = connection ? "its module is missing from the package" : "the connection settings cannot be copied to a thread";
-      options.logger.warn(`the heartbeat runs on the main thread (${why}); a blocked event loop delays it and no watchdog ends a stuck job`);
-      this.#fallback = setInterval(() => void this.#beatHere(), options.intervalMs);
-      this.#fallback.unref();
+      options.logger.warn(`the heartbeat runs on the main thread only (${why}); a blocked event loop delays it and no watchdog ends a stuck job`);
       return;
     }
-    const shared = new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT * (options.ids.length + 1));
-    this.#deadlines = new Float64Array(shared);
-    this.#deadlines[LOOP_TICK] = Date.now();
+    const shared = new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT * (FIRST_DEADLINE + options.ids.length));
+    this.#shared = new Float64Array(shared);
+    this.#shared[LOOP_TICK] = Date.now();
+    this.#shared[LAST_BEAT] = Date.now(); // registering counts as the first beat
     const data: HeartbeatThreadData = {
       connection,
       namespace: options.store.keys.prefix,
@@ -85,45 +90,54 @@ export class Heartbeat {
     this.#thread.on("message", (message: HeartbeatThreadMessage) => this.#onMessage(message));
     this.#thread.on("error", (error) => options.logger.error({ err: error }, "heartbeat thread failed"));
     this.#ticker = setInterval(() => {
-      this.#deadlines![LOOP_TICK] = Date.now();
+      this.#shared![LOOP_TICK] = Date.now();
     }, TICK_MS);
     this.#ticker.unref();
   }
 
   /** A job with a time limit started on slot `index`: past `deadline` (epoch ms) the watchdog ends the process. */
   jobStarted(index: number, deadline: number): void {
-    if (this.#deadlines) this.#deadlines[index + 1] = deadline;
+    if (this.#shared) this.#shared[FIRST_DEADLINE + index] = deadline;
   }
 
   jobEnded(index: number): void {
-    if (this.#deadlines) this.#deadlines[index + 1] = 0;
+    if (this.#shared) this.#shared[FIRST_DEADLINE + index] = 0;
   }
 
   async stop(): Promise<void> {
     clearInterval(this.#ticker);
-    clearInterval(this.#fallback);
+    clearInterval(this.#beats);
     const thread = this.#thread;
     if (!thread) return;
     this.#thread = undefined;
-    // The thread holds nothing but its connection, which ends with it.
+    // The thread holds nothing but (once the loop has blocked) its connection, which ends with it.
     await thread.terminate();
   }
 
   #onMessage(message: HeartbeatThreadMessage): void {
-    const { logger } = this.#options;
     if (message.type === "unregistered") this.#options.onUnregistered(message.ids);
-    else if (message.type === "beat-failed") logger.warn({ error: message.message }, "heartbeat could not reach Redis; retrying");
-    else logger.warn("heartbeat reaches Redis again");
+    else if (message.type === "beat-failed") this.#beatFailed(message.message);
+    else this.#beatRestored();
+  }
+
+  #beatFailed(error: string): void {
+    if (this.#failures++ === 0) this.#options.logger.warn({ error }, "heartbeat could not reach Redis; retrying");
+  }
+
+  #beatRestored(): void {
+    if (this.#failures === 0) return;
+    this.#failures = 0;
+    this.#options.logger.warn("heartbeat reaches Redis again");
   }
 
   async #beatHere(): Promise<void> {
     try {
-      const { store, ids } = this.#options;
-      const now = new Date(await store.time());
-      const missing = await store.workers.heartbeat(ids, isoWithOffset(now));
+      const missing = await sendHeartbeat(this.#options.store, this.#options.ids);
+      if (this.#shared) this.#shared[LAST_BEAT] = Date.now();
+      this.#beatRestored();
       if (missing.length > 0) this.#options.onUnregistered(missing);
     } catch (error) {
-      this.#options.logger.debug({ err: error }, "heartbeat failed");
+      this.#beatFailed((error as Error).message);
     }
   }
 }

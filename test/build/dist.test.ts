@@ -19,6 +19,7 @@ describe("the built package", () => {
     expect(existsSync(join(root, "dist/scripts/includes/payload-of.lua"))).toBe(true);
     expect(existsSync(join(root, "dist/index.d.ts"))).toBe(true);
     expect(existsSync(join(root, "dist/worker/heartbeat-thread.js"))).toBe(true);
+    expect(existsSync(join(root, "dist/worker/heartbeat-beat.js"))).toBe(true);
   });
 
   it("runs a decorated job compiled by an ordinary build, with plain node", async () => {

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { until } from "../helpers/events.js";
+import { useRedis } from "../helpers/resque.js";
+
+function connections(list: string): number {
+  return list.trim().split("\n").length;
+}
+
+/** Keeps this thread's event loop busy (as a long synchronous job would) for `ms`. */
+function blockFor(ms: number): void {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    // spin
+  }
+}
+
+describe("a worker's heartbeat", () => {
+  const redis = useRedis();
+
+  it("comes from the worker's own connection while its event loop runs, and from the heartbeat thread's while a job blocks the loop", async () => {
+    const resque = redis.make();
+    const client = redis.server().client();
+    const worker = resque.worker({ queues: ["idle"], heartbeatInterval: 0.5 });
+    await worker.start();
+    const id = worker.ids[0]!;
+    const beatAt = async () => Date.parse((await client.hget("resque:workers:heartbeat", id)) ?? "");
+
+    // Beats go on with no connection beyond the worker's own: the thread has not connected.
+    const atStart = connections(await client.client("LIST"));
+    const first = await beatAt();
+    await until(beatAt, (at) => at > first);
+    const second = await beatAt();
+    await until(beatAt, (at) => at > second);
+    expect(connections(await client.client("LIST"))).toBe(atStart);
+
+    // A blocked loop cannot beat: the thread connects and beats in its place.
+    const blockedFrom = Date.now();
+    blockFor(3000);
+    expect(await beatAt()).toBeGreaterThan(blockedFrom);
+    expect(connections(await client.client("LIST"))).toBe(atStart + 1);
+
+    await worker.stop();
+    await client.quit();
+  }, 30_000);
+});
