@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { until } from "../helpers/events.js";
 import { useRedis } from "../helpers/resque.js";
 
-function connections(list: string): number {
-  return list.trim().split("\n").length;
+function connections(list: unknown): number {
+  return String(list).trim().split("\n").length;
 }
 
 /** Keeps this thread's event loop busy (as a long synchronous job would) for `ms`. */
