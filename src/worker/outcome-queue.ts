@@ -21,6 +21,11 @@ export class OutcomeQueue {
     this.#items.push(outcome);
   }
 
+  /** Moves every outcome (requeues with their order) to `other`, leaving this queue empty. */
+  moveTo(other: OutcomeQueue): void {
+    for (const outcome of this.#items.splice(0)) other.push(outcome, this.#requeueOrder.get(outcome) ?? 0);
+  }
+
   /** Puts back outcomes a failed call could not report, ahead of newer ones. */
   putBack(outcomes: readonly FinishedSlot[]): void {
     this.#items.unshift(...outcomes);

@@ -1,10 +1,11 @@
 /**
- * A worker process: `concurrency` slots, each registered as its own Resque worker, fed by one
- * work loop. Each turn of the loop is one Redis call (work-cycle.lua) that reports the jobs
- * finished since the last turn and reserves jobs for the idle slots, so slots are filled in
- * batches and finishing costs no extra round trip. Idle, the loop sleeps until a job of its
- * queues is enqueued by this library (pub/sub wake-up), a job finishes, or `interval` passes
- * (the fallback for jobs pushed by other producers, such as Ruby).
+ * A worker process: `concurrency` slots, each registered as its own Resque worker, fed by a work
+ * loop (two from 16 slots, each serving half of them: lanes.ts). Each turn of a loop is one Redis
+ * call (work-cycle.lua) that reports the jobs its slots finished since the last turn and reserves
+ * jobs for its idle slots, so slots are filled in batches and finishing costs no extra round trip.
+ * Idle, a loop sleeps until a job of its queues is enqueued by this library (pub/sub wake-up), a
+ * job finishes, or `interval` passes (the fallback for jobs pushed by other producers, such as
+ * Ruby).
  */
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
@@ -22,6 +23,7 @@ import type { SlotBudget } from "../shards/slot-budget.js";
 import type { Processor } from "./processor.js";
 import { parseQueues, type ParsedQueues } from "./queue-selection.js";
 import { OutcomeQueue } from "./outcome-queue.js";
+import { dealToLanes, laneCount } from "./lanes.js";
 import { StatsHistory } from "./stats-history.js";
 import { Wakeup } from "./wakeup.js";
 import { parseCommand, targets } from "./control.js";
@@ -59,7 +61,27 @@ interface Slot {
   id: string;
   /** Position among the process's slots (the heartbeat watchdog's deadline index). */
   index: number;
+  /** The lane whose loop reserves this slot's jobs and reports their outcomes. */
+  lane: Lane;
   running: RunningJob | undefined;
+}
+
+/** A work loop and what it serves (see lanes.ts). */
+interface Lane {
+  slots: Slot[];
+  ids: ReadonlySet<string>;
+  outcomes: OutcomeQueue;
+  wakeup: Wakeup;
+  /** A work-cycle call of this lane waits for Redis. */
+  inFlight: boolean;
+  /** The loop has returned (a stopping worker's other lanes hand their outcomes to the first). */
+  exited: boolean;
+  /**
+   * The lane's own connection (the first lane's also registers and unregisters the slots). On a
+   * shared one, both lanes' replies arrive in one read, their jobs run in one burst and their
+   * calls go out together: the lanes fall into step and nothing overlaps.
+   */
+  connection: WorkerConnection | undefined;
 }
 
 /** How long a sharded worker waiting for its turn at the shared slots holds finished outcomes. */
@@ -70,6 +92,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   readonly concurrency: number;
   readonly ids: readonly string[];
   readonly #slots: Slot[];
+  readonly #lanes: Lane[];
   readonly #store: DataStore;
   readonly #processor: Processor;
   readonly #logger: Logger;
@@ -87,8 +110,6 @@ export class Worker extends EventEmitter<WorkerEvents> {
   #heartbeatThread: Heartbeat | undefined;
   /** Slot ids found unregistered (pruned) that must register again before they take work. */
   readonly #unregistered = new Set<string>();
-  readonly #wakeup = new Wakeup();
-  readonly #outcomes = new OutcomeQueue();
   readonly #tokenPrefix = randomBytes(8).toString("hex");
   #cycles = 0;
   /** The signal of the jobs running now (see #begin); replaced after killJobs(). */
@@ -119,7 +140,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   readonly #acceptRemoteStop: boolean;
   /** Shared with the workers of the other shards of a sharded Resque (see slot-budget.ts). */
   readonly #budget: SlotBudget | undefined;
-  readonly #wake = () => this.#wakeup.poke();
+  /** Wakes the loop (a sharded worker with a shared budget has one lane). */
+  readonly #wake = () => this.#lanes[0]!.wakeup.poke();
 
   constructor(store: DataStore, processor: Processor, options: WorkerOptions & { logger: Logger; plugins?: readonly Plugin[]; slotBudget?: SlotBudget }) {
     super();
@@ -145,7 +167,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.#acceptRemoteStop = options.acceptRemoteStop ?? true;
     this.#budget = options.slotBudget;
     this.ids = slotIds({ host: options.host, queues: this.queues.entries, concurrency: this.concurrency });
-    this.#slots = this.ids.map((id, index) => ({ id, index, running: undefined }));
+    const count = laneCount(this.concurrency, this.#budget !== undefined);
+    this.#lanes = dealToLanes(this.ids, count).map((ids) => ({ slots: [], ids: new Set(ids), outcomes: new OutcomeQueue(), wakeup: new Wakeup(), inFlight: false, exited: false, connection: undefined }));
+    this.#slots = this.ids.map((id, index) => {
+      const lane = this.#lanes[index % count]!;
+      const slot: Slot = { id, index, lane, running: undefined };
+      lane.slots.push(slot);
+      return slot;
+    });
     this.#history = options.history === false ? undefined : (options.history ?? DEFAULT_HISTORY_RETENTION);
   }
 
@@ -170,12 +199,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
       this.#resolveStopped();
       throw error;
     }
-    this.#connection = this.#store.workerConnection();
+    for (const lane of this.#lanes) lane.connection = this.#store.workerConnection();
+    this.#connection = this.#lanes[0]!.connection;
     await this.#register(this.ids);
     await this.#prune();
     this.#unsubscribe = await this.#store.subscribeWorker(
       (queue) => {
-        if (this.queues.matches(queue) && !this.paused && this.#slots.some((s) => !s.running)) this.#wakeup.poke();
+        if (!this.queues.matches(queue) || this.paused) return;
+        for (const lane of this.#lanes) if (lane.slots.some((s) => !s.running)) lane.wakeup.poke();
       },
       (command) => this.#onControl(command),
     );
@@ -195,9 +226,15 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.#heartbeat.unref();
     this.#title();
     this.#logger.info({ workers: this.ids, queues: this.queues.entries, concurrency: this.concurrency }, "worker started");
-    this.#loop = this.#run().catch((error: unknown) => {
-      this.#logger.error({ err: error }, "work loop crashed");
-    });
+    const loops = this.#lanes.map((lane) =>
+      this.#run(lane)
+        .catch((error: unknown) => this.#logger.error({ err: error }, "work loop crashed"))
+        .finally(() => {
+          lane.exited = true;
+          this.#lanes[0]!.wakeup.poke(); // the first lane waits for the others when stopping
+        }),
+    );
+    this.#loop = Promise.all(loops).then(() => {});
   }
 
   /**
@@ -271,7 +308,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.#giveUpOnRedis = this.#unreachableFor(this.#shutdownMs);
     this.#state = "stopping";
     this.#title();
-    this.#wakeup.poke();
+    this.#pokeAll();
     await this.#runHooks("shutdown");
     await this.#loop;
     clearInterval(this.#heartbeat);
@@ -295,7 +332,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     } catch (error) {
       this.#logger.error({ err: error }, "could not unregister the worker; its recorded jobs are requeued by pruning once Redis is reachable");
     }
-    await this.#connection?.close();
+    await Promise.all(this.#lanes.map((lane) => lane.connection?.close()));
     await this.#runHooks("workerExit");
     this.#state = "stopped";
     this.#logger.info({ workers: this.ids }, "worker stopped");
@@ -325,43 +362,52 @@ export class Worker extends EventEmitter<WorkerEvents> {
     }
   }
 
-  async #run(): Promise<void> {
+  async #run(lane: Lane): Promise<void> {
+    const first = lane === this.#lanes[0];
     let recovering = false;
     let failures = 0;
     let holdingSince: number | undefined;
     for (;;) {
-      let idle = this.#stopRequested || this.#pausedBy.local || this.#pausedBy.control ? [] : this.#slots.filter((s) => !s.running).map((s) => s.id);
+      if (this.#stopRequested && !first) {
+        // Stopping: the first lane reports every outcome from now on (#finish sends them there), so
+        // interrupted jobs go back to their queues in one call, in their original order. No lane
+        // reserves while stopping, so no outcome can be overtaken by a reservation of its slot.
+        lane.outcomes.moveTo(this.#lanes[0]!.outcomes);
+        return;
+      }
+      let idle = this.#idleSlots(lane);
       if (this.#budget && idle.length > 0) idle = idle.slice(0, this.#budget.take(this.#wake, idle.length, this.running));
-      if (this.#budget && idle.length === 0 && this.#outcomes.length > 0 && !this.#stopRequested && this.#budget.isWaiting(this.#wake)) {
+      if (this.#budget && idle.length === 0 && lane.outcomes.length > 0 && !this.#stopRequested && this.#budget.isWaiting(this.#wake)) {
         // Another shard has the turn for the shared slots. Reporting these outcomes now would
         // cost a work cycle that reserves nothing, and another when the turn comes: hold them
         // for the cycle that reserves (briefly, so stats and plugin writes are not held long).
         holdingSince ??= Date.now();
         const left = HOLD_OUTCOMES_MS - (Date.now() - holdingSince);
         if (left > 0) {
-          await this.#wakeup.wait(left);
+          await lane.wakeup.wait(left);
           continue;
         }
       }
       holdingSince = undefined;
-      if (this.#stopRequested && idle.length === 0 && this.#outcomes.length === 0 && this.running === 0) return;
-      const finished = this.#outcomes.take(this.#slots.some((slot) => slot.running?.interrupted));
+      if (this.#stopRequested && idle.length === 0 && lane.outcomes.length === 0 && this.running === 0 && this.#lanes.every((l) => l === lane || l.exited)) return;
+      const finished = lane.outcomes.take(this.#slots.some((slot) => slot.running?.interrupted));
       if (finished.length === 0 && idle.length === 0) {
-        await this.#wakeup.wait(this.#intervalMs || 1000);
+        await lane.wakeup.wait(this.#intervalMs || 1000);
         continue;
       }
-      const pokes = this.#wakeup.pokes;
-      this.#wakeup.clear();
+      const pokes = lane.wakeup.pokes;
+      lane.wakeup.clear();
       let result: WorkCycleResult;
+      lane.inFlight = true;
       try {
-        if (this.#unregistered.size > 0 && !this.#stopRequested) {
+        const lost = [...this.#unregistered].filter((id) => lane.ids.has(id));
+        if (lost.length > 0 && !this.#stopRequested) {
           // Pruned by another process while alive: take no job before registering again.
-          const ids = [...this.#unregistered];
-          await this.#register(ids);
-          for (const id of ids) this.#unregistered.delete(id);
+          await this.#register(lost);
+          for (const id of lost) this.#unregistered.delete(id);
         }
-        if (this.#stopRequested && !this.#connection!.isReady()) throw new Error("Redis is unreachable while the worker stops");
-        const call = this.#connection!.workers.workCycle({
+        if (this.#stopRequested && !lane.connection!.isReady()) throw new Error("Redis is unreachable while the worker stops");
+        const call = lane.connection!.workers.workCycle({
           reservation: `${this.#tokenPrefix}-${++this.#cycles}`,
           recovering,
           finished,
@@ -374,7 +420,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
         result = await (this.#giveUpOnRedis ? Promise.race([call, this.#giveUpOnRedis]) : call);
       } catch (error) {
         // The reply may be lost after the script ran: keep the outcomes and let the next call check.
-        this.#outcomes.putBack(finished);
+        lane.inFlight = false;
+        lane.outcomes.putBack(finished);
         this.#budget?.giveBack(idle.length);
         recovering = true;
         if (failures++ === 0) {
@@ -384,12 +431,13 @@ export class Worker extends EventEmitter<WorkerEvents> {
         if (this.#stopRequested && this.running === 0 && (failures > 5 || Date.now() - this.#stopRequestedAt > this.#shutdownMs)) {
           // Shutting down while Redis is unreachable: unfinished reservations stay recorded in
           // their worker keys, where dead-worker pruning requeues them.
-          this.#logger.error({ unreported: this.#outcomes.length }, "stopping without reaching Redis");
+          this.#logger.error({ unreported: lane.outcomes.length }, "stopping without reaching Redis");
           return;
         }
-        await this.#wakeup.wait(Math.min(100 * 2 ** failures, 5000));
+        await lane.wakeup.wait(Math.min(100 * 2 ** failures, 5000));
         continue;
       }
+      lane.inFlight = false;
       if (failures > 0) this.#logger.warn("Redis reachable again; worker continues");
       failures = 0;
       recovering = false;
@@ -402,24 +450,36 @@ export class Worker extends EventEmitter<WorkerEvents> {
       if (this.#statsHistory && recorded.length > 0) this.#countHistory(this.#statsHistory, recorded);
       this.#setPaused("all", result.paused);
       this.#budget?.settle(this.#wake, idle.length, result.reserved.length);
-      for (const reserved of result.reserved) this.#begin(reserved);
+      for (const reserved of result.reserved) this.#begin(reserved, lane);
       if (idle.length > 0 && result.reserved.length < idle.length) {
         // The queues ran dry (or all workers are paused).
-        if (this.running === 0 && this.#busy) {
+        const settled = this.running === 0 && this.#lanes.every((l) => l.outcomes.length === 0 && !l.inFlight);
+        if (settled && this.#busy) {
           this.#busy = false;
           void this.#runHooks("queueEmpty");
           this.emit("idle");
           this.#title();
         }
-        if (this.#intervalMs === 0 && this.running === 0 && this.#outcomes.length === 0 && !result.paused) {
+        if (this.#intervalMs === 0 && settled && !result.paused) {
           this.#stopRequested = true;
           void this.stop();
           continue;
         }
-        if (this.#wakeup.pokes !== pokes) continue; // something happened during the call
-        await this.#wakeup.wait(this.#intervalMs || 1000);
+        if (lane.wakeup.pokes !== pokes) continue; // something happened during the call
+        await lane.wakeup.wait(this.#intervalMs || 1000);
       }
     }
+  }
+
+  /** The lane's slots that can take a job now (none while stopping or paused here). */
+  #idleSlots(lane: Lane): string[] {
+    if (this.#stopRequested || this.#pausedBy.local || this.#pausedBy.control) return [];
+    return lane.slots.filter((s) => !s.running).map((s) => s.id);
+  }
+
+  /** Wakes every lane's loop (a change that concerns them all: stop, resume, a lost registration). */
+  #pokeAll(): void {
+    for (const lane of this.#lanes) lane.wakeup.poke();
   }
 
   /** Records one reason to pause; hooks and events fire only when the overall state changes. */
@@ -430,7 +490,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     if (before === after) return;
     void this.#runHooks(after ? "beforePause" : "afterPause");
     this.emit(after ? "paused" : "resumed");
-    if (!after) this.#wakeup.poke();
+    if (!after) this.#pokeAll();
     this.#title();
   }
 
@@ -465,12 +525,12 @@ export class Worker extends EventEmitter<WorkerEvents> {
     return runWorkerHooks(this.#plugins, name, context, options);
   }
 
-  #begin(reserved: ReservedJob): void {
-    const slot = this.#slots.find((s) => s.id === reserved.workerId);
+  #begin(reserved: ReservedJob, lane: Lane): void {
+    const slot = lane.slots.find((s) => s.id === reserved.workerId);
     if (!slot || slot.running) {
       this.#logger.error({ worker: reserved.workerId }, "reserved a job for a slot that is not idle; requeueing it");
       this.#budget?.giveBack(1);
-      this.#outcomes.push({ workerId: reserved.workerId, outcome: "requeue", queue: reserved.queue, payload: reserved.payloadBytes ?? reserved.payload, reservation: reserved.reservation });
+      lane.outcomes.push({ workerId: reserved.workerId, outcome: "requeue", queue: reserved.queue, payload: reserved.payloadBytes ?? reserved.payload, reservation: reserved.reservation });
       return;
     }
     const decoded = decodePayload(reserved.payload);
@@ -550,8 +610,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
     } else {
       finished = { workerId: slot.id, outcome: "release", queue: reserved.queue, jobName: running.jobName ?? UNREADABLE_CLASS, reservation: reserved.reservation };
     }
-    this.#outcomes.push(finished, running.sequence);
-    this.#wakeup.poke();
+    // A stopping worker reports every outcome from its first lane (see #run).
+    const lane = this.#stopRequested ? this.#lanes[0]! : slot.lane;
+    lane.outcomes.push(finished, running.sequence);
+    lane.wakeup.poke();
   }
 
   /** The job:success event, built in one object (the busiest event; see #event). */
@@ -603,7 +665,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     if (fresh.length === 0) return;
     for (const id of fresh) this.#unregistered.add(id);
     this.#logger.warn({ workers: fresh }, "this worker was pruned by another process (its heartbeat was late); registering again before taking more jobs");
-    this.#wakeup.poke();
+    this.#pokeAll();
   }
 
   /** Outcomes the work cycle refused: the job was taken from this worker while it ran. */
@@ -660,7 +722,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     }
   }
 
-  /** Prunes dead workers and refreshes remote-control pauses (the heartbeat itself runs on its own thread). */
+  /** Prunes dead workers and refreshes remote-control pauses (heartbeat.ts sends the heartbeat itself). */
   async #beat(): Promise<void> {
     await this.#prune();
     await this.#refreshControlPause().catch(() => {});
