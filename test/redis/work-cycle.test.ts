@@ -211,6 +211,58 @@ describe("work-cycle script", () => {
     await client.quit();
   });
 
+  it("retries of several failures in one call: each scheduled, and the scheduler woken only for a time earlier than all before it", async () => {
+    const resque = redis.make();
+    const ids = ["h:1:q", "h:2:q", "h:3:q"];
+    for (const id of ids) await registered(resque, id);
+    const { workers, retries } = storeOf(resque);
+    for (const name of ["A", "B", "C"]) await resque.enqueueTo("q", name);
+    await workers.workCycle({ ...base, reservation: "t1", recovering: false, finished: [], idleSlots: ids });
+    const client = redis.server().client();
+    await client.zadd("resque:delayed_queue_schedule", 2_000_000_050, "2000000050"); // a job already due then
+    const woken: string[] = [];
+    const subscriber = redis.server().client();
+    await subscriber.subscribe("resque:scheduler:wakeup");
+    subscriber.on("message", (_channel: string, ts: string) => woken.push(ts));
+    const failedAt = (id: string, name: string, at: number) => ({
+      workerId: id,
+      outcome: "failed" as const,
+      queue: "q",
+      jobName: name,
+      durationMs: 1,
+      failureEntry: "",
+      reservation: "t1",
+      writes: {
+        retry: retries.scheduleWrite({
+          identity: { className: name, identifier: undefined },
+          at,
+          item: `{"class":"${name}","args":[],"queue":"q"}`,
+          payload: `{"class":"${name}","args":[]}`,
+          queue: "q",
+          failureCopy: undefined,
+          failureCopyTtl: 10,
+          pendingTtl: 100,
+          attempt: 0,
+          limit: 1,
+        }),
+      },
+    });
+    // In call order: later than the schedule's earliest, earlier than it, between the two.
+    const finished = [failedAt("h:1:q", "A", 2_000_000_060), failedAt("h:2:q", "B", 2_000_000_040), failedAt("h:3:q", "C", 2_000_000_045)];
+    const result = await workers.workCycle({ ...base, reservation: "t2", recovering: false, finished, idleSlots: [] });
+    expect(result.retries.map((r) => r.outcome)).toEqual([
+      { scheduled: true, at: 2_000_000_060 },
+      { scheduled: true, at: 2_000_000_040 },
+      { scheduled: true, at: 2_000_000_045 },
+    ]);
+    expect(await client.zrange("resque:delayed_queue_schedule", 0, -1)).toEqual(["2000000040", "2000000045", "2000000050", "2000000060"]);
+    await client.ping(); // the call's messages arrive before this reply
+    await subscriber.ping().catch(() => {});
+    expect(woken).toEqual(["2000000040"]);
+    await subscriber.quit();
+    await client.quit();
+  });
+
   it("an old finish does not clear the newer reservation of the same slot", async () => {
     const resque = redis.make();
     await registered(resque, "h:1:q");

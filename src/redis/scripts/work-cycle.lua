@@ -102,23 +102,30 @@ end
 
 local retries = {}           -- position, scheduled, ts per retry scheduled with an outcome
 
+-- What every retry of this call shares; applyWrites fills in the rest per retry (one table for
+-- all of them: scheduleRetry only reads it). `seen` keeps the schedule's earliest time.
+local retry = {
+  scheduleKey = prefix .. "delayed_queue_schedule", queuesKey = KEYS[1], prefix = prefix,
+  schedulerChannel = prefix .. "scheduler:wakeup", workerChannel = prefix .. "wakeup", seen = {},
+}
+
 -- Applies a finished slot's writes starting at ARGV[w]: the identity to forget, the retry flag,
 -- then the retry's fields (identity name, mode, ts, body, queue, copy, copyTtl, pendingTtl,
 -- attempt, limit; body is the delayed item in mode "at", the payload in mode "now").
 local function applyWrites(f, w)
   if ARGV[w] ~= "" then redis.call("DEL", retryKeys(ARGV[w])) end
   if ARGV[w + 1] ~= "1" then return end
-  local counterKey, pendingKey, copyKey = retryKeys(ARGV[w + 2])
+  local r = retry
+  r.counterKey, r.pendingKey, r.copyKey = retryKeys(ARGV[w + 2])
   local mode, ts, body, queue = ARGV[w + 3], ARGV[w + 4], ARGV[w + 5], ARGV[w + 6]
-  local scheduled, at = scheduleRetry({
-    counterKey = counterKey, pendingKey = pendingKey, copyKey = copyKey,
-    scheduleKey = prefix .. "delayed_queue_schedule", delayedKey = prefix .. "delayed:" .. ts,
-    timestampsKey = prefix .. "timestamps:" .. body, queuesKey = KEYS[1], queueKey = prefix .. "queue:" .. queue,
-    prefix = prefix, mode = mode, ts = ts, item = body, payload = body, queue = queue,
-    copy = ARGV[w + 7], copyTtl = ARGV[w + 8], pendingTtl = ARGV[w + 9],
-    schedulerChannel = prefix .. "scheduler:wakeup", workerChannel = prefix .. "wakeup",
-    attempt = ARGV[w + 10], limit = ARGV[w + 11],
-  })
+  r.mode, r.ts, r.item, r.payload, r.queue = mode, ts, body, body, queue
+  if mode == "at" then
+    r.delayedKey, r.timestampsKey = prefix .. "delayed:" .. ts, prefix .. "timestamps:" .. body
+  else
+    r.queueKey = prefix .. "queue:" .. queue
+  end
+  r.copy, r.copyTtl, r.pendingTtl, r.attempt, r.limit = ARGV[w + 7], ARGV[w + 8], ARGV[w + 9], ARGV[w + 10], ARGV[w + 11]
+  local scheduled, at = scheduleRetry(r)
   retries[#retries + 1] = f
   retries[#retries + 1] = scheduled
   retries[#retries + 1] = at

@@ -21,14 +21,29 @@ local function removeCopies(prefix, scheduleKey, indexKey, item)
   return removed
 end
 
--- addTime(scheduleKey, ts, channel): add a due time to the schedule; when it is earlier than every
--- time there, publish it on `channel` so a sleeping scheduler wakes for it.
+-- addTime(scheduleKey, ts, channel, seen): add a due time to the schedule; when it is earlier than
+-- every time there, publish it on `channel` so a sleeping scheduler wakes for it.
 -- A ts of 1e11 or more is epoch milliseconds (delayPrecision "milliseconds"): its score is still
 -- seconds, with a fraction, so members of both kinds sort and fall due together.
-local function addTime(scheduleKey, ts, channel)
-  local earliest = redis.call("ZRANGE", scheduleKey, 0, 0, "WITHSCORES")
+-- `seen` (optional): a table a script that adds many times keeps across calls; it remembers the
+-- earliest score, so the schedule is read once per script run instead of once per time.
+local function addTime(scheduleKey, ts, channel, seen)
+  local earliest
+  if seen and seen.known then
+    earliest = seen.earliest
+  else
+    local first = redis.call("ZRANGE", scheduleKey, 0, 0, "WITHSCORES")
+    earliest = first[2] and tonumber(first[2])
+  end
   local score = tonumber(ts)
   if score >= 1e11 then score = score / 1000 end
   redis.call("ZADD", scheduleKey, string.format("%.3f", score), ts)
-  if #earliest == 0 or tonumber(earliest[2]) > score then redis.call("PUBLISH", channel, ts) end
+  if not earliest or earliest > score then
+    redis.call("PUBLISH", channel, ts)
+    earliest = score
+  end
+  if seen then
+    seen.known = true
+    seen.earliest = earliest
+  end
 end

@@ -6,7 +6,8 @@
 --    scheduleKey, delayedKey, timestampsKey (mode "at"); queuesKey, queueKey (mode "now");
 --    prefix, mode ("at" | "now"), ts (string, mode "at"), item (delayed item, mode "at"),
 --    payload (queue payload, mode "now"), queue, copy ("" for none), copyTtl, pendingTtl,
---    schedulerChannel, workerChannel, attempt, limit ("" when unlimited).
+--    schedulerChannel, workerChannel, attempt, limit ("" when unlimited); seen (optional: see
+--    addTime, for a script that schedules several retries).
 --
 -- A retry is pending when the pending record was written while the counter held its current value
 -- (no run of the identity has begun since: this failure comes from a copy that ran alongside), or
@@ -14,8 +15,8 @@
 -- the failure copy is refreshed, so two workers failing copies of one job schedule one retry.
 -- Returns scheduled (1 or 0), ts of the new or pending retry (0 for "now").
 local function scheduleRetry(r)
-  local counter = redis.call("GET", r.counterKey)
-  local recorded = redis.call("GET", r.pendingKey)
+  local both = redis.call("MGET", r.counterKey, r.pendingKey)
+  local counter, recorded = both[1], both[2]
   if recorded then
     local ok, pending = pcall(cjson.decode, recorded)
     if ok and type(pending) == "table" then
@@ -41,7 +42,7 @@ local function scheduleRetry(r)
   if r.mode == "at" then
     redis.call("RPUSH", r.delayedKey, r.item)
     redis.call("SADD", r.timestampsKey, "delayed:" .. r.ts)
-    addTime(r.scheduleKey, r.ts, r.schedulerChannel)
+    addTime(r.scheduleKey, r.ts, r.schedulerChannel, r.seen)
     record["at"] = tonumber(r.ts)
     record["item"] = r.item
   else
