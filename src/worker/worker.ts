@@ -1,6 +1,6 @@
 /**
  * A worker process: `concurrency` slots, each registered as its own Resque worker, fed by a work
- * loop (two from 16 slots, each serving half of them: lanes.ts). Each turn of a loop is one Redis
+ * loop (two from 10 slots, each serving half of them: lanes.ts). Each turn of a loop is one Redis
  * call (work-cycle.lua) that reports the jobs its slots finished since the last turn and reserves
  * jobs for its idle slots, so slots are filled in batches and finishing costs no extra round trip.
  * Idle, a loop sleeps until a job of its queues is enqueued by this library (pub/sub wake-up), a

@@ -1,5 +1,5 @@
 /**
- * A worker with 16 slots or more runs two work loops, each serving half of its slots
+ * A worker with 10 slots or more runs two work loops, each serving half of its slots
  * (src/worker/lanes.ts). What a user relies on must hold across both.
  */
 import { describe, expect, it } from "vitest";
@@ -33,7 +33,7 @@ class Cooperative extends Job<[number]> {
   }
 }
 
-describe("a worker with two work loops (concurrency 16 and more)", () => {
+describe("a worker with two work loops (concurrency 10 and more)", () => {
   const redis = useRedis();
 
   it("performs every job once and is idle only once Redis has recorded every outcome", async () => {

@@ -124,7 +124,7 @@ describe("the retry plugin's writes go with the job's outcome", () => {
   it("jobs started together count their attempts in one call and schedule their retries in the work cycle", async () => {
     reset();
     // Fewer slots than two lanes need (src/worker/lanes.ts): one work loop hands out every job.
-    const jobs = 12;
+    const jobs = 8;
     const resque = redis.make({ jobs: [AlwaysFails] });
     const client = newClient();
     for (let n = 0; n < jobs; n++) await resque.enqueue(AlwaysFails, n);
