@@ -123,6 +123,8 @@ export class DataStore {
   readonly #target: string;
   readonly #readyTimeoutMs: number;
   readonly #watch: { lastError(): Error | undefined };
+  /** The wait of callers of ready() while the connection comes up (see ready()). */
+  #connecting: Promise<void> | undefined;
   readonly #extra = new Set<RedisClient>();
 
   constructor(options: DataStoreOptions = {}, events?: ConnectionEvents) {
@@ -232,6 +234,13 @@ export class DataStore {
   ready(): Promise<void> {
     const client = this.#client;
     if (client.status === "ready") return Promise.resolve();
+    // Callers that arrive while the connection is coming up share one wait (one pair of listeners
+    // on the client, however many enqueues are waiting).
+    this.#connecting ??= this.#waitForReady(client).finally(() => (this.#connecting = undefined));
+    return this.#connecting;
+  }
+
+  #waitForReady(client: RedisClient): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const fail = () => {
         cleanup();
