@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { WorkCycleRequest } from "../../src/redis/stores/worker-store.js";
+import type { RetryScheduleWrite, RetryStore } from "../../src/redis/stores/retry-store.js";
 import type { Resque } from "../../src/index.js";
 import { useRedis } from "../helpers/resque.js";
 import { storeOf } from "../../src/redis/store-of.js";
@@ -9,6 +10,22 @@ const base: Omit<WorkCycleRequest, "reservation" | "recovering" | "finished" | "
   runAt: "2026-11-25T14:49:20Z",
   honourPause: true,
 };
+
+/** A retry of class `className` due at `at` (epoch seconds), as the retry plugin sends it with a failure. */
+function delayedRetry(retries: RetryStore, className: string, identifier: string | undefined, at: number): RetryScheduleWrite {
+  return retries.scheduleWrite({
+    identity: { className, identifier },
+    at,
+    item: `{"class":"${className}","args":[],"queue":"q"}`,
+    payload: `{"class":"${className}","args":[]}`,
+    queue: "q",
+    failureCopy: undefined,
+    failureCopyTtl: 10,
+    pendingTtl: 100,
+    attempt: 0,
+    limit: 1,
+  });
+}
 
 /** Work cycles reserve only for registered worker ids. */
 async function registered(resque: Resque, id: string): Promise<void> {
@@ -182,18 +199,7 @@ describe("work-cycle script", () => {
     for (const name of ["A", "B", "C", "D"]) await resque.enqueueTo("q", name);
     await workers.workCycle({ ...base, reservation: "t1", recovering: false, finished: [], idleSlots: ids });
     await workers.release([{ workerId: "h:2:q", action: "requeue" }]); // B taken away from h:2:q
-    const retry = retries.scheduleWrite({
-      identity: { className: "A", identifier: "x" },
-      at: 2_000_000_000,
-      item: '{"class":"A","args":[],"queue":"q"}',
-      payload: '{"class":"A","args":[]}',
-      queue: "q",
-      failureCopy: undefined,
-      failureCopyTtl: 10,
-      pendingTtl: 100,
-      attempt: 0,
-      limit: 1,
-    });
+    const retry = delayedRetry(retries, "A", "x", 2_000_000_000);
     // Successes with nothing to write travel packed ahead of the others: positions must map back.
     const failedWithRetry = { workerId: "h:1:q", outcome: "failed" as const, queue: "q", jobName: "A", durationMs: 1, failureEntry: "", reservation: "t1", writes: { retry } };
     const takenAway = { workerId: "h:2:q", outcome: "done" as const, queue: "q", jobName: "B", durationMs: 1, reservation: "t1" };
@@ -232,20 +238,7 @@ describe("work-cycle script", () => {
       durationMs: 1,
       failureEntry: "",
       reservation: "t1",
-      writes: {
-        retry: retries.scheduleWrite({
-          identity: { className: name, identifier: undefined },
-          at,
-          item: `{"class":"${name}","args":[],"queue":"q"}`,
-          payload: `{"class":"${name}","args":[]}`,
-          queue: "q",
-          failureCopy: undefined,
-          failureCopyTtl: 10,
-          pendingTtl: 100,
-          attempt: 0,
-          limit: 1,
-        }),
-      },
+      writes: { retry: delayedRetry(retries, name, undefined, at) },
     });
     // In call order: later than the schedule's earliest, earlier than it, between the two.
     const finished = [failedAt("h:1:q", "A", 2_000_000_060), failedAt("h:2:q", "B", 2_000_000_040), failedAt("h:3:q", "C", 2_000_000_045)];
@@ -256,8 +249,7 @@ describe("work-cycle script", () => {
       { scheduled: true, at: 2_000_000_045 },
     ]);
     expect(await client.zrange("resque:delayed_queue_schedule", 0, -1)).toEqual(["2000000040", "2000000045", "2000000050", "2000000060"]);
-    await client.ping(); // the call's messages arrive before this reply
-    await subscriber.ping().catch(() => {});
+    await subscriber.ping(); // the call's messages reached the subscriber before this reply
     expect(woken).toEqual(["2000000040"]);
     await subscriber.quit();
     await client.quit();
