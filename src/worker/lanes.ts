@@ -27,10 +27,3 @@ export const LANE_SLOTS = 5;
 export function laneCount(concurrency: number, sharedBudget: boolean): number {
   return !sharedBudget && concurrency >= 2 * LANE_SLOTS ? 2 : 1;
 }
-
-/** Deals `items` to `lanes` groups in turn (item i to group i mod lanes). */
-export function dealToLanes<T>(items: readonly T[], lanes: number): T[][] {
-  const groups: T[][] = Array.from({ length: lanes }, () => []);
-  items.forEach((item, i) => groups[i % lanes]!.push(item));
-  return groups;
-}

@@ -23,7 +23,7 @@ import type { SlotBudget } from "../shards/slot-budget.js";
 import type { Processor } from "./processor.js";
 import { parseQueues, type ParsedQueues } from "./queue-selection.js";
 import { OutcomeQueue } from "./outcome-queue.js";
-import { dealToLanes, laneCount } from "./lanes.js";
+import { laneCount } from "./lanes.js";
 import { StatsHistory } from "./stats-history.js";
 import { Wakeup } from "./wakeup.js";
 import { parseCommand, targets } from "./control.js";
@@ -69,7 +69,7 @@ interface Slot {
 /** A work loop and what it serves (see lanes.ts). */
 interface Lane {
   slots: Slot[];
-  ids: ReadonlySet<string>;
+  ids: Set<string>;
   outcomes: OutcomeQueue;
   wakeup: Wakeup;
   /** A work-cycle call of this lane waits for Redis. */
@@ -124,7 +124,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
   #lastTitle = "";
   #runAtSecond = -1;
   #runAtText = "";
-  #connection: WorkerConnection | undefined;
+  /** The first lane's connection, which also registers and unregisters the slots. */
+  get #connection(): WorkerConnection | undefined {
+    return this.#lanes[0]!.connection;
+  }
   /** Rejects once a stopping worker has found Redis unreachable for its shutdown timeout. */
   #giveUpOnRedis: Promise<never> | undefined;
   #unsubscribe: (() => Promise<void>) | undefined;
@@ -167,12 +170,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.#acceptRemoteStop = options.acceptRemoteStop ?? true;
     this.#budget = options.slotBudget;
     this.ids = slotIds({ host: options.host, queues: this.queues.entries, concurrency: this.concurrency });
+    // Slots are dealt to the lanes in turn.
     const count = laneCount(this.concurrency, this.#budget !== undefined);
-    this.#lanes = dealToLanes(this.ids, count).map((ids) => ({ slots: [], ids: new Set(ids), outcomes: new OutcomeQueue(), wakeup: new Wakeup(), inFlight: false, exited: false, connection: undefined }));
+    this.#lanes = Array.from({ length: count }, () => ({ slots: [], ids: new Set<string>(), outcomes: new OutcomeQueue(), wakeup: new Wakeup(), inFlight: false, exited: false, connection: undefined }));
     this.#slots = this.ids.map((id, index) => {
       const lane = this.#lanes[index % count]!;
       const slot: Slot = { id, index, lane, running: undefined };
       lane.slots.push(slot);
+      lane.ids.add(id);
       return slot;
     });
     this.#history = options.history === false ? undefined : (options.history ?? DEFAULT_HISTORY_RETENTION);
@@ -200,7 +205,6 @@ export class Worker extends EventEmitter<WorkerEvents> {
       throw error;
     }
     for (const lane of this.#lanes) lane.connection = this.#store.workerConnection();
-    this.#connection = this.#lanes[0]!.connection;
     await this.#register(this.ids);
     await this.#prune();
     this.#unsubscribe = await this.#store.subscribeWorker(
