@@ -404,7 +404,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       let result: WorkCycleResult;
       lane.inFlight = true;
       try {
-        const lost = [...this.#unregistered].filter((id) => lane.ids.has(id));
+        const lost = this.#unregistered.size === 0 ? [] : [...this.#unregistered].filter((id) => lane.ids.has(id));
         if (lost.length > 0 && !this.#stopRequested) {
           // Pruned by another process while alive: take no job before registering again.
           await this.#register(lost);
