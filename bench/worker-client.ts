@@ -2,9 +2,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { NotAvailableError, type Library } from "./adapters/adapter.js";
+import { buildWorkerProcess } from "./build.js";
 import type { ChildMessage, Mode, RecurringSpec, Report } from "./protocol.js";
 
 const entry = fileURLToPath(new URL("./worker-entry.mjs", import.meta.url));
+/** The compiled worker process, built once per benchmark process on the first spawn. */
+let bundle: string | undefined;
 
 export class WorkerProcess {
   readonly #child: ChildProcess;
@@ -33,9 +36,10 @@ export class WorkerProcess {
     // BENCH_WORKER_NODE_ARGS passes extra flags to the worker processes, e.g. "--cpu-prof".
     const extra = (process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
     // --expose-gc only defines gc(), for S5's RSS after a forced collection; it changes no GC behaviour.
+    bundle ??= buildWorkerProcess();
     const child = spawn(process.execPath, ["--expose-gc", ...extra, entry], {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
-      env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn", BENCH_WORKER_LIBRARY: options.library },
+      env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn", BENCH_WORKER_LIBRARY: options.library, BENCH_WORKER_BUNDLE: bundle },
     });
     const worker = new WorkerProcess(options.library, child);
     child.send({ type: "prepare", ...options });

@@ -1,11 +1,11 @@
 /**
  * A worker process's entry (plain JavaScript). It imports the library under test natively, as an
- * application loads it, and only then registers tsx for the benchmark's own TypeScript
- * (worker-process.ts and the adapters, which then get the already loaded library). Loaded under
- * tsx's hooks, resque-ts's one 750 kB bundle cost ~45 MB more RSS than loaded natively, while
- * bullmq's and node-resque's modules did not: that was a cost of the harness, not of a library.
+ * application loads it, and then the benchmark's own code compiled to JavaScript
+ * (BENCH_WORKER_BUNDLE, built by bench/build.ts). No TypeScript loader runs in the process: under
+ * tsx's hooks resque-ts's bundle cost ~45 MB more RSS than loaded natively, and the hooks
+ * themselves ~25 MB in every library, costs of the harness that S5 would count as the library's.
  */
-import { register } from "tsx/esm/api";
+import { pathToFileURL } from "node:url";
 
 const library = process.env.BENCH_WORKER_LIBRARY;
 const modules = {
@@ -16,5 +16,6 @@ const modules = {
 };
 const native = modules[library];
 if (native) await import(native);
-register();
-await import("./worker-process.ts");
+// Only the profiling mode that loads resque-ts from src/ needs a TypeScript loader.
+if (process.env.BENCH_RESQUE_TS === "source") (await import("tsx/esm/api")).register();
+await import(pathToFileURL(process.env.BENCH_WORKER_BUNDLE).href);

@@ -1,5 +1,5 @@
 /**
- * A worker process for one library (node --import tsx bench/worker-process.ts): creates the
+ * A worker process for one library (compiled by bench/build.ts, started by bench/worker-entry.mjs): creates the
  * library's worker when told to prepare, starts it on "start", measures what its mode asks for
  * (see protocol.ts) and reports once `expected` jobs have completed. Running each library in its
  * own process keeps CPU time and memory per library and the heaps apart.
@@ -7,7 +7,7 @@
 import { loadAdapter, NotAvailableError, type BenchWorker } from "./adapters/adapter.js";
 import { monotonicMicros, RETRY_DELAY_MS, type ChildMessage, type ParentMessage, type PrepareMessage, type Report } from "./protocol.js";
 
-// tsx turns on source-mapped stack traces; mapping every failed job's stack (S6) through them
+// tsx (BENCH_RESQUE_TS=source) turns on source-mapped stack traces; mapping every failed job's stack (S6) through them
 // costs ~1 ms per job in every library alike, and a deployed worker runs without them.
 process.setSourceMapsEnabled(false);
 
