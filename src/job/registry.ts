@@ -34,6 +34,11 @@ export class JobRegistry {
     );
   }
 
+  /** How many classes are registered (registration only adds). */
+  get size(): number {
+    return this.#jobs.size;
+  }
+
   names(): string[] {
     return [...this.#jobs.keys()].sort();
   }

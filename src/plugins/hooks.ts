@@ -15,6 +15,8 @@ import { JOB_HOOKS, pluginName, WORKER_HOOKS, type JobHookName, type Plugin, typ
 export interface BoundHook {
   label: string;
   call: (...args: unknown[]) => unknown;
+  /** The plugin the hook belongs to (none for a job class's static hook methods). */
+  plugin?: object;
 }
 
 export type JobHooks = Record<JobHookName, BoundHook[]>;
@@ -23,7 +25,7 @@ function fromPlugins(plugins: readonly Plugin[], hook: JobHookName | WorkerHookN
   const bound: BoundHook[] = [];
   for (const plugin of plugins) {
     const fn = (plugin as Record<string, unknown>)[hook];
-    if (typeof fn === "function") bound.push({ label: `${hook} (${pluginName(plugin)})`, call: fn.bind(plugin) as BoundHook["call"] });
+    if (typeof fn === "function") bound.push({ label: `${hook} (${pluginName(plugin)})`, call: fn.bind(plugin) as BoundHook["call"], plugin });
   }
   return bound;
 }

@@ -127,6 +127,10 @@ export class Keys {
   retryCounter(className: string, identifier: string | undefined): string {
     return `${this.prefix}${this.retryName(className, identifier)}`;
   }
+  /** The attempt counter of an identity by its name "<class>[:<identifier>]" (retryIdentityName). */
+  retryCounterOfName(identityName: string): string {
+    return `${this.prefix}resque-retry:${identityName}`;
+  }
   /** String with a TTL: the last failure of a job that will be retried (resque-retry's suppression copy). */
   retryFailureCopy(className: string, identifier: string | undefined): string {
     return `${this.prefix}failure-${this.retryName(className, identifier)}`;

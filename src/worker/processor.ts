@@ -15,9 +15,12 @@ import type { Logger } from "../logger.js";
 import { HookError, jobHooks, runAll, runAround, runHook, type JobHooks } from "../plugins/hooks.js";
 import { DontPerform, JobDeferred, type PerformContext, type Plugin } from "../plugins/plugin.js";
 import { runDirtyExitHooks } from "../plugins/dirty-exit.js";
+import { carryCountedAttempt } from "../plugins/counted-attempts.js";
 import { carryOutcomeWrites, takeOutcomeWrites } from "../plugins/outcome-writes.js";
+import { attemptCountingClasses } from "../plugins/retry/attempt-counting.js";
 import { JobRunContext, type FailureState } from "./perform-context.js";
-import type { OutcomeWrites, ReservedJob, SettledJob } from "../redis/stores/worker-store.js";
+import type { Keys } from "../redis/keys.js";
+import type { AttemptCountingClass, OutcomeWrites, ReservedJob, SettledJob } from "../redis/stores/worker-store.js";
 import type { Resque } from "../resque.js";
 
 /** `writes`: what plugins asked to write with the outcome (only with RunOptions.carryWrites). */
@@ -71,6 +74,19 @@ export class Processor {
     this.plugins = resque.plugins;
   }
 
+  #attemptCounting: { registered: number; classes: readonly AttemptCountingClass[] } | undefined;
+
+  /**
+   * The classes whose retry attempts a work cycle counts as it reserves their jobs (see
+   * plugins/retry/attempt-counting.ts); worked out again when more classes are registered.
+   */
+  attemptCountingClasses(keys: Keys): readonly AttemptCountingClass[] {
+    if (this.#attemptCounting?.registered !== this.registry.size) {
+      this.#attemptCounting = { registered: this.registry.size, classes: attemptCountingClasses(this.registry, this.plugins, keys) };
+    }
+    return this.#attemptCounting.classes;
+  }
+
   /** The timeout in ms for a job class name: its static timeout, else the worker's. */
   timeoutFor(className: string | undefined): number | undefined {
     const seconds = (className ? this.registry.get(className)?.timeout : undefined) ?? this.defaultTimeoutSeconds;
@@ -122,6 +138,7 @@ export class Processor {
     const state: FailureState = { suppressed: false, details: {} };
     const context = new JobRunContext(reserved, JobClass, args, signal, options.logger, state, this.resque);
     if (options.carryWrites) carryOutcomeWrites(context);
+    if (reserved.counted) carryCountedAttempt(context, reserved.counted);
     // A plugin's linkSignal() gives the job a signal of its own; perform sees the latest one.
     const timers: NodeJS.Timeout[] = [];
     if (timeout) {

@@ -14,7 +14,7 @@ import type { Logger } from "../logger.js";
 import { runWorkerHooks } from "../plugins/hooks.js";
 import type { Plugin, WorkerHookContext, WorkerHookName } from "../plugins/plugin.js";
 import type { DataStore, WorkerConnection } from "../redis/store.js";
-import type { FinishedSlot, OutcomeWrites, ReservedJob, WorkCycleResult } from "../redis/stores/worker-store.js";
+import type { CountedAttempt, FinishedSlot, OutcomeWrites, ReservedJob, WorkCycleResult } from "../redis/stores/worker-store.js";
 import { DEFAULT_HISTORY_RETENTION, type HistoryRetention } from "../redis/history-format.js";
 import { isoUtc, isoWithOffset, rubyTimeToS } from "../redis/time-formats.js";
 import { decodePayload } from "../job/payload.js";
@@ -419,6 +419,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
           selection: this.queues.selection,
           runAt: this.#runAt(),
           honourPause: true,
+          countAttempts: idle.length > 0 ? this.#processor.attemptCountingClasses(this.#store.keys) : undefined,
         });
         // A call waits in the client while Redis is down; a stopping worker does not wait forever.
         result = await (this.#giveUpOnRedis ? Promise.race([call, this.#giveUpOnRedis]) : call);
@@ -534,6 +535,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     if (!slot || slot.running) {
       this.#logger.error({ worker: reserved.workerId }, "reserved a job for a slot that is not idle; requeueing it");
       this.#budget?.giveBack(1);
+      if (reserved.counted) this.#returnAttempt(reserved.counted);
       lane.outcomes.push({ workerId: reserved.workerId, outcome: "requeue", queue: reserved.queue, payload: reserved.payloadBytes ?? reserved.payload, reservation: reserved.reservation });
       return;
     }
@@ -589,11 +591,25 @@ export class Worker extends EventEmitter<WorkerEvents> {
     );
   }
 
+  /**
+   * Undoes a retry attempt the work cycle counted for a run that never reached its retry plugin
+   * (it failed or was put back before the plugin's beforePerform), as resque-retry would not
+   * have counted it. Rare, so a call of its own.
+   */
+  #returnAttempt(counted: CountedAttempt): void {
+    counted.taken = true;
+    this.#store.retries.uncountAttempt(counted.identityName, counted.created).catch((error: unknown) => {
+      this.#logger.error({ err: error, identity: counted.identityName }, "could not undo a retry attempt counted for a run that did not reach its retry plugin");
+    });
+  }
+
   #finish(
     slot: Slot,
     running: RunningJob,
     outcome: { outcome: "done"; writes?: OutcomeWrites } | { outcome: "failed"; failureEntry: string; writes?: OutcomeWrites } | { outcome: "requeue" } | { outcome: "release" },
   ): void {
+    const counted = running.reserved.counted;
+    if (counted && !counted.taken) this.#returnAttempt(counted);
     if (slot.running === running) {
       slot.running = undefined;
       this.#budget?.giveBack(1);

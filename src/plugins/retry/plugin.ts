@@ -15,6 +15,7 @@ import type { RetryIdentity, RetryScheduleRequest, RetryScheduleResult } from ".
 import { systemClock } from "../../scheduler/clock.js";
 import { delayedItemFromPayload } from "../../scheduler/delayed-item.js";
 import { dateOfTimestamp, dueTimestamp } from "../../scheduler/delayed-time.js";
+import { takeCountedAttempt } from "../counted-attempts.js";
 import { outcomeWritesOf } from "../outcome-writes.js";
 import type { JobPlugin, PerformContext } from "../plugin.js";
 import { decideRetry, longestDelay } from "./decision.js";
@@ -131,8 +132,18 @@ export class RetryPlugin implements JobPlugin {
 
   async #begin(context: PerformContext): Promise<Attempt> {
     const identity = this.#identityOf(context);
-    const expire = this.options.expireKeyAfter === undefined ? undefined : longestDelay(this.options) + this.options.expireKeyAfter;
-    const attempt = await storeOf(context.resque).retries.beginAttempt(identity, expire);
+    const store = storeOf(context.resque).retries;
+    // The work cycle that reserved the job may have counted this run already (attempt-counting.ts).
+    const counted = takeCountedAttempt(context);
+    let attempt: number;
+    if (counted && counted.identityName === store.identityName(identity)) {
+      attempt = counted.attempt;
+    } else {
+      // Counted under a name that is not this job's (args Lua joins unlike Ruby): undo that count.
+      if (counted) await store.uncountAttempt(counted.identityName, counted.created);
+      const expire = this.options.expireKeyAfter === undefined ? undefined : longestDelay(this.options) + this.options.expireKeyAfter;
+      attempt = await store.beginAttempt(identity, expire);
+    }
     const begun = { identity, attempt };
     attempts.set(context, begun);
     context.attempt = attempt;

@@ -36,6 +36,14 @@
           G = 0: queue names in priority order
           G = 1: pairs of (kind "+" include / "-" exclude, Lua pattern)
   then P = 1 to honour pause-all-workers
+  then A = number of job classes whose retry attempts are counted here, followed by A triples:
+          payload class name, identity class name (whitespace removed), seconds the counter
+          lives ("" to keep it until cleared). For a reserved job of such a class whose args Lua
+          can join exactly as Ruby does (strings and integers), the attempt is counted as the
+          retry plugin's beforePerform would count it (retry-begin-attempts.lua), in this call:
+          the worker then needs no call of its own before the job runs. Other jobs are counted by
+          the worker, which also checks each count against its own identity and undoes a count
+          made under another name.
 
   Fencing: an outcome is applied only while worker:<id> still holds the job reserved with the
   given token. Pruning may have taken the job away from a slow worker (and requeued it); that
@@ -54,9 +62,11 @@
 
   Returns { status, fenced (positions among the finished slots, packed ones first, from 1), unregistered ids,
   retries (per slot with a retry write: position, scheduled 1/0, ts of the new or pending retry), then per
-  reserved job: id, queue, payload, reservation, encoding }; status is "ok" or "paused". encoding
+  reserved job: id, queue, payload, reservation, encoding, counted }; status is "ok" or "paused". encoding
   is "" for a payload sent as is, "base64" for one whose bytes are not UTF-8 (sent base64-encoded
-  so no client decoding can alter them).
+  so no client decoding can alter them). counted is "" or "<attempt>\t<1 if the counter was
+  created, else 0>\t<identity name>" for a job whose attempt this call counted (when recovering:
+  the counter as the lost call left it).
 ]]
 --!include call-chunked.lua
 --!include raw-bytes.lua
@@ -198,7 +208,74 @@ local step = globbing and 2 or 1
 local entries = {}
 for e = 1, entryCount * step do entries[e] = ARGV[i + e - 1] end
 i = i + entryCount * step
-local honourPause = ARGV[i] == "1"
+local honourPause = ARGV[i] == "1"; i = i + 1
+local countable = {}
+local countableCount = tonumber(ARGV[i]); i = i + 1
+for _ = 1, countableCount do
+  countable[ARGV[i]] = { ARGV[i + 1], ARGV[i + 2] }
+  i = i + 3
+end
+
+-- The decoded payload when it is a JSON object with a string "class", else nil.
+local function decodeJob(raw)
+  local ok, decoded = pcall(cjson.decode, raw)
+  if ok and type(decoded) == "table" and type(decoded["class"]) == "string" then return decoded end
+  return nil
+end
+
+-- The retry identity name ("<class>[:<sha1>]") and counter lifetime of a job whose attempts are
+-- counted here, or nil. resque-retry's default identifier is the SHA1 of Ruby's args.join('-');
+-- Lua joins only what it can join exactly: strings, and numbers without a fraction below 2^53
+-- (a JSON 1.0 is a Float in Ruby, joined as "1.0": the worker finds that its own name differs).
+local function countedIdentity(decoded, raw)
+  local spec = countable[decoded["class"]]
+  if not spec then return nil end
+  local args = decoded["args"]
+  if type(args) ~= "table" or not string.find(raw, '"args"%s*:%s*%[') then return nil end
+  local n = #args
+  for key in pairs(args) do
+    if type(key) ~= "number" or key > n then return nil end
+  end
+  local parts = {}
+  for a = 1, n do
+    local value = args[a]
+    if type(value) == "string" then
+      parts[a] = value
+    elseif type(value) == "number" and value == math.floor(value) and math.abs(value) < 9007199254740992 then
+      parts[a] = string.format("%.0f", value)
+    else
+      return nil
+    end
+  end
+  local joined = table.concat(parts, "-")
+  if joined == "" then return spec[1], spec[2] end
+  return spec[1] .. ":" .. redis.sha1hex(joined), spec[2]
+end
+
+-- Counts a run of the job (SETNX -1, INCR, EXPIRE, as retry-begin-attempts.lua); "" when its
+-- attempts are not counted here.
+local function countAttempt(decoded, raw)
+  if not decoded then return "" end
+  local name, lifetime = countedIdentity(decoded, raw)
+  if not name then return "" end
+  local counter = prefix .. "resque-retry:" .. name
+  local created = redis.call("SETNX", counter, -1) == 1
+  -- A counter created here starts the identity afresh: a pending record left from before is stale.
+  if created then redis.call("DEL", prefix .. "resque-ts:retry-pending:" .. name) end
+  local attempt = redis.call("INCR", counter)
+  if lifetime ~= "" then redis.call("EXPIRE", counter, lifetime) end
+  return attempt .. "\t" .. (created and "1" or "0") .. "\t" .. name
+end
+
+-- A recovered job was counted by the lost call that reserved it: its attempt is the counter now.
+local function countedBefore(decoded, raw)
+  if not decoded then return "" end
+  local name = countedIdentity(decoded, raw)
+  if not name then return "" end
+  local counter = redis.call("GET", prefix .. "resque-retry:" .. name)
+  if not counter then return "" end
+  return counter .. "\t0\t" .. name
+end
 
 local unregistered = {}
 if slotCount > 0 then
@@ -253,6 +330,7 @@ if recovering then
         result[#result + 1] = text and raw or base64Encode(raw)
         result[#result + 1] = string.match(value, '"reservation":"([^"]*)"') or ""
         result[#result + 1] = text and "" or "base64"
+        result[#result + 1] = text and countedBefore(decodeJob(raw), raw) or ""
       else
         free[#free + 1] = id
       end
@@ -316,14 +394,11 @@ end
 -- A payload that is not a JSON object with a string "class" is still reserved (so it is never
 -- lost), but the worker value embeds a readable stand-in and keeps the raw bytes beside it
 -- (base64-encoded when they are not UTF-8, so the value stays valid JSON text).
-local function workerValue(queue, raw, text)
+local function workerValue(queue, raw, text, decoded)
   local head = '{"queue":' .. cjson.encode(queue) .. ',"run_at":"' .. runAt .. '","reservation":"' .. token .. '","payload":'
   local standIn = head .. '{"class":"(invalid payload)","args":[]}'
   if not text then return standIn .. ',"raw_payload_base64":"' .. base64Encode(raw) .. '"}' end
-  local ok, decoded = pcall(cjson.decode, raw)
-  if ok and type(decoded) == "table" and type(decoded["class"]) == "string" then
-    return head .. raw .. "}"
-  end
+  if decoded then return head .. raw .. "}" end
   return standIn .. ',"raw_payload":' .. cjson.encode(raw) .. "}"
 end
 
@@ -338,14 +413,16 @@ for _, queue in ipairs(queueList) do
       local id = slots[filled]
       local workerKey = prefix .. "worker:" .. id
       local text = isUtf8(raw)
+      local decoded = text and decodeJob(raw) or nil
       refilled[workerKey] = true
       workerValues[#workerValues + 1] = workerKey
-      workerValues[#workerValues + 1] = workerValue(queue, raw, text)
+      workerValues[#workerValues + 1] = workerValue(queue, raw, text, decoded)
       result[#result + 1] = id
       result[#result + 1] = queue
       result[#result + 1] = text and raw or base64Encode(raw)
       result[#result + 1] = token
       result[#result + 1] = text and "" or "base64"
+      result[#result + 1] = countAttempt(decoded, raw)
     end
   end
 end

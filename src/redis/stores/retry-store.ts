@@ -120,6 +120,14 @@ export class RetryStore {
 
   readonly #attempts: PendingAttempt[] = [];
 
+  /**
+   * Undoes an attempt a work cycle counted under `identityName` (CountedAttempt) that no run
+   * took: the counter goes down by one, or is deleted when that count created it.
+   */
+  async uncountAttempt(identityName: string, created: boolean): Promise<void> {
+    await runScript(this.client, "retryUncountAttempt", [this.keys.retryCounterOfName(identityName)], [created ? 1 : 0]);
+  }
+
   #sendAttempts(): void {
     const batch = this.#attempts.splice(0);
     runScript(this.client, "retryBeginAttempts", batch.flatMap((a) => a.keys), batch.map((a) => a.expire)).then(

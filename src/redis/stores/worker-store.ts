@@ -44,6 +44,31 @@ export type QueueSelection =
   | { kind: "literal"; queues: readonly string[] }
   | { kind: "patterns"; patterns: readonly { include: boolean; luaPattern: string }[] };
 
+/**
+ * A job class whose retry attempts the work cycle counts as it reserves the job (see
+ * plugins/retry/counted-attempts.ts): the class's retry plugin would count every run first thing
+ * in beforePerform, with resque-retry's default identifier.
+ */
+export interface AttemptCountingClass {
+  /** The class name in payloads. */
+  className: string;
+  /** The class part of the identity name, whitespace removed (Keys.retryIdentityName). */
+  identityClass: string;
+  /** Seconds the counter lives after each count; undefined: until it is cleared. */
+  expireSeconds: number | undefined;
+}
+
+/** A retry attempt a work cycle counted for a job it reserved. */
+export interface CountedAttempt {
+  attempt: number;
+  /** Whether the count created the counter (undoing it then deletes the counter). */
+  created: boolean;
+  /** The identity name it was counted under (RetryStore.identityName). */
+  identityName: string;
+  /** Set once the retry plugin took the count; a count nobody took is undone. */
+  taken: boolean;
+}
+
 export interface WorkCycleRequest {
   /** Unique per call; written into each worker value so a retried call can tell what ran. */
   reservation: string;
@@ -54,6 +79,8 @@ export interface WorkCycleRequest {
   selection: QueueSelection;
   runAt: string;
   honourPause: boolean;
+  /** Classes whose retry attempts are counted with the reservation. */
+  countAttempts?: readonly AttemptCountingClass[];
 }
 
 /** Ruby Resque's Redis failure backends: the `failed` list, or a `<queue>_failed` list per queue. */
@@ -70,6 +97,15 @@ export interface ReservedJob {
   reservation: string;
   /** The exact bytes, when they are not valid UTF-8 (`payload` then shows them with U+FFFD). */
   payloadBytes?: Buffer;
+  /** The retry attempt the work cycle counted for this run (WorkCycleRequest.countAttempts). */
+  counted?: CountedAttempt;
+}
+
+/** Reads work-cycle.lua's "<attempt>\t<created 1|0>\t<identity name>". */
+function parseCounted(text: string): CountedAttempt {
+  const first = text.indexOf("\t");
+  const second = text.indexOf("\t", first + 1);
+  return { attempt: Number(text.slice(0, first)), created: text.slice(first + 1, second) === "1", identityName: text.slice(second + 1), taken: false };
 }
 
 export interface WorkCycleResult {
@@ -214,19 +250,24 @@ export class WorkerStore {
       for (const p of selection.patterns) args.push(p.include ? "+" : "-", p.luaPattern);
     }
     args.push(request.honourPause ? 1 : 0);
+    const counting = request.countAttempts ?? [];
+    args.push(counting.length);
+    for (const c of counting) args.push(c.className, c.identityClass, c.expireSeconds === undefined ? "" : Math.ceil(c.expireSeconds));
     const k = this.keys;
     const keys = [k.queues, k.processed, k.failedCount, k.failed, k.pauseAll, k.workers, k.dirtyExits, k.failedQueues];
     // Direct: the work loop's connection makes one call per cycle, too few for ioredis' command
     // closures to stop costing memory (see direct-call.ts).
     const reply = (await runScriptDirect(this.client, "workCycle", keys, args)) as [string, number[], string[], number[], ...string[]];
     const reserved: ReservedJob[] = [];
-    for (let i = 4; i < reply.length; i += 5) {
+    for (let i = 4; i < reply.length; i += 6) {
       const job: ReservedJob = { workerId: reply[i] as string, queue: reply[i + 1] as string, payload: reply[i + 2] as string, reservation: reply[i + 3] as string };
       if (reply[i + 4] === "base64") {
         // Not UTF-8: the text form is for reading (U+FFFD where bytes are invalid), the bytes are exact.
         job.payloadBytes = Buffer.from(job.payload, "base64");
         job.payload = job.payloadBytes.toString("utf8");
       }
+      const counted = reply[i + 5] as string;
+      if (counted !== "") job.counted = parseCounted(counted);
       reserved.push(job);
     }
     const fenced = reply[1].map((position) => order[position - 1]!);

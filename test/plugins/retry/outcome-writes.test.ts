@@ -121,15 +121,11 @@ describe("the retry plugin's writes go with the job's outcome", () => {
     expect(scheduled[0]!.delayedThen).toEqual([String(T + 10)]);
   });
 
-  it("jobs started together count their attempts in one call and schedule their retries in the work cycle", async () => {
-    reset();
-    // Fewer slots than two lanes need (src/worker/lanes.ts): one work loop hands out every job.
-    const jobs = 8;
-    const resque = redis.make({ jobs: [AlwaysFails] });
-    const client = newClient();
-    for (let n = 0; n < jobs; n++) await resque.enqueue(AlwaysFails, n);
-    // Scripts go out as EVALSHA, or as EVAL (MONITOR shows the source escaped) when Redis has not
-    // seen them yet: name each by its file name (the first word of its header comment).
+  /**
+   * The scripts a worker calls, by file name (the first word of a script's header comment), as
+   * MONITOR sees them: EVALSHA, or EVAL (the source escaped) when Redis has not seen a script yet.
+   */
+  async function watchScripts(): Promise<{ stop(): Promise<string[]> }> {
     const names = new Map([...loadScripts()].map(([, lua]) => [createHash("sha1").update(lua).digest("hex"), /^--\[\[\s+([a-z-]+):/.exec(lua)?.[1]]));
     const monitor = await newClient().monitor();
     const scripts: string[] = [];
@@ -138,24 +134,89 @@ describe("the retry plugin's writes go with the job's outcome", () => {
       if (command === "evalsha") scripts.push(names.get(args[1]!) ?? args[1]!);
       if (command === "eval") scripts.push(/^--\[\[(?:\\n|\s)+([a-z-]+):/.exec(args[1]!)?.[1] ?? "?");
     });
-    const worker = resque.worker({ queues: "many", concurrency: jobs, interval: 30 });
-    const failed = collectRecorded(worker, "job:failure", jobs);
+    return {
+      async stop() {
+        // A PING after the worker's calls: once MONITOR shows it, it has shown them all.
+        const pinged = new Promise<void>((resolve) => monitor.on("monitor", (_t: string, args: string[]) => args[0]?.toLowerCase() === "ping" && resolve()));
+        await newClient().ping();
+        await pinged;
+        monitor.disconnect();
+        return scripts;
+      },
+    };
+  }
+
+  /** Runs `count` jobs of the "many" queue (each fails) on one work loop; returns the scripts it called. */
+  async function failAll(resque: ReturnType<typeof redis.make>, count: number): Promise<string[]> {
+    const watch = await watchScripts();
+    // Fewer slots than two lanes need (src/worker/lanes.ts): one work loop hands out every job.
+    const worker = resque.worker({ queues: "many", concurrency: count, interval: 30 });
+    const failed = collectRecorded(worker, "job:failure", count);
     await worker.start();
     await failed;
     await worker.stop();
-    // A PING after the worker's calls: once MONITOR shows it, it has shown them all.
-    const pinged = new Promise<void>((resolve) => monitor.on("monitor", (_t: string, args: string[]) => args[0]?.toLowerCase() === "ping" && resolve()));
-    await client.ping();
-    await pinged;
-    monitor.disconnect();
+    return watch.stop();
+  }
+
+  it("jobs started together have their attempts counted by the work cycle that reserves them, and their retries scheduled by the next", async () => {
+    reset();
+    const jobs = 8;
+    const resque = redis.make({ jobs: [AlwaysFails] });
+    const client = newClient();
+    for (let n = 0; n < jobs; n++) await resque.enqueue(AlwaysFails, n);
+    const scripts = await failAll(resque, jobs);
 
     expect(scripts).toContain("work-cycle");
-    expect(scripts.filter((s) => s === "retry-begin-attempts")).toHaveLength(1);
-    expect(scripts.filter((s) => s === "retry-schedule")).toHaveLength(0);
+    expect(scripts.filter((s) => s.startsWith("retry-"))).toEqual([]);
     expect(await client.zrange("resque:delayed_queue_schedule", 0, -1)).toEqual([String(T + 10)]);
     expect(await client.llen(`resque:delayed:${T + 10}`)).toBe(jobs);
     expect(await client.get("resque:stat:failed")).toBe(String(jobs));
     expect(await client.llen("resque:failed")).toBe(0);
+    // The work cycle counted under resque-retry's keys (the admin API names them as Ruby does).
     for (let n = 0; n < jobs; n++) expect(await client.get(`resque:${resque.admin.retries.key(AlwaysFails, n)}`)).toBe("0");
+  });
+
+  it("jobs whose args the work cycle cannot join as Ruby does count their attempts in one call of their own", async () => {
+    reset();
+    const jobs = 4;
+    const resque = redis.make({ jobs: [AlwaysFails] });
+    const client = newClient();
+    // Objects in args are joined with Ruby's Hash#inspect: only the worker knows how.
+    for (let n = 0; n < jobs; n++) await resque.enqueue(AlwaysFails, { n } as unknown as number);
+    const scripts = await failAll(resque, jobs);
+
+    expect(scripts.filter((s) => s === "retry-begin-attempts")).toHaveLength(1);
+    for (let n = 0; n < jobs; n++) expect(await client.get(`resque:${resque.admin.retries.key(AlwaysFails, { n })}`)).toBe("0");
+    expect(await client.llen(`resque:delayed:${T + 10}`)).toBe(jobs);
+  });
+
+  it("an attempt the work cycle counted under another name than the job's own is undone, and the job's own counted", async () => {
+    reset();
+    const resque = redis.make({ jobs: [AlwaysFails] });
+    const client = newClient();
+    // Ruby reads 1.0 as a Float and joins it as "1.0"; Lua reads it as the number 1.
+    await client.rpush("resque:queue:many", '{"class":"AlwaysFails","args":[1.0]}');
+    await client.sadd("resque:queues", "many");
+    const scripts = await failAll(resque, 1);
+
+    expect(scripts.filter((s) => s === "retry-uncount-attempt")).toHaveLength(1);
+    const sha1 = (text: string) => createHash("sha1").update(text).digest("hex");
+    expect(await client.exists(`resque:resque-retry:AlwaysFails:${sha1("1")}`)).toBe(0);
+    expect(await client.get(`resque:resque-retry:AlwaysFails:${sha1("1.0")}`)).toBe("0");
+    expect(await client.llen(`resque:delayed:${T + 10}`)).toBe(1);
+  });
+
+  it("an attempt counted for a run that never reaches its retry plugin is undone", async () => {
+    reset();
+    const resque = redis.make({ jobs: [AlwaysFails] });
+    const client = newClient();
+    // Lua's JSON reader takes the hexadecimal number; the worker's does not, so the job fails
+    // before any hook runs and is not retried.
+    await client.rpush("resque:queue:many", '{"class":"AlwaysFails","args":[0x10]}');
+    await client.sadd("resque:queues", "many");
+    await failAll(resque, 1);
+
+    expect(await client.keys("resque:resque-retry:*")).toEqual([]);
+    expect(JSON.parse((await client.lindex("resque:failed", 0))!)).toMatchObject({ exception: "PayloadDecodeError" });
   });
 });
