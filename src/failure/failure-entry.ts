@@ -22,11 +22,19 @@ export interface FailureDetails {
   extra?: Record<string, unknown>;
 }
 
-export function buildFailureEntry(details: FailureDetails): string {
-  const decoded = decodePayload(details.payload);
+/** How an entry is written where the caller knows more than FailureDetails says. */
+export interface FailureEntryOptions {
+  /** The payload is a usable job (its run got as far as a context): no need to decode it again. */
+  payloadUsable?: boolean;
+  /** failed_at as written, instead of failureTime(failedAt) (resque-retry's copy has no zone). */
+  failedAtText?: string;
+}
+
+export function buildFailureEntry(details: FailureDetails, options: FailureEntryOptions = {}): string {
   let payload = details.payload;
   const extra: Record<string, unknown> = { ...details.extra };
-  if (!decoded.ok) {
+  const decoded = options.payloadUsable ? undefined : decodePayload(details.payload);
+  if (decoded && !decoded.ok) {
     const className = decoded.className ?? "(invalid payload)";
     const args = Array.isArray(decoded.args) ? decoded.args : [];
     payload = JSON.stringify({ class: className, args });
@@ -34,7 +42,7 @@ export function buildFailureEntry(details: FailureDetails): string {
     if (details.payloadBytes) extra.raw_payload_base64 = details.payloadBytes.toString("base64");
   }
   const head =
-    `{"failed_at":${JSON.stringify(failureTime(details.failedAt ?? new Date()))}` +
+    `{"failed_at":${JSON.stringify(options.failedAtText ?? failureTime(details.failedAt ?? new Date()))}` +
     `,"payload":${payload}` +
     `,"exception":${JSON.stringify(exceptionName(details.error))}` +
     `,"error":${JSON.stringify(errorMessage(details.error))}` +

@@ -258,7 +258,8 @@ export class Processor {
         logger.error({ err: hookError, hook: onFailure.label }, "onFailure hook failed");
       }
     }
-    const result = this.#failure(reserved, context.jobName, context.args, error, { ...extra, ...state.details }, state.suppressed);
+    // A run with a context decoded its payload: the entry need not decode it again.
+    const result = this.#failure(reserved, context.jobName, context.args, error, { ...extra, ...state.details }, state.suppressed, true);
     const writes = takeOutcomeWrites(context);
     return writes ? { ...result, writes } : result;
   }
@@ -270,10 +271,11 @@ export class Processor {
     error: unknown,
     extra: Record<string, unknown> = {},
     suppressed = false,
+    payloadUsable = false,
   ): Extract<JobResult, { kind: "failed" }> {
     const failureEntry = suppressed
       ? ""
-      : buildFailureEntry({ error, payload: reserved.payload, payloadBytes: reserved.payloadBytes, queue: reserved.queue, workerId: reserved.workerId, extra });
+      : buildFailureEntry({ error, payload: reserved.payload, payloadBytes: reserved.payloadBytes, queue: reserved.queue, workerId: reserved.workerId, extra }, { payloadUsable });
     return { kind: "failed", jobName, args, error, failureEntry };
   }
 }

@@ -580,7 +580,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
           this.emit("job:requeued", this.#event(running));
         } else {
           this.#finish(slot, running, { outcome: "failed", failureEntry: result.failureEntry, writes: result.writes });
-          this.emit("job:failure", { ...this.#event(running), error: result.error, durationMs });
+          if (this.listenerCount("job:failure") > 0) this.emit("job:failure", { ...this.#event(running), error: result.error, durationMs });
         }
       },
       (error: unknown) => {

@@ -4,10 +4,9 @@
  * zone ("2026/11/25 14:53:24"), as Ruby writes it there. resque-web's Retry tab shows it.
  */
 import { buildFailureEntry, type FailureDetails } from "../../failure/failure-entry.js";
-import { withMember } from "../../job/json-span.js";
 import { failureTimeWithoutZone } from "../../redis/time-formats.js";
 
+/** The copy of a failed run's failure; the run had a context, so its payload is a usable job. */
 export function buildFailureCopy(details: FailureDetails & { failedAt: Date }): string {
-  const entry = buildFailureEntry(details);
-  return withMember(entry, "failed_at", JSON.stringify(failureTimeWithoutZone(details.failedAt)));
+  return buildFailureEntry(details, { payloadUsable: true, failedAtText: failureTimeWithoutZone(details.failedAt) });
 }

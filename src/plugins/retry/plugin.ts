@@ -29,6 +29,8 @@ const PENDING_MARGIN_SECONDS = 86_400;
 
 interface Attempt {
   identity: RetryIdentity;
+  /** The identity's name (RetryStore.identityName), worked out once per run. */
+  name: string;
   attempt: number;
 }
 
@@ -66,7 +68,7 @@ export class RetryPlugin implements JobPlugin {
     const begun = attempts.get(context);
     const identity = begun?.identity ?? this.#identityOf(context);
     const writes = outcomeWritesOf(context);
-    if (writes) writes.forgetRetry = storeOf(context.resque).retries.identityName(identity);
+    if (writes) writes.forgetRetry = begun?.name ?? storeOf(context.resque).retries.identityName(identity);
     else await storeOf(context.resque).retries.clear(identity);
   }
 
@@ -74,14 +76,14 @@ export class RetryPlugin implements JobPlugin {
     if (!this.#owns(context)) return;
     // An immediate stop requeues the interrupted job itself; retrying it too would run it twice.
     if (context.signal.aborted && context.signal.reason instanceof ShutdownError) return;
-    const { identity, attempt } = attempts.get(context) ?? (await this.#recover(context));
+    const { identity, name, attempt } = attempts.get(context) ?? (await this.#recover(context));
     const store = storeOf(context.resque).retries;
     const limit = this.options.limit;
     const decision = decideRetry(this.options, attempt, error);
 
     const writes = outcomeWritesOf(context);
     if (decision.kind === "give-up") {
-      if (writes) writes.forgetRetry = store.identityName(identity);
+      if (writes) writes.forgetRetry = name;
       else await store.clear(identity);
       // The failed entry says how many runs there were (attempt numbers start at 0).
       context.failureDetails.attempts = attempt + 1;
@@ -135,8 +137,9 @@ export class RetryPlugin implements JobPlugin {
     const store = storeOf(context.resque).retries;
     // The work cycle that reserved the job may have counted this run already (attempt-counting.ts).
     const counted = takeCountedAttempt(context);
+    const name = store.identityName(identity);
     let attempt: number;
-    if (counted && counted.identityName === store.identityName(identity)) {
+    if (counted && counted.identityName === name) {
       attempt = counted.attempt;
     } else {
       // Counted under a name that is not this job's (args Lua joins unlike Ruby): undo that count.
@@ -144,7 +147,7 @@ export class RetryPlugin implements JobPlugin {
       const expire = this.options.expireKeyAfter === undefined ? undefined : longestDelay(this.options) + this.options.expireKeyAfter;
       attempt = await store.beginAttempt(identity, expire);
     }
-    const begun = { identity, attempt };
+    const begun = { identity, name, attempt };
     attempts.set(context, begun);
     context.attempt = attempt;
     context.retryLimit = this.options.limit;
@@ -165,7 +168,7 @@ export class RetryPlugin implements JobPlugin {
       if (attempt !== undefined) {
         context.attempt = attempt;
         context.retryLimit = this.options.limit;
-        return { identity, attempt };
+        return { identity, name: storeOf(context.resque).retries.identityName(identity), attempt };
       }
     }
     return this.#begin(context);
