@@ -61,12 +61,13 @@
   outcomes in memory and flush them every few seconds (flush-history.lua).
 
   Returns { status, fenced (positions among the finished slots, packed ones first, from 1), unregistered ids,
-  retries (per slot with a retry write: position, scheduled 1/0, ts of the new or pending retry), then per
-  reserved job: id, queue, payload, reservation, encoding, counted }; status is "ok" or "paused". encoding
-  is "" for a payload sent as is, "base64" for one whose bytes are not UTF-8 (sent base64-encoded
-  so no client decoding can alter them). counted is "" or "<attempt>\t<1 if the counter was
-  created, else 0>\t<identity name>" for a job whose attempt this call counted (when recovering:
-  the counter as the lost call left it).
+  retries (per slot with a retry write: position, scheduled 1/0, ts of the new or pending retry),
+  counted (per reserved job whose attempt this call counted: its position among the reserved jobs
+  from 1, then "<attempt>\t<1 if the count created the counter, else 0>\t<identity name>"; when
+  recovering, the counter as the lost call left it), then per reserved job: id, queue, payload,
+  reservation, encoding }; status is "ok" or "paused". encoding is "" for a payload sent as is,
+  "base64" for one whose bytes are not UTF-8 (sent base64-encoded so no client decoding can alter
+  them).
 ]]
 --!include call-chunked.lua
 --!include raw-bytes.lua
@@ -288,7 +289,18 @@ if slotCount > 0 then
   slotCount = #owned
 end
 
-local result = { "ok", fenced, unregistered, retries }
+local counted = {}           -- position among the reserved jobs, count text, per job counted here
+local result = { "ok", fenced, unregistered, retries, counted }
+local reservedCount = 0
+
+-- Notes the attempt counted (or found counted) for the job just added to the result.
+local function noteCounted(text)
+  reservedCount = reservedCount + 1
+  if text ~= "" then
+    counted[#counted + 1] = reservedCount
+    counted[#counted + 1] = text
+  end
+end
 
 -- A replay: the first run of this very call reserved jobs, so their worker keys hold this call's
 -- token. The keys of finished slots were read above; only other idle slots' keys are read here
@@ -330,7 +342,7 @@ if recovering then
         result[#result + 1] = text and raw or base64Encode(raw)
         result[#result + 1] = string.match(value, '"reservation":"([^"]*)"') or ""
         result[#result + 1] = text and "" or "base64"
-        result[#result + 1] = text and countedBefore(decodeJob(raw), raw) or ""
+        noteCounted(text and countedBefore(decodeJob(raw), raw) or "")
       else
         free[#free + 1] = id
       end
@@ -422,7 +434,7 @@ for _, queue in ipairs(queueList) do
       result[#result + 1] = text and raw or base64Encode(raw)
       result[#result + 1] = token
       result[#result + 1] = text and "" or "base64"
-      result[#result + 1] = countAttempt(decoded, raw)
+      noteCounted(countAttempt(decoded, raw))
     end
   end
 end

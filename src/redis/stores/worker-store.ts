@@ -257,19 +257,19 @@ export class WorkerStore {
     const keys = [k.queues, k.processed, k.failedCount, k.failed, k.pauseAll, k.workers, k.dirtyExits, k.failedQueues];
     // Direct: the work loop's connection makes one call per cycle, too few for ioredis' command
     // closures to stop costing memory (see direct-call.ts).
-    const reply = (await runScriptDirect(this.client, "workCycle", keys, args)) as [string, number[], string[], number[], ...string[]];
+    const reply = (await runScriptDirect(this.client, "workCycle", keys, args)) as [string, number[], string[], number[], (number | string)[], ...string[]];
     const reserved: ReservedJob[] = [];
-    for (let i = 4; i < reply.length; i += 6) {
+    for (let i = 5; i < reply.length; i += 5) {
       const job: ReservedJob = { workerId: reply[i] as string, queue: reply[i + 1] as string, payload: reply[i + 2] as string, reservation: reply[i + 3] as string };
       if (reply[i + 4] === "base64") {
         // Not UTF-8: the text form is for reading (U+FFFD where bytes are invalid), the bytes are exact.
         job.payloadBytes = Buffer.from(job.payload, "base64");
         job.payload = job.payloadBytes.toString("utf8");
       }
-      const counted = reply[i + 5] as string;
-      if (counted !== "") job.counted = parseCounted(counted);
       reserved.push(job);
     }
+    const counted = reply[4];
+    for (let i = 0; i < counted.length; i += 2) reserved[(counted[i] as number) - 1]!.counted = parseCounted(counted[i + 1] as string);
     const fenced = reply[1].map((position) => order[position - 1]!);
     const retries: WorkCycleResult["retries"] = [];
     const scheduled = reply[3];
