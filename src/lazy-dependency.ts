@@ -1,7 +1,8 @@
 /**
- * Dependencies that only some processes use (YAML files, Prometheus metrics, SMTP mail), loaded
- * on first use instead of when resque-ts is imported: a worker that never reads a schedule file,
- * serves metrics or sends mail does not carry their modules (together ~25 MB of resident memory).
+ * Dependencies that only some processes use (YAML files, Prometheus metrics, SMTP mail, cron and
+ * time-zone rules, an HTTP server), loaded on first use instead of when resque-ts is imported: a
+ * worker that never reads a schedule, serves metrics or sends mail does not carry their modules
+ * (together ~27 MB of resident memory).
  * The build keeps these `require` calls as they are (the packages stay external dependencies).
  */
 import { createRequire } from "node:module";

@@ -2,9 +2,13 @@
  * Serving fetch-style handlers from node:http: an adapter for mounting one in any Node HTTP
  * framework (Express, Fastify, plain http), and the monitor's own small server.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { lazyDependency } from "../lazy-dependency.js";
 import type { FetchHandler } from "./status-page.js";
+
+/** node:http, loaded when a server is made: a worker that serves nothing does not load it. */
+const http = lazyDependency<typeof import("node:http")>("node:http");
 
 /** A node:http request listener that answers with `handler` (e.g. `app.get("/metrics", toNodeListener(monitor.metrics))`). */
 export function toNodeListener(handler: FetchHandler): (req: IncomingMessage, res: ServerResponse) => void {
@@ -58,7 +62,7 @@ export interface ServedHandlers {
 /** Serves each handler at its exact path (`/metrics`, `/status`); anything else is 404. */
 export async function serveHandlers(routes: Record<string, FetchHandler>, options: { port: number; host: string }): Promise<ServedHandlers> {
   const listeners = Object.fromEntries(Object.entries(routes).map(([path, handler]) => [path, toNodeListener(handler)]));
-  const server = createServer((req, res) => {
+  const server = http().createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
     const listener = listeners[path];
     if (listener) return listener(req, res);

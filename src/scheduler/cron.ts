@@ -4,10 +4,13 @@
  * matches the fields; it runs on wall-clock times (in UTC, where every wall time exists once),
  * and zoned-time.ts turns each matching wall time into an instant with the documented DST policy.
  */
-import { CronExpressionParser } from "cron-parser";
 import type { Zone } from "luxon";
 import type { Timing } from "./timing.js";
 import { instantOfWallTime, localZone, wallTime, zoneNamed } from "./zoned-time.js";
+import { lazyDependency } from "../lazy-dependency.js";
+
+/** cron-parser, loaded on first use: only processes that run schedules parse cron lines. */
+const cronParser = lazyDependency<typeof import("cron-parser")>("cron-parser");
 
 /** Wall-clock slots examined before giving up on finding an instant (a fall-back hour of a per-second cron). */
 const MAX_STEPS = 10_000;
@@ -62,7 +65,7 @@ export class CronTiming implements Timing {
     this.fields = parts.fields;
     this.zone = zone;
     try {
-      CronExpressionParser.parse(this.fields, { tz: "UTC", currentDate: 0, strict: false }).next();
+      cronParser().CronExpressionParser.parse(this.fields, { tz: "UTC", currentDate: 0, strict: false }).next();
     } catch (error) {
       throw new Error(`is not a valid cron expression (${(error as Error).message})`);
     }
@@ -96,7 +99,7 @@ export class CronTiming implements Timing {
   /** The first wall time strictly after `wall` that matches the fields. */
   #matchAfter(wall: number): number | undefined {
     try {
-      return CronExpressionParser.parse(this.fields, { tz: "UTC", currentDate: wall }).next().getTime();
+      return cronParser().CronExpressionParser.parse(this.fields, { tz: "UTC", currentDate: wall }).next().getTime();
     } catch {
       return undefined;
     }
@@ -105,7 +108,7 @@ export class CronTiming implements Timing {
   /** The last wall time strictly before `wall` that matches the fields. */
   #matchBefore(wall: number): number | undefined {
     try {
-      return CronExpressionParser.parse(this.fields, { tz: "UTC", currentDate: wall }).prev().getTime();
+      return cronParser().CronExpressionParser.parse(this.fields, { tz: "UTC", currentDate: wall }).prev().getTime();
     } catch {
       return undefined;
     }

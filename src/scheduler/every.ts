@@ -5,8 +5,11 @@
  * scheduler then agrees on the slots, which is what makes firing exactly once possible across
  * restarts and leader changes. Intervals are absolute time, untouched by daylight saving.
  */
-import { Duration } from "luxon";
+import { lazyDependency } from "../lazy-dependency.js";
 import type { Timing } from "./timing.js";
+
+/** luxon, loaded on first use: only processes that run schedules parse durations. */
+const luxon = lazyDependency<typeof import("luxon")>("luxon");
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -28,7 +31,7 @@ export function parseDuration(value: unknown): number {
     } else if (/^\d+(\.\d+)?$/.test(text)) {
       ms = Number(text) * 1000;
     } else if (/^P/i.test(text)) {
-      const duration = Duration.fromISO(text.toUpperCase());
+      const duration = luxon().Duration.fromISO(text.toUpperCase());
       if (!duration.isValid) throw new Error(`"${value}" is not a valid ISO-8601 duration; ${usage}`);
       if (duration.years || duration.quarters || duration.months) {
         throw new Error(`"${value}" has months or years, whose length varies; use a cron expression for calendar dates`);

@@ -6,19 +6,24 @@
  * - a wall time the clocks pass twice (fall back) happens once, at its first occurrence.
  * "Wall" values are epoch-style milliseconds of the wall-clock reading, as if it were UTC.
  */
-import { IANAZone, SystemZone, type Zone } from "luxon";
+import type { Zone } from "luxon";
+import { lazyDependency } from "../lazy-dependency.js";
+
+/** luxon's zone rules, loaded on first use: only processes that run schedules need them. */
+const luxon = lazyDependency<typeof import("luxon")>("luxon");
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
 /** The zone for an IANA name ("Europe/Berlin", "UTC"); undefined for an unknown name. */
 export function zoneNamed(name: string): Zone | undefined {
+  const { IANAZone } = luxon();
   return IANAZone.isValidZone(name) ? IANAZone.create(name) : undefined;
 }
 
 /** The zone of this process (TZ), used when a schedule names none (as Ruby's scheduler does). */
 export function localZone(): Zone {
-  return SystemZone.instance;
+  return luxon().SystemZone.instance;
 }
 
 /** The wall-clock reading of `instant` in `zone`. */
