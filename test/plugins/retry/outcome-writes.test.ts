@@ -158,6 +158,16 @@ describe("the retry plugin's writes go with the job's outcome", () => {
     return watch.stop();
   }
 
+  /** Queues one payload exactly as given (as Ruby or another client may write it) and runs it. */
+  async function failRaw(payload: string): Promise<{ client: ReturnType<typeof newClient>; scripts: string[] }> {
+    reset();
+    const resque = redis.make({ jobs: [AlwaysFails] });
+    const client = newClient();
+    await client.rpush("resque:queue:many", payload);
+    await client.sadd("resque:queues", "many");
+    return { client, scripts: await failAll(resque, 1) };
+  }
+
   it("jobs started together have their attempts counted by the work cycle that reserves them, and their retries scheduled by the next", async () => {
     reset();
     const jobs = 8;
@@ -191,13 +201,8 @@ describe("the retry plugin's writes go with the job's outcome", () => {
   });
 
   it("an attempt the work cycle counted under another name than the job's own is undone, and the job's own counted", async () => {
-    reset();
-    const resque = redis.make({ jobs: [AlwaysFails] });
-    const client = newClient();
     // Ruby reads 1.0 as a Float and joins it as "1.0"; Lua reads it as the number 1.
-    await client.rpush("resque:queue:many", '{"class":"AlwaysFails","args":[1.0]}');
-    await client.sadd("resque:queues", "many");
-    const scripts = await failAll(resque, 1);
+    const { client, scripts } = await failRaw('{"class":"AlwaysFails","args":[1.0]}');
 
     expect(scripts.filter((s) => s === "retry-uncount-attempt")).toHaveLength(1);
     const sha1 = (text: string) => createHash("sha1").update(text).digest("hex");
@@ -207,14 +212,9 @@ describe("the retry plugin's writes go with the job's outcome", () => {
   });
 
   it("an attempt counted for a run that never reaches its retry plugin is undone", async () => {
-    reset();
-    const resque = redis.make({ jobs: [AlwaysFails] });
-    const client = newClient();
     // Lua's JSON reader takes the hexadecimal number; the worker's does not, so the job fails
     // before any hook runs and is not retried.
-    await client.rpush("resque:queue:many", '{"class":"AlwaysFails","args":[0x10]}');
-    await client.sadd("resque:queues", "many");
-    await failAll(resque, 1);
+    const { client } = await failRaw('{"class":"AlwaysFails","args":[0x10]}');
 
     expect(await client.keys("resque:resque-retry:*")).toEqual([]);
     expect(JSON.parse((await client.lindex("resque:failed", 0))!)).toMatchObject({ exception: "PayloadDecodeError" });
