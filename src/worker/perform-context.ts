@@ -65,6 +65,11 @@ export class JobRunContext implements PerformContext {
     };
   }
 
+  /** Whether the run's logger writes at `level` (pino's isLevelEnabled; true for a logger without it). */
+  logsAt(level: string): boolean {
+    return (this.#logger as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled?.(level) ?? true;
+  }
+
   /** A child logger per job is costly; most jobs never log, so it is made on first use. */
   get logger(): Logger {
     return (this.#childLogger ??= this.#logger.child({ job: this.jobName, queue: this.queue }));
@@ -75,4 +80,12 @@ export class JobRunContext implements PerformContext {
       this.#state.suppressed = true;
     };
   }
+}
+
+/**
+ * Whether `context`'s logger writes at `level`, found without making the run's child logger: a
+ * plugin that logs on every run (the retry plugin on every failure) asks first.
+ */
+export function logsAt(context: PerformContext, level: string): boolean {
+  return context instanceof JobRunContext ? context.logsAt(level) : true;
 }
