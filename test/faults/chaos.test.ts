@@ -103,4 +103,37 @@ describe("fault tolerance: nothing is lost", () => {
       await server.close();
     }
   }, 180_000);
+
+  it("retried jobs across a redis-server restart (AOF on): each fails once and succeeds on its first retry, none lost", async () => {
+    const server = await RedisServer.start({ args: ["--appendonly", "yes", "--appendfsync", "always"] });
+    try {
+      const client = server.client();
+      const total = 2000;
+      const payloads = Array.from({ length: total }, (_, i) => `{"class":"FailsFirst","args":[${i}]}`);
+      for (let i = 0; i < total; i += 1000) await client.rpush("resque:queue:pool", ...payloads.slice(i, i + 1000));
+      await client.sadd("resque:queues", "pool");
+      const worker = runTs(CLI, { REDIS_URL: server.url, QUEUE: "pool", INTERVAL: "0.5" }, [
+        "work", "--concurrency", "10", "--require", "./test/fixtures/pool-jobs.ts",
+      ]);
+      await until(() => client.hlen("test:succeeded-at"), (n) => n > 300);
+      await client.quit();
+      await server.restart();
+      const after = server.client();
+      await until(
+        async () => ({ succeeded: await after.hlen("test:succeeded-at"), queued: await after.llen("resque:queue:pool"), running: await running(after) }),
+        (a) => a.succeeded === total && a.queued === 0 && a.running === 0,
+      );
+      // An attempt counted twice (a lost reply's count repeated) would show as a success on attempt 2.
+      const attempts = Object.values(await after.hgetall("test:succeeded-at"));
+      expect(attempts.filter((a) => a !== "1")).toEqual([]);
+      expect(await after.llen("resque:failed")).toBe(0);
+      // Every identity was forgotten once its retry succeeded.
+      expect(await after.keys("resque:resque-retry:*")).toEqual([]);
+      worker.child.kill("SIGQUIT");
+      expect((await worker.exited).code).toBe(0);
+      await after.quit();
+    } finally {
+      await server.close();
+    }
+  }, 180_000);
 });
