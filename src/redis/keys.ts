@@ -125,7 +125,7 @@ export class Keys {
   }
   /** String: the attempt counter of a job identity (-1 before the first run, then 0, 1, ...). */
   retryCounter(className: string, identifier: string | undefined): string {
-    return `${this.prefix}${this.retryName(className, identifier)}`;
+    return this.retryCounterOfName(this.retryIdentityName(className, identifier));
   }
   /** The attempt counter of an identity by its name "<class>[:<identifier>]" (retryIdentityName). */
   retryCounterOfName(identityName: string): string {

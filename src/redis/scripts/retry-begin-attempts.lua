@@ -13,11 +13,10 @@
   Pairs are counted in order, so two runs of one identity in a call see consecutive attempts.
   Returns the attempt numbers, one per pair.
 ]]
+--!include retry-begin-core.lua
+
 local attempts = {}
 for n = 1, #ARGV do
-  local counter, pending = KEYS[2 * n - 1], KEYS[2 * n]
-  if redis.call("SETNX", counter, -1) == 1 then redis.call("DEL", pending) end
-  attempts[n] = redis.call("INCR", counter)
-  if ARGV[n] ~= "" then redis.call("EXPIRE", counter, ARGV[n]) end
+  attempts[n] = beginAttempt(KEYS[2 * n - 1], KEYS[2 * n], ARGV[n])
 end
 return attempts

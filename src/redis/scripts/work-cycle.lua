@@ -74,6 +74,7 @@
 --!include payload-of.lua
 --!include delayed-lists.lua
 --!include retry-schedule-core.lua
+--!include retry-begin-core.lua
 
 local prefix, runAt, token = ARGV[1], ARGV[2], ARGV[3]
 local recovering = ARGV[4] == "1"
@@ -253,18 +254,14 @@ local function countedIdentity(decoded, raw)
   return spec[1] .. ":" .. redis.sha1hex(joined), spec[2]
 end
 
--- Counts a run of the job (SETNX -1, INCR, EXPIRE, as retry-begin-attempts.lua); "" when its
--- attempts are not counted here.
+-- Counts a run of the job (beginAttempt, as retry-begin-attempts.lua); "" when its attempts are
+-- not counted here.
 local function countAttempt(decoded, raw)
   if not decoded then return "" end
   local name, lifetime = countedIdentity(decoded, raw)
   if not name then return "" end
-  local counter = prefix .. "resque-retry:" .. name
-  local created = redis.call("SETNX", counter, -1) == 1
-  -- A counter created here starts the identity afresh: a pending record left from before is stale.
-  if created then redis.call("DEL", prefix .. "resque-ts:retry-pending:" .. name) end
-  local attempt = redis.call("INCR", counter)
-  if lifetime ~= "" then redis.call("EXPIRE", counter, lifetime) end
+  local counterKey, pendingKey = retryKeys(name)
+  local attempt, created = beginAttempt(counterKey, pendingKey, lifetime)
   return attempt .. "\t" .. (created and "1" or "0") .. "\t" .. name
 end
 
@@ -273,7 +270,7 @@ local function countedBefore(decoded, raw)
   if not decoded then return "" end
   local name = countedIdentity(decoded, raw)
   if not name then return "" end
-  local counter = redis.call("GET", prefix .. "resque-retry:" .. name)
+  local counter = redis.call("GET", (retryKeys(name)))
   if not counter then return "" end
   return counter .. "\t0\t" .. name
 end

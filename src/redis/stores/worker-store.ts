@@ -46,7 +46,7 @@ export type QueueSelection =
 
 /**
  * A job class whose retry attempts the work cycle counts as it reserves the job (see
- * plugins/retry/counted-attempts.ts): the class's retry plugin would count every run first thing
+ * plugins/retry/attempt-counting.ts): the class's retry plugin would count every run first thing
  * in beforePerform, with resque-retry's default identifier.
  */
 export interface AttemptCountingClass {
