@@ -1,6 +1,6 @@
 /**
  * The heartbeat thread of a worker process (started by heartbeat.ts). It watches the main thread's
- * event loop through shared memory:
+ * event loop by pings the loop answers in shared memory (loop-watch.ts):
  *
  * - While the loop is blocked (a long synchronous job), the main thread cannot send heartbeats, and
  *   other hosts would prune a worker that is working: the thread sends them instead, on a Redis
@@ -12,10 +12,12 @@
  */
 import { writeSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
-import { FIRST_DEADLINE, LAST_BEAT, LOOP_TICK, type HeartbeatThreadData, type HeartbeatThreadMessage } from "./heartbeat-protocol.js";
+import { FIRST_DEADLINE, LAST_BEAT, LOOP_ANSWER, type HeartbeatThreadData, type HeartbeatThreadMessage } from "./heartbeat-protocol.js";
+import { LoopWatch } from "./loop-watch.js";
 
 const data = workerData as HeartbeatThreadData;
 const shared = new Float64Array(data.shared);
+const watch = new LoopWatch(data.timing);
 let send: Promise<() => Promise<string[]>> | undefined;
 let beating = false;
 let failures = 0;
@@ -50,30 +52,33 @@ async function beat(): Promise<void> {
 
 /**
  * Slot deadlines are written by the main thread when a job with a timeout starts (start + timeout
- * + grace, epoch ms) and cleared when it ends. A deadline that has passed while the loop has not
- * ticked for a while means the loop is stuck in that job's synchronous code.
+ * + grace, epoch ms) and cleared when it ends. A deadline that has passed while the loop leaves
+ * pings unanswered means the loop is stuck in that job's synchronous code.
  */
-function watch(): void {
+function look(): void {
   const now = Date.now();
-  const lastTick = shared[LOOP_TICK]!;
-  if (now - lastTick < data.blockedAfterMs) return;
-  if (now - shared[LAST_BEAT]! >= data.intervalMs) void beat();
+  let anyDeadline = false;
+  for (let slot = FIRST_DEADLINE; slot < shared.length; slot++) if (shared[slot]! > 0) anyDeadline = true;
+  const seen = watch.look(now, { answered: shared[LOOP_ANSWER]!, lastBeatAt: shared[LAST_BEAT]!, anyDeadline });
+  if (seen.ping !== undefined) post({ type: "ping", number: seen.ping });
   for (let slot = FIRST_DEADLINE; slot < shared.length; slot++) {
     const deadline = shared[slot]!;
-    if (deadline > 0 && now > deadline) {
+    if (seen.blocked && deadline > 0 && now > deadline) {
       const line = {
         level: 60,
         time: now,
         pid: process.pid,
         worker: data.ids[slot - FIRST_DEADLINE],
-        blockedMs: Math.round(now - lastTick),
+        blockedMs: Math.round(seen.waitedMs),
         msg: "the event loop is blocked past a job's timeout and grace; ending the process so the job is requeued (a supervisor should restart it)",
       };
       writeSync(2, `${JSON.stringify(line)}\n`);
       process.kill(process.pid, "SIGKILL");
     }
   }
+  if (seen.blocked && now - shared[LAST_BEAT]! >= data.intervalMs) void beat();
+  setTimeout(look, watch.nextLookInMs(anyDeadline));
 }
 
 // The main thread ends this thread with terminate(); a connection it opened ends with it.
-setInterval(watch, data.watchEveryMs);
+look();

@@ -15,7 +15,8 @@ import { Worker as Thread } from "node:worker_threads";
 import type { Logger } from "../logger.js";
 import type { DataStore } from "../redis/store.js";
 import { sendHeartbeat } from "./heartbeat-beat.js";
-import { FIRST_DEADLINE, LAST_BEAT, LOOP_TICK, type HeartbeatThreadData, type HeartbeatThreadMessage } from "./heartbeat-protocol.js";
+import { FIRST_DEADLINE, LAST_BEAT, LOOP_ANSWER, type HeartbeatThreadData, type HeartbeatThreadMessage } from "./heartbeat-protocol.js";
+import { loopWatchTiming } from "./loop-watch.js";
 
 export interface HeartbeatOptions {
   store: DataStore;
@@ -25,8 +26,6 @@ export interface HeartbeatOptions {
   /** Called with ids found unregistered (pruned by another process while this one lives). */
   onUnregistered(ids: string[]): void;
 }
-
-const TICK_MS = 250;
 
 /**
  * The thread reads a few words of shared memory (and sends a heartbeat now and then while the loop
@@ -57,14 +56,10 @@ export class Heartbeat {
   readonly #options: HeartbeatOptions;
   readonly #shared: Float64Array | undefined;
   #thread: Thread | undefined;
-  #ticker: NodeJS.Timeout | undefined;
-  readonly #beats: NodeJS.Timeout;
   #failures = 0;
 
   constructor(options: HeartbeatOptions) {
     this.#options = options;
-    this.#beats = setInterval(() => void this.#beatHere(), options.intervalMs);
-    this.#beats.unref();
     const connection = options.store.portableConnection();
     const entry = threadEntry();
     if (!connection || !entry) {
@@ -74,25 +69,19 @@ export class Heartbeat {
     }
     const shared = new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT * (FIRST_DEADLINE + options.ids.length));
     this.#shared = new Float64Array(shared);
-    this.#shared[LOOP_TICK] = Date.now();
     this.#shared[LAST_BEAT] = Date.now(); // registering counts as the first beat
     const data: HeartbeatThreadData = {
       connection,
       namespace: options.store.keys.prefix,
       ids: [...options.ids],
       intervalMs: options.intervalMs,
-      watchEveryMs: TICK_MS * 2,
-      blockedAfterMs: 1000,
+      timing: loopWatchTiming(options.intervalMs),
       shared,
     };
     this.#thread = entry.typescript ? typescriptThread(entry.url, data) : new Thread(entry.url, { workerData: data, resourceLimits: THREAD_LIMITS });
     this.#thread.unref();
     this.#thread.on("message", (message: HeartbeatThreadMessage) => this.#onMessage(message));
     this.#thread.on("error", (error) => options.logger.error({ err: error }, "heartbeat thread failed"));
-    this.#ticker = setInterval(() => {
-      this.#shared![LOOP_TICK] = Date.now();
-    }, TICK_MS);
-    this.#ticker.unref();
   }
 
   /** A job with a time limit started on slot `index`: past `deadline` (epoch ms) the watchdog ends the process. */
@@ -105,8 +94,6 @@ export class Heartbeat {
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.#ticker);
-    clearInterval(this.#beats);
     const thread = this.#thread;
     if (!thread) return;
     this.#thread = undefined;
@@ -115,7 +102,9 @@ export class Heartbeat {
   }
 
   #onMessage(message: HeartbeatThreadMessage): void {
-    if (message.type === "unregistered") this.#options.onUnregistered(message.ids);
+    // Answering is all the loop does to show it runs: the message only arrives when it does.
+    if (message.type === "ping") this.#shared![LOOP_ANSWER] = message.number;
+    else if (message.type === "unregistered") this.#options.onUnregistered(message.ids);
     else if (message.type === "beat-failed") this.#beatFailed(message.message);
     else this.#beatRestored();
   }
@@ -130,7 +119,11 @@ export class Heartbeat {
     this.#options.logger.warn("heartbeat reaches Redis again");
   }
 
-  async #beatHere(): Promise<void> {
+  /**
+   * Sends a heartbeat from the main thread; the worker calls it every `intervalMs` on the timer
+   * that also prunes, so an idle worker wakes once per interval for both.
+   */
+  async beat(): Promise<void> {
     try {
       const missing = await sendHeartbeat(this.#options.store, this.#options.ids);
       if (this.#shared) this.#shared[LAST_BEAT] = Date.now();

@@ -28,6 +28,7 @@ export class StatsHistory {
   #flushes = 0;
   #flushing: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
   #failing = false;
   /** The entry counted last: jobs in a row of the same minute, queue and class skip the lookups. */
   #last: { minute: number; queue: string; className: string; pair: Pair; durations: number[] } | undefined;
@@ -48,7 +49,7 @@ export class StatsHistory {
       if (failed) last.pair[1]++;
       last.durations[durationBucket(durationMs)]!++;
       last.durations[BUCKETS]! += Math.round(durationMs);
-      this.#empty = false;
+      this.#counted();
       return;
     }
     let queues = this.#minutes.get(minute);
@@ -64,20 +65,35 @@ export class StatsHistory {
     durations[durationBucket(durationMs)]!++;
     durations[BUCKETS]! += Math.round(durationMs);
     this.#last = { minute, queue, className, pair, durations };
-    this.#empty = false;
+    this.#counted();
   }
 
-  /** Flushes every HISTORY_FLUSH_MS until stop(). */
-  start(): void {
-    this.#timer = setInterval(() => {
-      if (!this.#flushing) void this.flush().catch(() => {});
+  #counted(): void {
+    this.#empty = false;
+    if (this.#timer === undefined && !this.#stopped) this.#arm();
+  }
+
+  /**
+   * Flushes HISTORY_FLUSH_MS after the first count since the last flush (and again after a failed
+   * flush), so an idle worker sets no timer at all.
+   */
+  #arm(): void {
+    this.#timer = setTimeout(() => {
+      const flushed = this.#flushing ?? this.flush();
+      void flushed
+        .catch(() => {})
+        .then(() => {
+          this.#timer = undefined;
+          if ((!this.#empty || this.#unsent) && !this.#stopped) this.#arm();
+        });
     }, HISTORY_FLUSH_MS);
     this.#timer.unref();
   }
 
   /** Stops the timer and flushes what is counted. */
   async stop(): Promise<void> {
-    clearInterval(this.#timer);
+    this.#stopped = true;
+    clearTimeout(this.#timer);
     await this.flush();
   }
 

@@ -217,7 +217,6 @@ export class Worker extends EventEmitter<WorkerEvents> {
     await this.#refreshControlPause();
     if (this.#history) {
       this.#statsHistory = new StatsHistory(this.#store.history, this.#tokenPrefix, this.#history, this.#logger);
-      this.#statsHistory.start();
     }
     this.#heartbeatThread = new Heartbeat({
       store: this.#store,
@@ -742,8 +741,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
     }
   }
 
-  /** Prunes dead workers and refreshes remote-control pauses (heartbeat.ts sends the heartbeat itself). */
+  /** Sends the heartbeat (heartbeat.ts), prunes dead workers and refreshes remote-control pauses. */
   async #beat(): Promise<void> {
+    await this.#heartbeatThread?.beat();
     await this.#prune();
     await this.#refreshControlPause().catch(() => {});
   }

@@ -82,15 +82,20 @@ describe("stats history written by a worker", () => {
     await all;
     // No call: the periodic flush (every 2 s) writes them while the worker keeps running.
     await vi.waitFor(async () => expect(await historyTotals(resque, "m")).toEqual(EXPECTED), { timeout: 6000, interval: 100 });
-
+    // The timer is set again by the next count after a flush: a later job is flushed the same way.
+    const later = recorded(worker, 1);
     await resque.enqueue(Report, 1);
+    await later;
+    await vi.waitFor(async () => expect((await historyTotals(resque, "m")).Report).toEqual([REPORTS + 1, 0]), { timeout: 6000, interval: 100 });
+
     const one = recorded(worker, 1);
+    await resque.enqueue(Report, 1);
     await one;
     await worker.flushHistory();
-    expect((await historyTotals(resque, "m")).Report).toEqual([REPORTS + 1, 0]);
+    expect((await historyTotals(resque, "m")).Report).toEqual([REPORTS + 2, 0]);
     expect(await resque.admin.workers.list()).toHaveLength(1);
     await worker.stop();
-    expect((await historyTotals(resque, "h")).Report).toEqual([REPORTS + 1, 0]);
+    expect((await historyTotals(resque, "h")).Report).toEqual([REPORTS + 2, 0]);
   });
 
   it("history: false writes neither history nor durations", async () => {
