@@ -5,11 +5,8 @@
  * scheduler then agrees on the slots, which is what makes firing exactly once possible across
  * restarts and leader changes. Intervals are absolute time, untouched by daylight saving.
  */
-import { lazyDependency } from "../lazy-dependency.js";
+import { luxon } from "./luxon.js";
 import type { Timing } from "./timing.js";
-
-/** luxon, loaded on first use: only processes that run schedules parse durations. */
-const luxon = lazyDependency<typeof import("luxon")>("luxon");
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 

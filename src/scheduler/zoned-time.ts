@@ -7,10 +7,7 @@
  * "Wall" values are epoch-style milliseconds of the wall-clock reading, as if it were UTC.
  */
 import type { Zone } from "luxon";
-import { lazyDependency } from "../lazy-dependency.js";
-
-/** luxon's zone rules, loaded on first use: only processes that run schedules need them. */
-const luxon = lazyDependency<typeof import("luxon")>("luxon");
+import { luxon } from "./luxon.js";
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
