@@ -47,6 +47,12 @@ export interface PerformContext extends JobContext {
    * is then a signal of this job's own. The job stops only if it honours its signal.
    */
   linkSignal(signal: AbortSignal): void;
+  /**
+   * Whether `logger` writes at `level` ("info", "debug", ...), asked without making the job's
+   * child logger: a hook that would log on every run asks first. Absent where the context was not
+   * made by a worker; treat that as true.
+   */
+  logsAt?(level: string): boolean;
 }
 
 /**

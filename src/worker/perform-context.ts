@@ -81,11 +81,3 @@ export class JobRunContext implements PerformContext {
     };
   }
 }
-
-/**
- * Whether `context`'s logger writes at `level`, found without making the run's child logger: a
- * plugin that logs on every run (the retry plugin on every failure) asks first.
- */
-export function logsAt(context: PerformContext, level: string): boolean {
-  return context instanceof JobRunContext ? context.logsAt(level) : true;
-}

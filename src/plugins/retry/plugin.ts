@@ -17,7 +17,6 @@ import { delayedItemFromPayload } from "../../scheduler/delayed-item.js";
 import { dateOfTimestamp, dueTimestamp } from "../../scheduler/delayed-time.js";
 import { takeCountedAttempt } from "../counted-attempts.js";
 import { outcomeWritesOf } from "../outcome-writes.js";
-import { logsAt } from "../../worker/perform-context.js";
 import type { JobPlugin, PerformContext } from "../plugin.js";
 import { decideRetry, longestDelay } from "./decision.js";
 import { buildFailureCopy } from "./failure-copy.js";
@@ -89,7 +88,7 @@ export class RetryPlugin implements JobPlugin {
       // The failed entry says how many runs there were (attempt numbers start at 0).
       context.failureDetails.attempts = attempt + 1;
       if (Number.isFinite(limit)) context.failureDetails.retry_limit = limit;
-      if (logsAt(context, "info")) context.logger.info({ attempt, limit, reason: decision.reason }, "giving up on the job");
+      if (context.logsAt?.("info") ?? true) context.logger.info({ attempt, limit, reason: decision.reason }, "giving up on the job");
       await this.options.onGiveUp?.(error, { attempt, limit, context, reason: decision.reason });
       return;
     }
@@ -117,11 +116,11 @@ export class RetryPlugin implements JobPlugin {
     context.suppressFailureEntry();
     const scheduled = async (result: RetryScheduleResult): Promise<void> => {
       if (!result.scheduled) {
-        if (logsAt(context, "info")) context.logger.info({ attempt, due: result.at || "now" }, "a retry of this job is already pending; not scheduling another");
+        if (context.logsAt?.("info") ?? true) context.logger.info({ attempt, due: result.at || "now" }, "a retry of this job is already pending; not scheduling another");
         return;
       }
       const dueAt = at === "now" ? new Date(now) : dateOfTimestamp(at);
-      if (logsAt(context, "info")) context.logger.info({ attempt, delay, retryQueue: queue, due: dueAt.toISOString() }, "retry scheduled");
+      if (context.logsAt?.("info") ?? true) context.logger.info({ attempt, delay, retryQueue: queue, due: dueAt.toISOString() }, "retry scheduled");
       await this.options.onRetry?.(error, { attempt, limit, context, delay, at: dueAt, queue });
     };
     if (!writes) return scheduled(await store.schedule(request));
