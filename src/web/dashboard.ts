@@ -10,6 +10,7 @@ import { getCookie, setCookie } from "hono/cookie";
 import { assets } from "./assets.js";
 import type { PageState, WebEnv } from "./context.js";
 import { readFlash } from "./flash.js";
+import { restoreReadBody } from "./read-body.js";
 import { registerInstanceRoutes } from "./routes/index.js";
 import { registerRootRoutes } from "./routes/root.js";
 import { errorPage, notFoundPage, refusedPage } from "./routes/errors.js";
@@ -76,7 +77,10 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const listener = getRequestListener((request, env) => fetch(request, env as WebEnv["Bindings"]), { overrideGlobalObjects: false });
   return {
     fetch: (request) => Promise.resolve(fetch(request)),
-    handler: (req, res) => void listener(req, res),
+    handler: (req, res) => {
+      restoreReadBody(req);
+      void listener(req, res);
+    },
     app: app as unknown as Hono,
   };
 }

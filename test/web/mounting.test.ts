@@ -64,6 +64,33 @@ describe("mounting the dashboard", () => {
     }
   });
 
+  it("in Express behind body parsers that read the form bodies first (urlencoded simple and extended, json, text)", async () => {
+    for (const parser of ["simple", "extended", "text"] as const) {
+      const admin = await setup();
+      // Two failed jobs, to post a form with a repeated field (a selection of entries).
+      const client = redis.server().client();
+      const failure = (n: number) => JSON.stringify({ failed_at: "2026/12/02 06:00:00 UTC", payload: { class: "Boom", args: [n] }, exception: "RuntimeError", error: "boom", backtrace: [], worker: "w", queue: "mail" });
+      await client.rpush("resque:failed", failure(1), failure(2));
+      await client.quit();
+      const app = express();
+      app.use(express.json());
+      app.use(parser === "text" ? express.text({ type: "*/*" }) : express.urlencoded({ extended: parser === "extended" }));
+      app.use("/resque", createDashboard({ admins: admin }).handler);
+      const server = createServer(app);
+      try {
+        const origin = await listen(server);
+        await exercise(origin, "/resque", admin);
+        const web = new WebClient((r) => fetch(r), origin);
+        await web.get("/resque/failed");
+        const entry = (await admin.failed.page()).map((e) => JSON.stringify({ list: e.list, index: e.index, raw: e.raw }));
+        expect((await web.submit("/resque/failed/selected", { op: "remove", entry })).flash).toBe("Removed 2 failed jobs.");
+        expect(await admin.failed.count()).toBe(0);
+      } finally {
+        await close(server);
+      }
+    }
+  });
+
   it("in Fastify, with the prefix given and form bodies left to the dashboard", async () => {
     const admin = await setup();
     const dashboard = createDashboard({ admins: admin, prefix: "/resque" });
