@@ -42,4 +42,23 @@ describe("a worker's heartbeat", () => {
     await worker.stop();
     await client.quit();
   }, 30_000);
+
+  it("is not taken over by the thread while Redis is slow and the event loop runs", async () => {
+    // The main thread's heartbeat waits on a paused Redis, so it is overdue: the thread asks the
+    // loop whether it runs, and only a loop that leaves the question unanswered is treated as
+    // blocked (the thread would connect and send the heartbeat itself).
+    const resque = redis.make();
+    const client = redis.server().client();
+    const worker = resque.worker({ queues: ["idle"], heartbeatInterval: 0.5 });
+    await worker.start();
+    const atStart = connections(await client.client("LIST"));
+    const id = worker.ids[0]!;
+    const before = Date.parse((await client.hget("resque:workers:heartbeat", id)) ?? "");
+    await client.call("CLIENT", "PAUSE", "3000", "WRITE");
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await until(async () => Date.parse((await client.hget("resque:workers:heartbeat", id)) ?? ""), (at) => at > before + 2000);
+    expect(connections(await client.client("LIST"))).toBe(atStart);
+    await worker.stop();
+    await client.quit();
+  }, 30_000);
 });
