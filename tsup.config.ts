@@ -11,7 +11,7 @@
  *   dist/scripts/                        the Lua scripts, read at run time next to the bundle
  *   dist/web-assets/                     the dashboard's stylesheet and script, read at run time
  */
-import { chmodSync, cpSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { defineConfig, type Options } from "tsup";
@@ -26,6 +26,18 @@ const WITH_TYPES = OUT === "dist";
 
 /** Public entry points: name in dist/ → the expression on src/bundle.ts's exports that gives its exports. */
 const ENTRIES = { index: "api", testing: "testing", web: "loadWeb()" } as const;
+
+/**
+ * Escapes the non-ASCII characters esbuild leaves in the comments it keeps (it escapes those in
+ * code). V8 holds a script's source for as long as its functions live, and a source with a single
+ * character beyond Latin-1 ("→") is stored at two bytes per character: about 0.8 MB more resident
+ * memory in every process that loads the bundle. Only comment text changes.
+ */
+function asciiOnly(file: string): void {
+  const source = readFileSync(file, "utf8");
+  const ascii = source.replace(/[^\x00-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  if (ascii !== source) writeFileSync(file, ascii);
+}
 
 function writeEntryPoints(): void {
   const bundle = createRequire(import.meta.url)(resolve(OUT, "resque-ts.cjs")) as Record<string, Record<string, unknown>> & { loadWeb: () => Record<string, unknown> };
@@ -64,6 +76,7 @@ const configs: Options[] = [
     splitting: false,
     clean: false,
     async onSuccess() {
+      asciiOnly(`${OUT}/resque-ts.cjs`);
       writeEntryPoints();
     },
   },

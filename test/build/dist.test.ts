@@ -22,6 +22,12 @@ describe("the built package", () => {
     expect(existsSync(join(root, "dist/worker/heartbeat-beat.js"))).toBe(true);
   });
 
+  it("has an ASCII-only bundle, comments included (V8 would keep a source with one \"→\" at two bytes per character)", () => {
+    const source = readFileSync(join(root, "dist/resque-ts.cjs"));
+    expect(source.findIndex((byte) => byte > 0x7f)).toBe(-1);
+    expect(source.toString("latin1")).toContain("\\u2192"); // the comments' arrows, escaped
+  });
+
   it("runs a decorated job compiled by an ordinary build, with plain node", async () => {
     // Compiled next to the fixture so its relative import of ../../dist resolves.
     const outfile = join(root, "test/fixtures/.dist-user.mjs");
