@@ -152,7 +152,22 @@ export class WorkerPool {
     this.#unsubscribe = () => Promise.all(unsubscribes.map((unsubscribe) => unsubscribe()));
     process.title = `resque-${VERSION}: pool master of ${this.#options.count} (${this.#options.queues.join(",")})`;
     for (let n = 1; n <= this.#options.count; n++) await this.#fork(n);
+    if (this.#options.maxMemoryMb) this.#watch();
+  }
+
+  /**
+   * Checks deadlines and memory every checkIntervalMs while there is something to check: a
+   * running job with a deadline, or a memory limit. An idle pool without a memory limit sets no
+   * timer (four wake-ups a second of an otherwise sleeping master).
+   */
+  #watch(): void {
+    if (this.#timer !== undefined) return;
     this.#timer = setInterval(() => this.#check(), this.#options.checkIntervalMs ?? 250);
+  }
+
+  #hasDeadlines(): boolean {
+    for (const child of this.#children.values()) for (const job of child.jobs.values()) if (job.deadline !== undefined) return true;
+    return false;
   }
 
   /** Sends a signal to every child (USR1, USR2, CONT). */
@@ -173,6 +188,7 @@ export class WorkerPool {
     if (first) {
       await Promise.all([...this.#children.values()].map((c) => c.exited));
       clearInterval(this.#timer);
+      this.#timer = undefined;
       await this.#unsubscribe?.();
       await this.#hooks("workerExit");
       this.#resolveStopped();
@@ -228,6 +244,7 @@ export class WorkerPool {
           payload: message.payload,
           deadline: message.timeoutMs === undefined ? undefined : Date.now() + message.timeoutMs + this.#options.termTimeoutMs,
         });
+        if (message.timeoutMs !== undefined) this.#watch();
         break;
       case "end":
         child.jobs.delete(slotKey(message.shard, message.workerId));
@@ -237,6 +254,11 @@ export class WorkerPool {
 
   /** Kills children whose job overran its deadline (plus grace), and recycles fat children. */
   #check(): void {
+    if (!this.#options.maxMemoryMb && !this.#hasDeadlines()) {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+      return;
+    }
     const now = Date.now();
     for (const child of this.#children.values()) {
       for (const [slot, job] of child.jobs) {
