@@ -1,5 +1,6 @@
 /**
- * The child side of a worker pool: reports job starts and ends to the master, recycles itself
+ * The child side of a worker pool: reports the starts and ends of jobs with a timeout to the
+ * master (which watches their deadlines), recycles itself
  * after `jobsPerFork` jobs or above `maxMemoryMb` of RSS (finishing its running jobs first), and
  * stops when the master goes away.
  */
@@ -39,15 +40,29 @@ export function attachToMaster(worker: Worker, options: ChildOptions, parts: rea
   };
   for (const { namespace, worker: part } of parts) {
     const shard = namespace === undefined ? {} : { shard: namespace };
-    part.on("job:start", (e) => send({ type: "start", workerId: e.workerId, reservation: e.reservation, queue: e.queue, payload: e.payload, timeoutMs: e.timeoutMs, ...shard }));
+    // The master needs to hear only of jobs with a timeout: it kills a child whose job overruns
+    // one, and then fails that job itself. A message per job start and end cost as much as the
+    // job itself for short jobs (a pipe write each), so other jobs are not reported.
+    const watched = new Set<string>();
+    part.on("job:start", (e) => {
+      if (e.timeoutMs === undefined) return;
+      watched.add(e.workerId);
+      send({ type: "start", workerId: e.workerId, reservation: e.reservation, queue: e.queue, payload: e.payload, timeoutMs: e.timeoutMs, ...shard });
+    });
+    const reportEnd = (workerId: string) => {
+      if (watched.delete(workerId)) send({ type: "end", workerId, ...shard });
+    };
     const ended = (e: { workerId: string }) => {
-      send({ type: "end", workerId: e.workerId, ...shard });
+      reportEnd(e.workerId);
       jobs++;
       if (options.jobsPerFork && jobs >= options.jobsPerFork) recycle(`${jobs} jobs done (JOBS_PER_FORK)`);
     };
     part.on("job:success", ended);
     part.on("job:failure", ended);
-    part.on("job:requeued", (e) => send({ type: "end", workerId: e.workerId, ...shard }));
+    part.on("job:requeued", (e) => reportEnd(e.workerId));
+    // A job a hook put off ends here too: left as running, its deadline would have the master
+    // kill this child for a job it no longer runs.
+    part.on("job:deferred", (e) => reportEnd(e.workerId));
   }
   if (options.maxMemoryMb) {
     const limit = options.maxMemoryMb * 1024 * 1024;

@@ -101,6 +101,21 @@ describe("resque work --count (worker pool)", () => {
     await client.quit();
   });
 
+  it("a job with a timeout that a hook defers ends its deadline: the child is not killed after it", async () => {
+    const client = redis.server().client();
+    await enqueue(client, ['{"class":"PutsOff","args":[]}']);
+    const master = pool(["--count", "1"]);
+    const [pid] = await until(() => client.smembers("test:put-off"), (pids) => pids.length === 1);
+    await until(() => client.zcard("resque:delayed_queue_schedule"), (n) => n === 1);
+    // Past the job's timeout and grace (0.3 + 0.5 s) and a few of the master's checks.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(master.lines.filter((l) => l.includes("overran its timeout"))).toEqual([]);
+    expect((await client.smembers("resque:workers")).map((id) => id.split(":")[1])).toEqual([pid]);
+    master.child.kill("SIGQUIT");
+    expect((await master.exited).code).toBe(0);
+    await client.quit();
+  });
+
   it("a job whose child was killed at its timeout is retried by the retry plugin (hooks run in the master)", async () => {
     const client = redis.server().client();
     await enqueue(client, ['{"class":"StuckOnce","args":[]}']);
