@@ -50,6 +50,20 @@ async function beat(): Promise<void> {
   }
 }
 
+/** Says why on stderr (a pino-shaped fatal line) and ends the process, whose jobs pruning then requeues. */
+function endProcess(worker: string | undefined, now: number, blockedMs: number): void {
+  const line = {
+    level: 60,
+    time: now,
+    pid: process.pid,
+    worker,
+    blockedMs: Math.round(blockedMs),
+    msg: "the event loop is blocked past a job's timeout and grace; ending the process so the job is requeued (a supervisor should restart it)",
+  };
+  writeSync(2, `${JSON.stringify(line)}\n`);
+  process.kill(process.pid, "SIGKILL");
+}
+
 /**
  * Slot deadlines are written by the main thread when a job with a timeout starts (start + timeout
  * + grace, epoch ms) and cleared when it ends. A deadline that has passed while the loop leaves
@@ -61,22 +75,13 @@ function look(): void {
   for (let slot = FIRST_DEADLINE; slot < shared.length; slot++) if (shared[slot]! > 0) anyDeadline = true;
   const seen = watch.look(now, { answered: shared[LOOP_ANSWER]!, lastBeatAt: shared[LAST_BEAT]!, anyDeadline });
   if (seen.ping !== undefined) post({ type: "ping", number: seen.ping });
-  for (let slot = FIRST_DEADLINE; slot < shared.length; slot++) {
-    const deadline = shared[slot]!;
-    if (seen.blocked && deadline > 0 && now > deadline) {
-      const line = {
-        level: 60,
-        time: now,
-        pid: process.pid,
-        worker: data.ids[slot - FIRST_DEADLINE],
-        blockedMs: Math.round(seen.waitedMs),
-        msg: "the event loop is blocked past a job's timeout and grace; ending the process so the job is requeued (a supervisor should restart it)",
-      };
-      writeSync(2, `${JSON.stringify(line)}\n`);
-      process.kill(process.pid, "SIGKILL");
+  if (seen.blocked) {
+    for (let slot = FIRST_DEADLINE; slot < shared.length; slot++) {
+      const deadline = shared[slot]!;
+      if (deadline > 0 && now > deadline) endProcess(data.ids[slot - FIRST_DEADLINE], now, seen.waitedMs);
     }
+    if (now - shared[LAST_BEAT]! >= data.intervalMs) void beat();
   }
-  if (seen.blocked && now - shared[LAST_BEAT]! >= data.intervalMs) void beat();
   setTimeout(look, watch.nextLookInMs(anyDeadline));
 }
 
