@@ -27,6 +27,11 @@ import type { ResolvedRetryOptions } from "./options.js";
 /** How long a pending-retry record outlives the retry's due time (it only guards against duplicates). */
 const PENDING_MARGIN_SECONDS = 86_400;
 
+/** Whether the run's logger writes info lines: asked first, so no child logger is made for a line nobody sees. */
+function logsInfo(context: PerformContext): boolean {
+  return context.logsAt?.("info") ?? true;
+}
+
 interface Attempt {
   identity: RetryIdentity;
   /** The identity's name (RetryStore.identityName), worked out once per run. */
@@ -88,7 +93,7 @@ export class RetryPlugin implements JobPlugin {
       // The failed entry says how many runs there were (attempt numbers start at 0).
       context.failureDetails.attempts = attempt + 1;
       if (Number.isFinite(limit)) context.failureDetails.retry_limit = limit;
-      if (context.logsAt?.("info") ?? true) context.logger.info({ attempt, limit, reason: decision.reason }, "giving up on the job");
+      if (logsInfo(context)) context.logger.info({ attempt, limit, reason: decision.reason }, "giving up on the job");
       await this.options.onGiveUp?.(error, { attempt, limit, context, reason: decision.reason });
       return;
     }
@@ -116,11 +121,11 @@ export class RetryPlugin implements JobPlugin {
     context.suppressFailureEntry();
     const scheduled = async (result: RetryScheduleResult): Promise<void> => {
       if (!result.scheduled) {
-        if (context.logsAt?.("info") ?? true) context.logger.info({ attempt, due: result.at || "now" }, "a retry of this job is already pending; not scheduling another");
+        if (logsInfo(context)) context.logger.info({ attempt, due: result.at || "now" }, "a retry of this job is already pending; not scheduling another");
         return;
       }
       const dueAt = at === "now" ? new Date(now) : dateOfTimestamp(at);
-      if (context.logsAt?.("info") ?? true) context.logger.info({ attempt, delay, retryQueue: queue, due: dueAt.toISOString() }, "retry scheduled");
+      if (logsInfo(context)) context.logger.info({ attempt, delay, retryQueue: queue, due: dueAt.toISOString() }, "retry scheduled");
       await this.options.onRetry?.(error, { attempt, limit, context, delay, at: dueAt, queue });
     };
     if (!writes) return scheduled(await store.schedule(request));
