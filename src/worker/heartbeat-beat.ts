@@ -6,7 +6,7 @@
  */
 import { DataStore } from "../redis/store.js";
 import { isoWithOffset } from "../redis/time-formats.js";
-import type { HeartbeatThreadData } from "./heartbeat-protocol.js";
+import type { HeartbeatRegistration } from "./heartbeat-protocol.js";
 
 /** Sends one heartbeat; resolves with the ids Redis no longer lists as workers (pruned elsewhere). */
 export async function sendHeartbeat(store: DataStore, ids: readonly string[]): Promise<string[]> {
@@ -14,9 +14,14 @@ export async function sendHeartbeat(store: DataStore, ids: readonly string[]): P
   return store.workers.heartbeat(ids, isoWithOffset(now));
 }
 
-/** The thread's sender: a connection of its own, made from the settings the main thread copied. */
-export function threadHeartbeat(data: HeartbeatThreadData): () => Promise<string[]> {
-  const store = new DataStore({ redis: data.connection, namespace: data.namespace });
+export interface ThreadSender {
+  send(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** The thread's sender for one worker: a connection of its own, made from the settings the main thread copied. */
+export function threadHeartbeat(registration: HeartbeatRegistration): ThreadSender {
+  const store = new DataStore({ redis: registration.connection, namespace: registration.namespace });
   store.client.on("error", () => {}); // reconnects by itself; a late beat is reported by the thread
-  return () => sendHeartbeat(store, data.ids);
+  return { send: () => sendHeartbeat(store, registration.ids), close: () => store.close() };
 }

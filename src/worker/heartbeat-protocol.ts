@@ -1,27 +1,42 @@
-/** What the main thread and the heartbeat thread (heartbeat-thread.ts) share and say to each other. */
+/**
+ * What the main thread and the process's heartbeat thread (heartbeat-thread.ts) share and say to
+ * each other. One thread serves every worker of the process (heartbeat-thread-host.ts): each
+ * worker is a registration, watched under a number of its own.
+ */
 import type { PortableConnection } from "../redis/connection.js";
-import type { LoopWatchTiming } from "./loop-watch.js";
 
-/** Index, in the shared Float64Array, of the number of the last ping the main loop answered (loop-watch.ts). */
+/** Index, in the process's shared Float64Array, of the number of the last ping the main loop answered (loop-watch.ts). */
 export const LOOP_ANSWER = 0;
-/** Index of the last heartbeat Redis acknowledged, from either thread (epoch ms). */
-export const LAST_BEAT = 1;
-/** Index of slot 0's job deadline; slot n's is at FIRST_DEADLINE + n. */
-export const FIRST_DEADLINE = 2;
 
+/** Index, in a registration's shared Float64Array, of the last heartbeat Redis acknowledged, from either thread (epoch ms). */
+export const LAST_BEAT = 0;
+/** Index of slot 0's job deadline; slot n's is at FIRST_DEADLINE + n. */
+export const FIRST_DEADLINE = 1;
+
+/** What the thread starts with. */
 export interface HeartbeatThreadData {
+  /** Float64Array: [LOOP_ANSWER] the last ping the main loop answered. */
+  loop: SharedArrayBuffer;
+}
+
+/** A worker's registration: what the thread needs to watch its jobs and beat for it. */
+export interface HeartbeatRegistration {
   connection: PortableConnection;
   namespace: string;
   ids: string[];
   intervalMs: number;
-  /** How often the thread looks at the main loop, and when an unanswered ping means it is blocked. */
-  timing: LoopWatchTiming;
-  /** Float64Array: [LOOP_ANSWER] last ping answered, [LAST_BEAT] last heartbeat, then one job deadline per slot (0 = none). */
+  /** Float64Array: [LAST_BEAT] last heartbeat, then one job deadline per slot (0 = none). */
   shared: SharedArrayBuffer;
 }
 
+export type HeartbeatHostMessage =
+  | { type: "watch"; watch: number; registration: HeartbeatRegistration }
+  /** Stop beating for a registration; the thread answers "unwatched" once no beat of it is in flight. */
+  | { type: "unwatch"; watch: number };
+
 export type HeartbeatThreadMessage =
   | { type: "ping"; number: number }
-  | { type: "unregistered"; ids: string[] }
-  | { type: "beat-failed"; message: string }
-  | { type: "beat-restored" };
+  | { type: "unregistered"; watch: number; ids: string[] }
+  | { type: "beat-failed"; watch: number; message: string }
+  | { type: "beat-restored"; watch: number }
+  | { type: "unwatched"; watch: number };

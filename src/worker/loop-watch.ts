@@ -32,25 +32,27 @@ export interface LoopLook {
 }
 
 export class LoopWatch {
-  readonly #timing: LoopWatchTiming;
+  /** The timing of the registration that needs the closest watch (`strictestTiming`); it changes as workers come and go. */
+  timing: LoopWatchTiming;
   #sent = 0;
   #sentAt = 0;
 
   constructor(timing: LoopWatchTiming) {
-    this.#timing = timing;
+    this.timing = timing;
   }
 
   /**
-   * One look at time `now` (epoch ms), given the number of the last ping the loop answered, when
-   * a heartbeat last reached Redis, and whether a running job has a deadline. Pings are numbered,
-   * not timed, so a clock step cannot make an answered ping look unanswered.
+   * One look at time `now` (epoch ms), given the number of the last ping the loop answered,
+   * whether some worker's heartbeat is overdue (`beatOverdue`), and whether a running job has a
+   * deadline. Pings are numbered, not timed, so a clock step cannot make an answered ping look
+   * unanswered.
    */
-  look(now: number, seen: { answered: number; lastBeatAt: number; anyDeadline: boolean }): LoopLook {
+  look(now: number, seen: { answered: number; beatOverdue: boolean; anyDeadline: boolean }): LoopLook {
     if (seen.answered < this.#sent) {
       const waitedMs = Math.max(0, now - this.#sentAt);
-      return { blocked: waitedMs >= this.#timing.blockedAfterMs, waitedMs };
+      return { blocked: waitedMs >= this.timing.blockedAfterMs, waitedMs };
     }
-    if (!seen.anyDeadline && now - seen.lastBeatAt < this.#timing.beatOverdueMs) return { blocked: false, waitedMs: 0 };
+    if (!seen.anyDeadline && !seen.beatOverdue) return { blocked: false, waitedMs: 0 };
     this.#sent += 1;
     this.#sentAt = now;
     return { ping: this.#sent, blocked: false, waitedMs: 0 };
@@ -58,8 +60,28 @@ export class LoopWatch {
 
   /** When to look next: soon while a deadline is set, so a stuck job is ended close to it. */
   nextLookInMs(anyDeadline: boolean): number {
-    return anyDeadline ? this.#timing.busyEveryMs : this.#timing.idleEveryMs;
+    return anyDeadline ? this.timing.busyEveryMs : this.timing.idleEveryMs;
   }
+}
+
+/** Whether the main thread's last heartbeat at `lastBeatAt` is overdue at `now` (the thread should ask whether the loop runs). */
+export function beatOverdue(now: number, lastBeatAt: number, timing: LoopWatchTiming): boolean {
+  return now - lastBeatAt >= timing.beatOverdueMs;
+}
+
+/**
+ * One watch for several workers in a process (they share its event loop): looks as often and
+ * calls the loop blocked as soon as the worker with the shortest heartbeat interval needs.
+ * Whether a heartbeat is overdue stays each worker's own (`beatOverdue` with its own timing).
+ */
+export function strictestTiming(timings: readonly LoopWatchTiming[]): LoopWatchTiming {
+  const least = (pick: (t: LoopWatchTiming) => number) => Math.min(...timings.map(pick));
+  return {
+    beatOverdueMs: least((t) => t.beatOverdueMs),
+    blockedAfterMs: least((t) => t.blockedAfterMs),
+    busyEveryMs: least((t) => t.busyEveryMs),
+    idleEveryMs: least((t) => t.idleEveryMs),
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { until } from "../helpers/events.js";
 import { useRedis } from "../helpers/resque.js";
@@ -12,6 +13,11 @@ function blockFor(ms: number): void {
   while (Date.now() < end) {
     // spin
   }
+}
+
+/** This process's threads (the heartbeat thread is one; the rest are Node's and V8's own). */
+function threads(): number {
+  return readdirSync("/proc/self/task").length;
 }
 
 describe("a worker's heartbeat", () => {
@@ -59,6 +65,38 @@ describe("a worker's heartbeat", () => {
     await until(async () => Date.parse((await client.hget("resque:workers:heartbeat", id)) ?? ""), (at) => at > before + 2000);
     expect(connections(await client.client("LIST"))).toBe(atStart);
     await worker.stop();
+    await client.quit();
+  }, 30_000);
+
+  it("comes from one thread for every worker of a process, which beats for each while the loop is blocked and ends with the last", async () => {
+    const resque = redis.make();
+    const client = redis.server().client();
+    const beatAt = async (id: string) => Date.parse((await client.hget("resque:workers:heartbeat", id)) ?? "");
+    const before = threads();
+    const a = resque.worker({ queues: ["a"], heartbeatInterval: 0.5 });
+    await a.start();
+    const withOne = threads();
+    expect(withOne).toBe(before + 1);
+    const b = resque.worker({ queues: ["b"], heartbeatInterval: 5 });
+    const c = resque.worker({ queues: ["c"], heartbeatInterval: 0.5 });
+    await b.start();
+    await c.start();
+    expect(threads()).toBe(withOne);
+
+    // Stopping one leaves the thread to the others: it beats for both while the loop blocks, each
+    // on a connection of its own once that worker's heartbeat is due, and not for the stopped one.
+    await c.stop();
+    const afterStop = connections(await client.client("LIST"));
+    const blockedFrom = Date.now();
+    blockFor(6500);
+    expect(await beatAt(a.ids[0]!)).toBeGreaterThan(blockedFrom);
+    expect(await beatAt(b.ids[0]!)).toBeGreaterThan(blockedFrom);
+    expect(await client.hexists("resque:workers:heartbeat", c.ids[0]!)).toBe(0);
+    expect(connections(await client.client("LIST"))).toBe(afterStop + 2);
+
+    await a.stop();
+    await b.stop();
+    expect(threads()).toBe(before);
     await client.quit();
   }, 30_000);
 });
