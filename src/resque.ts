@@ -10,7 +10,7 @@ import { ConfigurationError, NoQueueError, UnknownJobError } from "./errors.js";
 import { isJobClass, jobNameOf, type ArgsOf, type JobClass } from "./job/job.js";
 import { decodePayload, encodePayload } from "./job/payload.js";
 import { JobRegistry } from "./job/registry.js";
-import { createLogger, type Logger } from "./logger.js";
+import { checkedLogger, createLogger, type Logger } from "./logger.js";
 import { jobHooks, runAll } from "./plugins/hooks.js";
 import { toPlugin, type EnqueueContext, type Plugin, type PluginLike } from "./plugins/plugin.js";
 import { DataStore, type ConnectionEvents, type DataStoreOptions } from "./redis/store.js";
@@ -112,7 +112,7 @@ export class Resque {
       attachStore(this, this.#store);
       return;
     }
-    this.logger = options.logger ?? createLogger();
+    this.logger = checkedLogger(options.logger, "The logger option") ?? createLogger();
     this.registry = new JobRegistry();
     const events: ConnectionEvents = {
       unreachable: ({ target, error, first, since }) => {
@@ -345,7 +345,7 @@ export class Resque {
   #worker(options: WorkerOptions, slotBudget?: SlotBudget): WorkerProcess {
     return new WorkerProcess(this.#store, new Processor(this, options.timeout), {
       ...options,
-      logger: options.logger ?? this.logger,
+      logger: checkedLogger(options.logger, "The worker's logger option") ?? this.logger,
       plugins: this.plugins,
       ...(slotBudget ? { slotBudget } : {}),
     });
@@ -444,7 +444,7 @@ export class Resque {
     if (this.#shards) {
       throw new ConfigurationError("A sharded Resque runs one scheduler per shard: use resque.shardedScheduler(options), which covers every shard (docs/sharding.md).");
     }
-    return createScheduler(this.#store, this.registry, { ...options, logger: options.logger ?? this.logger });
+    return createScheduler(this.#store, this.registry, { ...options, logger: checkedLogger(options.logger, "The scheduler's logger option") ?? this.logger });
   }
 
   /**
@@ -453,7 +453,7 @@ export class Resque {
    * that is not sharded it covers the one namespace.
    */
   shardedScheduler(options: Omit<SchedulerOptions, "logger"> & { logger?: Logger | undefined } = {}): ShardedScheduler {
-    const settled = { ...options, logger: options.logger ?? this.logger };
+    const settled = { ...options, logger: checkedLogger(options.logger, "The scheduler's logger option") ?? this.logger };
     const shards = this.#shards;
     if (!shards) return createShardedScheduler([{ namespace: this.#store.keys.prefix, store: this.#store }], () => 0, this.registry, settled);
     const stores = shards.members.map((member, i) => ({ namespace: shards.namespaces[i]!, store: member.#store }));

@@ -1,0 +1,59 @@
+/** Worker options a user can get wrong: each is refused when the worker is made, with the option's name. */
+import { afterEach, describe, expect, it } from "vitest";
+import { ConfigurationError, Resque } from "../../src/index.js";
+import { useRedis } from "../helpers/resque.js";
+
+describe("worker options", () => {
+  const redis = useRedis();
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  const refused: { options: Record<string, unknown>; message: RegExp }[] = [
+    { options: { heartbeatInterval: 0 }, message: /^heartbeatInterval must be more than 0 seconds, got 0\.$/ },
+    { options: { heartbeatInterval: -1 }, message: /^heartbeatInterval must be more than 0 seconds, got -1\.$/ },
+    { options: { heartbeatInterval: "5" }, message: /^heartbeatInterval must be more than 0 seconds, got "5"\.$/ },
+    { options: { dirtyExitLimit: 0 }, message: /^dirtyExitLimit must be a whole number of at least 1, got 0\.$/ },
+    { options: { dirtyExitLimit: 1.5 }, message: /^dirtyExitLimit must be a whole number of at least 1, got 1\.5\.$/ },
+    { options: { shutdownTimeout: -1 }, message: /^shutdownTimeout must be 0 or more seconds, got -1\.$/ },
+    { options: { shutdownTimeout: Number.NaN }, message: /^shutdownTimeout must be 0 or more seconds, got NaN\.$/ },
+    { options: { preShutdownTimeout: -2 }, message: /^preShutdownTimeout must be 0 or more seconds, got -2\.$/ },
+    { options: { timeout: -5 }, message: /^timeout \(0 for none\) must be 0 or more seconds, got -5\.$/ },
+    { options: { timeout: "abc" }, message: /^timeout \(0 for none\) must be 0 or more seconds, got "abc"\.$/ },
+    { options: { logger: { level: "warn" } }, message: /^The worker's logger option must be a pino logger .*\(missing: info, warn, error, debug, trace, child\)/ },
+  ];
+
+  for (const c of refused) {
+    it(`refuses ${JSON.stringify(c.options)}`, () => {
+      const resque = redis.make();
+      const make = () => resque.worker({ queues: ["q"], ...(c.options as object) });
+      expect(make).toThrow(ConfigurationError);
+      expect(make).toThrow(c.message);
+    });
+  }
+
+  it("names the environment variable a bad default came from", () => {
+    const resque = redis.make();
+    process.env.RESQUE_TERM_TIMEOUT = "soon";
+    expect(() => resque.worker({ queues: ["q"] })).toThrow(/^RESQUE_TERM_TIMEOUT \(the default of shutdownTimeout\) must be 0 or more seconds, got "soon"\.$/);
+    // An explicit option wins over the variable.
+    expect(() => resque.worker({ queues: ["q"], shutdownTimeout: 2 })).not.toThrow();
+    process.env.RESQUE_PRE_SHUTDOWN_TIMEOUT = "-1";
+    expect(() => resque.worker({ queues: ["q"], shutdownTimeout: 2 })).toThrow(/^RESQUE_PRE_SHUTDOWN_TIMEOUT \(the default of preShutdownTimeout\)/);
+  });
+
+  it("takes fractions of seconds, and a timeout of 0 as none", async () => {
+    const resque = redis.make();
+    const worker = resque.worker({ queues: ["q"], heartbeatInterval: 0.5, shutdownTimeout: 0, preShutdownTimeout: 0.25, timeout: 0, dirtyExitLimit: 1 });
+    await worker.start();
+    await worker.stop();
+  });
+
+  it("refuses a logger without pino's methods when the Resque is made, and says how to set the level", () => {
+    expect(() => new Resque({ logger: { level: "debug" } as never })).toThrow(/^The logger option must be a pino logger .*missing: info, warn, error, debug, trace, child\). To set the level of the default logger, set LOG_LEVEL or pass pino\(\{ level \}\)\.$/);
+    expect(() => new Resque({ logger: console as never })).toThrow(/missing: child\)/);
+    const resque = redis.make();
+    expect(() => resque.scheduler({ logger: {} as never })).toThrow(/^The scheduler's logger option must be a pino logger/);
+  });
+});
