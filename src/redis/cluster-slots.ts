@@ -1,7 +1,7 @@
 /** The slot → master map of a Redis Cluster, read live (CLUSTER SLOTS). */
 import { Cluster, Redis } from "ioredis";
 import { ConfigurationError } from "../errors.js";
-import type { RedisClient, RedisConnectionOption } from "./connection.js";
+import { redisUrlOf, type RedisClient, type RedisConnectionOption } from "./connection.js";
 
 /** A range of slots and the master serving it. */
 export interface SlotRange {
@@ -28,8 +28,9 @@ export async function readSlotRanges(client: RedisClient): Promise<SlotRange[]> 
  * `connectTimeoutMs` bounds the probe's connection attempt (ioredis' default otherwise); with
  * `serving`, a Cluster whose state is not ok is reached by the URL too.
  */
-export async function clusterAwareConnection(url: string, options: { connectTimeoutMs?: number; serving?: boolean } = {}): Promise<RedisConnectionOption> {
+export async function clusterAwareConnection(given: string, options: { connectTimeoutMs?: number; serving?: boolean } = {}): Promise<RedisConnectionOption> {
   const { connectTimeoutMs } = options;
+  const url = redisUrlOf(given);
   const probe = new Redis(url, {
     lazyConnect: true,
     maxRetriesPerRequest: 1,

@@ -3,6 +3,7 @@
  * Sentinel), Cluster nodes, or a client the application already has.
  */
 import { Cluster, Redis, type ClusterNode, type ClusterOptions, type RedisOptions } from "ioredis";
+import { ConfigurationError } from "../errors.js";
 
 export type RedisClient = Redis | Cluster;
 
@@ -14,7 +15,8 @@ export interface ClusterConnection {
 
 /**
  * How to reach Redis:
- * - a `redis://` / `rediss://` URL, or a unix socket path;
+ * - a `redis://` / `rediss://` URL, Ruby Resque's `"host:port"` / `"host:port:db"`, or a unix
+ *   socket path;
  * - ioredis options (host/port/db/password, or `sentinels` + `name` for Sentinel);
  * - `{ cluster: [...nodes], options }` for Redis Cluster;
  * - an existing ioredis `Redis` or `Cluster` instance (the application keeps ownership).
@@ -46,12 +48,35 @@ export function createClient(option: RedisConnectionOption | undefined): { clien
     return { client, owned: true };
   }
   if (typeof option === "string") {
-    const client = option.includes("://") ? new Redis(option, shared) : new Redis({ ...shared, path: option });
+    const target = redisUrlOf(option);
+    const client = target.includes("://") ? new Redis(target, shared) : new Redis({ ...shared, path: target });
     return { client, owned: true };
   }
   const fallback = process.env.REDIS_URL;
   if (option === undefined && fallback) return createClient(fallback);
   return { client: new Redis({ ...shared, ...option }), owned: true };
+}
+
+/** Ruby Resque's server string (`Resque.redis = "localhost:6379"`, or `"host:port:db"`). */
+const RUBY_SERVER = /^([^\s/:@]+):(\d{1,5})(?::(\d+))?$/;
+/** The same with Ruby's namespace after a slash (`"host:port/namespace"`). */
+const RUBY_SERVER_WITH_NAMESPACE = /^[^\s/:@]+:\d{1,5}(?::\d+)?\/./;
+
+/**
+ * A connection string as a `redis://` URL where it is Ruby Resque's `"host:port[:db]"` (what
+ * REDIS_URL often holds where Ruby apps run; without this it would be taken for a socket path);
+ * URLs and socket paths are returned as given.
+ */
+export function redisUrlOf(option: string): string {
+  if (option.includes("://")) return option;
+  const server = RUBY_SERVER.exec(option);
+  if (server) return `redis://${server[1]}:${server[2]}${server[3] ? `/${server[3]}` : ""}`;
+  if (RUBY_SERVER_WITH_NAMESPACE.test(option)) {
+    throw new ConfigurationError(
+      `${JSON.stringify(option)} names a namespace after the server (Ruby's "host:port/namespace"): give the server as "${option.split("/")[0]}" and the namespace as the namespace option (-N, RESQUE_NAMESPACE).`,
+    );
+  }
+  return option;
 }
 
 /**

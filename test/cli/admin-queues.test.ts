@@ -30,6 +30,18 @@ describe("resque queue commands (built binary)", () => {
     return client;
   }
 
+  it("connect with Ruby Resque's host:port in --redis or REDIS_URL", async () => {
+    await seed();
+    const server = `127.0.0.1:${redis.server().port}`;
+    for (const run of [await resque(["queues", "--redis", server]), await resque(["queues"], "", { REDIS_URL: `${server}:0` })]) {
+      expect(run.stderr).toBe("");
+      expect(run.stdout).toMatch(/^mail\s+4\s+0$/m);
+    }
+    const withNamespace = await resque(["queues", "--redis", `${server}/myapp`]);
+    expect(withNamespace.code).not.toBe(0);
+    expect(withNamespace.stderr).toContain("give the server as");
+  });
+
   it("queues: sizes and workers, as plain columns when piped and as JSON", async () => {
     const client = await seed();
     const text = await resque(["queues"]);

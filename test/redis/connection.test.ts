@@ -49,6 +49,24 @@ describe("connecting to Redis", () => {
     await client.quit();
   });
 
+  it("from Ruby Resque's \"host:port\" and \"host:port:db\" (Resque.redis = ...), as REDIS_URL often holds them", async () => {
+    const port = redis.server().port;
+    const plain = redis.make({ redis: `127.0.0.1:${port}`, jobs: [Ping] });
+    await plain.enqueue(Ping, 1);
+    expect(await plain.admin.queues.size("ping")).toBe(1);
+    const third = redis.make({ redis: `localhost:${port}:3`, jobs: [Ping] });
+    await third.enqueue(Ping, 2);
+    const client = new Redis({ port, db: 3 });
+    expect(await client.lrange("resque:queue:ping", 0, -1)).toEqual(['{"class":"Ping","args":[2]}']);
+    await client.quit();
+  });
+
+  it("refuses Ruby's \"host:port/namespace\" and says where the namespace goes", () => {
+    expect(() => new Resque({ redis: "localhost:6379/myapp", logger: silentLogger })).toThrow(
+      /^"localhost:6379\/myapp" names a namespace after the server \(Ruby's "host:port\/namespace"\): give the server as "localhost:6379" and the namespace as the namespace option/,
+    );
+  });
+
   it("over a unix socket path", async () => {
     const server = await RedisServer.start({ args: ["--unixsocket", "redis.sock", "--unixsocketperm", "700"] });
     try {
