@@ -9,6 +9,7 @@
  * seconds (with a fraction), so both kinds sort and fall due together.
  */
 import { InvalidTimeError } from "../errors.js";
+import { shownValue } from "../option-checks.js";
 
 /** A point in time: a Date, or milliseconds since the Unix epoch. */
 export type DelayedTime = Date | number;
@@ -66,7 +67,7 @@ export function storedTimestamp(ms: number): number {
 /** Milliseconds for enqueueIn's delay; only non-negative finite seconds are accepted. */
 export function delayMillis(seconds: unknown): number {
   if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0) {
-    throw new InvalidTimeError(`enqueueIn takes a delay in seconds, a finite number of 0 or more; got ${JSON.stringify(seconds) ?? String(seconds)}.`);
+    throw new InvalidTimeError(`enqueueIn takes a delay in seconds, a finite number of 0 or more; got ${shownValue(seconds)}.`);
   }
   return seconds * 1000;
 }

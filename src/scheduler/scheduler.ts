@@ -10,6 +10,7 @@ import { hostname } from "node:os";
 import { ConfigurationError, ScheduleFileError } from "../errors.js";
 import type { JobRegistry } from "../job/registry.js";
 import type { Logger } from "../logger.js";
+import { countOption, secondsOption } from "../option-checks.js";
 import type { DataStore } from "../redis/store.js";
 import { failureTime } from "../redis/time-formats.js";
 import { Wakeup } from "../worker/wakeup.js";
@@ -117,8 +118,8 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     this.#intervalMs = interval * 1000;
     this.#batchSize = options.batchSize ?? 1000;
     if (!Number.isInteger(this.#batchSize) || this.#batchSize < 1) throw new ConfigurationError(`batchSize must be a whole number of at least 1, got ${options.batchSize}.`);
-    const graceMs = (options.graceSeconds ?? lockTimeout + interval) * 1000;
-    const maxCatchUp = options.maxCatchUp ?? 100;
+    const graceMs = secondsOption(options.graceSeconds, "graceSeconds", lockTimeout + interval) * 1000;
+    const maxCatchUp = countOption(options.maxCatchUp, "maxCatchUp", 100);
     this.#lock = new LeaderLock(store.schedulerLock, options.lockValue ?? defaultLockValue(), lockTimeout * 1000, options.lockPrefix);
 
     const context = scheduleContext(registry, options);

@@ -5,6 +5,7 @@
  * concatenated without duplicates and without excluded names.
  */
 import { ConfigurationError } from "../errors.js";
+import { shownValue } from "../option-checks.js";
 import type { QueueSelection } from "../redis/stores/worker-store.js";
 
 export interface ParsedQueues {
@@ -19,6 +20,9 @@ const GLOB_CHARS = /[*?{}[\]]/;
 
 /** Splits "critical, mail_*" or a list into entries; throws on an empty list. */
 export function queueEntries(input: string | readonly string[]): string[] {
+  if (typeof input !== "string" && !(Array.isArray(input) && input.every((q) => typeof q === "string"))) {
+    throw new ConfigurationError(`queues must be a string ("a,b") or an array of queue names, got ${shownValue(input)}.`);
+  }
   const raw = typeof input === "string" ? input.split(",") : input.flatMap((q) => q.split(","));
   const entries = raw.map((q) => q.trim()).filter((q) => q !== "");
   if (entries.length === 0) {

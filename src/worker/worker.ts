@@ -28,7 +28,7 @@ import { StatsHistory } from "./stats-history.js";
 import { Wakeup } from "./wakeup.js";
 import { parseCommand, targets } from "./control.js";
 import { Heartbeat } from "./heartbeat.js";
-import { countOption, secondsOption } from "./worker-option-checks.js";
+import { countOption, secondsOption } from "../option-checks.js";
 import { newOrphanWatch, pruneDeadWorkers } from "./prune.js";
 import { slotIds, workerHost } from "./worker-id.js";
 import type { JobEvent, StopOptions, WorkerEvents, WorkerOptions } from "./worker-options.js";

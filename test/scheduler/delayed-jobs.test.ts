@@ -80,6 +80,7 @@ describe("delayed jobs", () => {
     for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY, "5" as unknown as number]) {
       await expect(resque.enqueueIn(bad, EchoJob, 1)).rejects.toThrow(InvalidTimeError);
     }
+    await expect(resque.enqueueIn(Number.NaN, EchoJob, 1)).rejects.toThrow(/a finite number of 0 or more; got NaN\.$/);
     await expect(resque.enqueueAt(new Date("nonsense"), EchoJob, 1)).rejects.toThrow(/invalid Date/);
     await expect(resque.enqueueAt(FAR * 1000, EchoJob, 10n)).rejects.toThrow(InvalidArgumentsError);
     await expect(resque.enqueueAt(FAR * 1000, "Unregistered", 1)).rejects.toThrow(/No registered job is named "Unregistered"/);

@@ -21,13 +21,15 @@ describe("worker options", () => {
     { options: { preShutdownTimeout: -2 }, message: /^preShutdownTimeout must be 0 or more seconds, got -2\.$/ },
     { options: { timeout: -5 }, message: /^timeout \(0 for none\) must be 0 or more seconds, got -5\.$/ },
     { options: { timeout: "abc" }, message: /^timeout \(0 for none\) must be 0 or more seconds, got "abc"\.$/ },
+    { options: { queues: 5 }, message: /^queues must be a string \("a,b"\) or an array of queue names, got 5\.$/ },
+    { options: { queues: ["a", 1] }, message: /^queues must be a string \("a,b"\) or an array of queue names, got \["a",1\]\.$/ },
     { options: { logger: { level: "warn" } }, message: /^The worker's logger option must be a pino logger .*\(missing: info, warn, error, debug, trace, child\)/ },
   ];
 
   for (const c of refused) {
     it(`refuses ${JSON.stringify(c.options)}`, () => {
       const resque = redis.make();
-      const make = () => resque.worker({ queues: ["q"], ...(c.options as object) });
+      const make = () => resque.worker({ queues: ["q"], ...(c.options as object) } as never);
       expect(make).toThrow(ConfigurationError);
       expect(make).toThrow(c.message);
     });
@@ -48,6 +50,13 @@ describe("worker options", () => {
     const worker = resque.worker({ queues: ["q"], heartbeatInterval: 0.5, shutdownTimeout: 0, preShutdownTimeout: 0.25, timeout: 0, dirtyExitLimit: 1 });
     await worker.start();
     await worker.stop();
+  });
+
+  it("scheduler: refuses a negative grace and a catch-up below 1", () => {
+    const resque = redis.make();
+    expect(() => resque.scheduler({ graceSeconds: -1 })).toThrow(/^graceSeconds must be 0 or more seconds, got -1\.$/);
+    expect(() => resque.scheduler({ maxCatchUp: 0 })).toThrow(/^maxCatchUp must be a whole number of at least 1, got 0\.$/);
+    expect(() => resque.scheduler({ graceSeconds: 0, maxCatchUp: 1 })).not.toThrow();
   });
 
   it("refuses a logger without pino's methods when the Resque is made, and says how to set the level", () => {

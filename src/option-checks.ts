@@ -1,10 +1,10 @@
 /**
- * Checks of a worker's numeric options (the worker's constructor runs them). A value that makes no
- * sense (a heartbeat every 0 seconds, a negative grace, a string) would otherwise run: a
- * heartbeat timer firing every millisecond, a shutdown that requeues at once. Each is refused
- * with a message that names the option, or the environment variable the value came from.
+ * Checks of numeric options (a worker's, a scheduler's). A value that makes no sense (a heartbeat
+ * every 0 seconds, a negative grace, a string) would otherwise run: a heartbeat timer firing every
+ * millisecond, a shutdown that requeues at once. Each is refused with a message that names the
+ * option, or the environment variable the value came from.
  */
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError } from "./errors.js";
 
 /** `value` seconds, from option `name` or else environment variable `env`, else `fallback`; at least 0 (or above 0 when `positive`). */
 export function secondsOption(value: unknown, name: string, fallback: number, rule: { positive?: boolean; env?: string } = {}): number {
@@ -25,6 +25,6 @@ export function countOption(value: unknown, name: string, fallback: number): num
 }
 
 /** A value as a message shows it: numbers as written (NaN, Infinity), strings quoted. */
-function shownValue(value: unknown): string {
+export function shownValue(value: unknown): string {
   return typeof value === "number" ? String(value) : (JSON.stringify(value) ?? String(value));
 }
