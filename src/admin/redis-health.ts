@@ -1,4 +1,5 @@
 /** The Redis server behind an Admin: version, mode, memory and eviction policy, clients, keys by kind. */
+import { evictionRisk } from "../redis/eviction-policy.js";
 import type { RedisMode } from "../redis/stores/server-store.js";
 import type { BulkOptions } from "./bulk.js";
 import type { AdminContext } from "./context.js";
@@ -67,8 +68,8 @@ export class AdminRedis {
       usedMemoryBytes: Number(info.used_memory ?? 0),
       maxMemoryBytes: Number(info.maxmemory ?? 0),
       maxMemoryPolicy: policy,
-      evictsAnyKey: policy.startsWith("allkeys-"),
-      evictsKeysWithTtl: policy !== "noeviction" && policy !== "",
+      evictsAnyKey: evictionRisk(policy) === "any-key",
+      evictsKeysWithTtl: evictionRisk(policy) !== "none",
       clusterEnabled: info.cluster_enabled === "1",
     };
   }

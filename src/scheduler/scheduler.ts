@@ -11,6 +11,7 @@ import { ConfigurationError, ScheduleFileError } from "../errors.js";
 import type { JobRegistry } from "../job/registry.js";
 import type { Logger } from "../logger.js";
 import { countOption, secondsOption } from "../option-checks.js";
+import { warnAboutEviction } from "../redis/eviction-policy.js";
 import type { DataStore } from "../redis/store.js";
 import { failureTime } from "../redis/time-formats.js";
 import { Wakeup } from "../worker/wakeup.js";
@@ -168,6 +169,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     this.#store.client.on("ready", this.#onRedisReady);
     this.#unsubscribe = await this.#store.delayed.subscribeSchedulerWakeups(() => this.#wakeup.poke());
     this.#logger.info({ schedules: this.schedules.map((s) => s.name), lock: this.#lock.value }, "scheduler started");
+    void warnAboutEviction(this.#store, this.#logger);
     this.#loop = this.#run();
   }
 

@@ -27,6 +27,7 @@ import { laneCount } from "./lanes.js";
 import { StatsHistory } from "./stats-history.js";
 import { Wakeup } from "./wakeup.js";
 import { parseCommand, targets } from "./control.js";
+import { warnAboutEviction } from "../redis/eviction-policy.js";
 import { Heartbeat } from "./heartbeat.js";
 import { countOption, secondsOption } from "../option-checks.js";
 import { newOrphanWatch, pruneDeadWorkers } from "./prune.js";
@@ -231,6 +232,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.#heartbeat.unref();
     this.#title();
     this.#logger.info({ workers: this.ids, queues: this.queues.entries, concurrency: this.concurrency }, "worker started");
+    void warnAboutEviction(this.#store, this.#logger);
     const loops = this.#lanes.map((lane) =>
       this.#run(lane)
         .catch((error: unknown) => this.#logger.error({ err: error }, "work loop crashed"))

@@ -1,8 +1,7 @@
 /** The scheduler outlives a Redis restart: it logs the outage once and carries on leading. */
-import { Writable } from "node:stream";
-import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { Job } from "../../src/index.js";
+import { capturedLogger } from "../helpers/logs.js";
 import { useRedis } from "../helpers/resque.js";
 import { storeOf } from "../../src/redis/store-of.js";
 
@@ -11,22 +10,12 @@ class Later extends Job<[number]> {
   perform(_n: number) {}
 }
 
-function capturingLogger() {
-  const lines: { level: number; msg: string }[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split("\n").filter(Boolean)) lines.push(JSON.parse(line) as { level: number; msg: string });
-      done();
-    },
-  });
-  return { logger: pino({ level: "info" }, stream), lines };
-}
 
 describe("scheduler and Redis restarts", () => {
   const redis = useRedis();
 
   it("keeps running through a restart, logs the outage once, and promotes afterwards", async () => {
-    const { logger, lines } = capturingLogger();
+    const { logger, lines } = capturedLogger("info");
     const resque = redis.make({ jobs: [Later], logger });
     const scheduler = resque.scheduler({ interval: 0.2, lockTimeout: 2, lockValue: "test:1" });
     await scheduler.start();

@@ -3,11 +3,10 @@
  * naming the target and the cause, and write nothing later; a worker told to stop while Redis is
  * down exits in bounded time, leaving its job recoverable.
  */
-import { Writable } from "node:stream";
-import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { Job, RedisUnavailableError, Resque } from "../../src/index.js";
 import { killAll, runTs } from "../helpers/processes.js";
+import { capturedLogger } from "../helpers/logs.js";
 import { RedisServer } from "../helpers/redis-server.js";
 import { storeOf } from "../../src/redis/store-of.js";
 
@@ -16,24 +15,12 @@ class Mail extends Job<[number]> {
   perform() {}
 }
 
-/** A logger whose lines the test can read. */
-function capturedLogger(): { logger: ReturnType<typeof pino>; lines: () => string[] } {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString().split("\n").filter(Boolean));
-      done();
-    },
-  });
-  return { logger: pino({ level: "warn" }, stream), lines: () => lines };
-}
-
 describe("Redis cannot be reached", () => {
   it("enqueue fails within the connection timeout, names the target and cause, and sends nothing later", async () => {
     const server = await RedisServer.start();
     const port = server.port;
     await server.stop();
-    const { logger, lines } = capturedLogger();
+    const { logger, lines } = capturedLogger("warn");
     const resque = new Resque({ redis: `redis://127.0.0.1:${port}`, connectionTimeout: 1, jobs: [Mail], logger });
     try {
       const started = Date.now();
@@ -47,8 +34,8 @@ describe("Redis cannot be reached", () => {
       expect(Date.now() - started).toBeLessThan(5000);
       await expect(resque.admin.workers.pause({ all: true })).rejects.toBeInstanceOf(RedisUnavailableError);
       // The log says it never connected, not that a connection was lost.
-      expect(lines().some((l) => l.includes(`cannot connect to Redis at redis://127.0.0.1:${port}`))).toBe(true);
-      expect(lines().some((l) => l.includes("lost the connection"))).toBe(false);
+      expect(lines.some((l) => l.msg.includes(`cannot connect to Redis at redis://127.0.0.1:${port}`))).toBe(true);
+      expect(lines.some((l) => l.msg.includes("lost the connection"))).toBe(false);
 
       // Redis comes up: the failed enqueue does not happen after all.
       await server.restart();

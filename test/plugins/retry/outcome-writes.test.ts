@@ -7,10 +7,9 @@ import { Job, retry, type RetryScheduledInfo } from "../../../src/index.js";
 import { loadScripts } from "../../../src/redis/scripts/load.js";
 import { collect, collectRecorded, deferred } from "../../helpers/events.js";
 import { ManualClock } from "../../helpers/manual-clock.js";
+import { capturedLogger } from "../../helpers/logs.js";
 import { useRedis } from "../../helpers/resque.js";
 import { createHash } from "node:crypto";
-import { Writable } from "node:stream";
-import { pino } from "pino";
 import { T, useClient } from "./helpers.js";
 
 const clock = new ManualClock(T * 1000);
@@ -224,17 +223,11 @@ describe("the retry plugin's writes go with the job's outcome", () => {
 
   it("logs the scheduled retry with the job's name and queue when the logger writes info lines", async () => {
     reset();
-    const lines: string[] = [];
-    const stream = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(...chunk.toString().split("\n").filter(Boolean));
-        done();
-      },
-    });
-    const resque = redis.make({ jobs: [AlwaysFails], logger: pino({ level: "info" }, stream) });
+    const { logger, lines } = capturedLogger("info");
+    const resque = redis.make({ jobs: [AlwaysFails], logger });
     await resque.enqueue(AlwaysFails, 1);
     await failAll(resque, 1);
-    const scheduledLines = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.msg === "retry scheduled");
+    const scheduledLines = lines.filter((line) => line.msg === "retry scheduled");
     expect(scheduledLines).toEqual([expect.objectContaining({ job: "AlwaysFails", queue: "many", attempt: 0, delay: 10, due: new Date((T + 10) * 1000).toISOString() })]);
   });
 });
