@@ -1,7 +1,7 @@
 /** Benchmark settings: full size by default, `--quick` for a smoke run, env vars to adjust. */
 import { LIBRARIES, type Library } from "./adapters/adapter.js";
 
-export const SCENARIOS = ["s1", "s2", "s3", "s4", "s6", "s7", "cluster"] as const;
+export const SCENARIOS = ["s1", "s2", "s3", "s4", "s6", "s7", "s8", "cluster"] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface BenchConfig {

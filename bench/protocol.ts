@@ -35,7 +35,8 @@ export interface PrepareMessage {
 
 /**
  * "gc" forces a full garbage collection (the process runs with --expose-gc) and answers with the
- * RSS after it; "measure" answers with the CPU used so far and the fires seen since the last one.
+ * RSS after it; "measure" answers with the CPU used so far, the jobs completed so far and the
+ * fires seen since the last one.
  */
 export type ParentMessage = PrepareMessage | { type: "start" } | { type: "stop" } | { type: "gc" } | { type: "measure" };
 
@@ -81,7 +82,7 @@ export type ChildMessage =
   | { type: "started" }
   | { type: "done"; report: Report }
   | { type: "gc-done"; rss: number }
-  | { type: "measured"; cpuMs: number; fires: [index: number, atMs: number][] }
+  | { type: "measured"; cpuMs: number; completed: number; fires: [index: number, atMs: number][] }
   | { type: "error"; message: string; notAvailable?: boolean };
 
 /** Microseconds on the system-wide monotonic clock, comparable between processes. */

@@ -21,14 +21,15 @@ import { runS3 } from "./scenarios/s3-latency.js";
 import { runS4 } from "./scenarios/s4-delayed.js";
 import { runS6 } from "./scenarios/s6-retry.js";
 import { runS7 } from "./scenarios/s7-recurring.js";
+import { runS8 } from "./scenarios/s8-processes.js";
 import { runClusterShards } from "./scenarios/cluster-shards.js";
 import { machineDescription } from "./versions.js";
 
-const scenarios = { s1: runS1, s2: runS2, s3: runS3, s4: runS4, s6: runS6, s7: runS7, cluster: runClusterShards };
+const scenarios = { s1: runS1, s2: runS2, s3: runS3, s4: runS4, s6: runS6, s7: runS7, s8: runS8, cluster: runClusterShards };
 
 function settings(config: BenchConfig): string {
   return [
-    `- Jobs: S1 and S2 ${format(config.jobs)} per run; S3 ${config.latencyRate} jobs/s for ${config.latencySeconds} s after a ${config.latencyWarmupSeconds} s warm-up, worker concurrency ${config.latencyConcurrency}; S4 ${format(config.delayedJobs)} delayed jobs, worker concurrency ${config.delayedConcurrency}; S6 ${format(config.retryJobs)} jobs that fail once and succeed on a retry 1 s later, worker concurrency 50; S7 ${config.scheduleCounts.map((n) => format(n)).join(" and ")} schedules every 10 s over ${config.scheduleSlots} slots, one run each, two worker processes (concurrency 10) that each run the library's scheduler.`,
+    `- Jobs: S1 and S2 ${format(config.jobs)} per run; S3 ${config.latencyRate} jobs/s for ${config.latencySeconds} s after a ${config.latencyWarmupSeconds} s warm-up, worker concurrency ${config.latencyConcurrency}; S4 ${format(config.delayedJobs)} delayed jobs, worker concurrency ${config.delayedConcurrency}; S6 ${format(config.retryJobs)} jobs that fail once and succeed on a retry 1 s later, worker concurrency 50; S7 ${config.scheduleCounts.map((n) => format(n)).join(" and ")} schedules every 10 s over ${config.scheduleSlots} slots, one run each, two worker processes (concurrency 10) that each run the library's scheduler; S8 ${format(config.jobs)} jobs drained by two worker processes at concurrency 10 each, and by resque-ts's \`resque work --count 2 --concurrency 10\` (its rate from the first recorded job to the last, read from \`stat:processed\` every 10 ms).`,
     "- S5: RSS of the c=50 drain's worker process when its last job is done, then after a forced full GC (the process runs with --expose-gc): a leak stays after the GC, a high-water mark does not.",
     `- ${config.repeats} run(s) per cell, each on an emptied Redis (FLUSHALL, CONFIG RESETSTAT); cells show median (min–max); ratios compare medians of the same run.`,
     "- Workers run in their own Node process per library (CPU and RSS are that process's), with the library's delayed-job scheduler in S4, S6 and S7; producers run in the benchmark process; one private redis-server (no persistence) on loopback.",

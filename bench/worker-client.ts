@@ -69,11 +69,11 @@ export class WorkerProcess {
     return (await this.#next("gc-done", 30_000)).rss;
   }
 
-  /** CPU time the worker process used so far (ms), and the schedule fires it saw since the last call. */
-  async measure(): Promise<{ cpuMs: number; fires: [number, number][] }> {
+  /** CPU time the worker process used so far (ms), the jobs it completed so far, and the schedule fires it saw since the last call. */
+  async measure(): Promise<{ cpuMs: number; completed: number; fires: [number, number][] }> {
     this.#child.send({ type: "measure" });
-    const { cpuMs, fires } = await this.#next("measured", 30_000);
-    return { cpuMs, fires };
+    const { cpuMs, completed, fires } = await this.#next("measured", 30_000);
+    return { cpuMs, completed, fires };
   }
 
   /** Stops the worker process, killing it if it does not exit in time. */

@@ -133,7 +133,7 @@ async function handle(message: ParentMessage): Promise<void> {
     }
     case "measure": {
       const cpu = process.cpuUsage();
-      send({ type: "measured", cpuMs: (cpu.user + cpu.system) / 1000, fires });
+      send({ type: "measured", cpuMs: (cpu.user + cpu.system) / 1000, completed, fires });
       fires = [];
       return;
     }
