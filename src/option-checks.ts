@@ -24,7 +24,9 @@ export function countOption(value: unknown, name: string, fallback: number): num
   throw new ConfigurationError(`${name} must be a whole number of at least 1, got ${shownValue(value)}.`);
 }
 
-/** A value as a message shows it: numbers as written (NaN, Infinity), strings quoted. */
+/** A value as a message shows it: numbers as written (NaN, Infinity), strings quoted, a class or function by name. */
 export function shownValue(value: unknown): string {
-  return typeof value === "number" ? String(value) : (JSON.stringify(value) ?? String(value));
+  if (typeof value === "number") return String(value);
+  if (typeof value === "function") return value.name ? `${value.name} (a class or function)` : "a function";
+  return JSON.stringify(value) ?? String(value);
 }

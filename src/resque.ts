@@ -11,6 +11,7 @@ import { isJobClass, jobNameOf, type ArgsOf, type JobClass } from "./job/job.js"
 import { decodePayload, encodePayload } from "./job/payload.js";
 import { JobRegistry } from "./job/registry.js";
 import { checkedLogger, createLogger, type Logger } from "./logger.js";
+import { shownValue } from "./option-checks.js";
 import { jobHooks, runAll } from "./plugins/hooks.js";
 import { toPlugin, type EnqueueContext, type Plugin, type PluginLike } from "./plugins/plugin.js";
 import { DataStore, type ConnectionEvents, type DataStoreOptions } from "./redis/store.js";
@@ -70,6 +71,13 @@ interface Target {
   job: JobClass | undefined;
 }
 
+/** An option that must be an array (jobs, plugins): one given bare fails here, not deep inside with a TypeError. */
+function listOption<T>(value: readonly T[] | undefined, name: string): readonly T[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new ConfigurationError(`The ${name} option must be an array, got ${shownValue(value)}: use ${name}: [${name === "jobs" ? "SendInvoice" : "retry()"}].`);
+  return value;
+}
+
 let buildWorker: (resque: Resque, options: WorkerOptions) => WorkerProcess;
 
 /** The shards of a sharded Resque, shared by the facade and its per-shard members. */
@@ -122,7 +130,7 @@ export class Resque {
       },
       restored: ({ target, downForMs }) => this.logger.warn({ downForSeconds: Math.round(downForMs / 1000) }, `connected to ${target} again`),
     };
-    this.plugins = (options.plugins ?? []).map(toPlugin);
+    this.plugins = listOption(options.plugins, "plugins").map(toPlugin);
     if (options.shards === undefined) {
       this.#store = new DataStore(options, events);
       this.#shards = undefined;
@@ -148,7 +156,7 @@ export class Resque {
       attachShardMembers(this, set.members.map((member, i) => ({ namespace: set.namespaces[i]!, resque: member })));
     }
     attachStore(this, this.#store);
-    if (options.jobs) this.registry.register(...options.jobs);
+    if (options.jobs) this.registry.register(...listOption(options.jobs, "jobs"));
   }
 
   /**

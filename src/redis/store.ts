@@ -2,6 +2,7 @@
  * DataStore: the only module (with the stores it composes) that sends commands to Redis.
  * Everything above it speaks in queues, workers and failures, never in keys or commands.
  */
+import { secondsOption, shownValue } from "../option-checks.js";
 import { closeClient, createClient, describeTarget, duplicateClient, portableConnection, type PortableConnection, type RedisClient, type RedisConnectionOption } from "./connection.js";
 import { Cluster } from "ioredis";
 import { ConfigurationError, RedisUnavailableError } from "../errors.js";
@@ -98,6 +99,27 @@ export interface WorkerConnection {
   close(): Promise<void>;
 }
 
+/**
+ * Options of the wrong kind, refused before anything connects: a port number given as `redis`
+ * would otherwise connect to the default Redis, an unknown failure backend write nowhere a reader
+ * looks.
+ */
+function checkConnectionOptions(options: DataStoreOptions): void {
+  const redis: unknown = options.redis;
+  if (redis !== undefined && typeof redis !== "string" && (typeof redis !== "object" || redis === null || Array.isArray(redis))) {
+    throw new ConfigurationError(
+      `The redis option takes a redis:// URL, Ruby's "host:port", a unix socket path, ioredis options ({ host, port }), { cluster: [...] } or an ioredis client; got ${shownValue(redis)}.`,
+    );
+  }
+  if (options.namespace !== undefined && typeof options.namespace !== "string") {
+    throw new ConfigurationError(`The namespace must be a string (default "resque"), got ${shownValue(options.namespace)}.`);
+  }
+  const backend: unknown = options.failureBackend;
+  if (backend !== undefined && backend !== "redis" && backend !== "redis_multi_queue") {
+    throw new ConfigurationError(`failureBackend must be "redis" (the failed list, the default) or "redis_multi_queue" (a <queue>_failed list per queue), got ${shownValue(backend)}.`);
+  }
+}
+
 export class DataStore {
   readonly keys: Keys;
   readonly queues: QueueStore;
@@ -128,7 +150,8 @@ export class DataStore {
   readonly #extra = new Set<RedisClient>();
 
   constructor(options: DataStoreOptions = {}, events?: ConnectionEvents) {
-    this.#readyTimeoutMs = (options.connectionTimeout ?? 10) * 1000;
+    checkConnectionOptions(options);
+    this.#readyTimeoutMs = secondsOption(options.connectionTimeout, "connectionTimeout", 10, { positive: true }) * 1000;
     const prefix = namespacePrefix(options.namespace);
     const { client, owned } = createClient(options.redis);
     if (client instanceof Cluster && hashTagOf(prefix) === undefined) {

@@ -1,7 +1,7 @@
 /** Worker options a user can get wrong: each is refused when the worker is made, with the option's name. */
 import { afterEach, describe, expect, it } from "vitest";
-import { ConfigurationError, Resque } from "../../src/index.js";
-import { useRedis } from "../helpers/resque.js";
+import { ConfigurationError, Job, Resque } from "../../src/index.js";
+import { silentLogger, useRedis } from "../helpers/resque.js";
 
 describe("worker options", () => {
   const redis = useRedis();
@@ -64,5 +64,29 @@ describe("worker options", () => {
     expect(() => new Resque({ logger: console as never })).toThrow(/missing: child\)/);
     const resque = redis.make();
     expect(() => resque.scheduler({ logger: {} as never })).toThrow(/^The scheduler's logger option must be a pino logger/);
+  });
+});
+
+describe("Resque and connection options", () => {
+  const redis = useRedis();
+
+  it("refuses values of the wrong kind before connecting, naming the option", () => {
+    const url = redis.server().url;
+    class Ping extends Job<[]> {
+      static override queue = "ping";
+      perform() {}
+    }
+    const refused: [options: Record<string, unknown>, message: RegExp][] = [
+      [{ redis: 6379 }, /^The redis option takes a redis:\/\/ URL, Ruby's "host:port", .* got 6379\.$/],
+      [{ redis: url, namespace: 5 }, /^The namespace must be a string \(default "resque"\), got 5\.$/],
+      [{ redis: url, failureBackend: "nope" }, /^failureBackend must be "redis" .* or "redis_multi_queue" .*, got "nope"\.$/],
+      [{ redis: url, connectionTimeout: 0 }, /^connectionTimeout must be more than 0 seconds, got 0\.$/],
+      [{ redis: url, jobs: Ping }, /^The jobs option must be an array, got Ping \(a class or function\): use jobs: \[SendInvoice\]\.$/],
+      [{ redis: url, plugins: {} }, /^The plugins option must be an array, got \{\}: use plugins: \[retry\(\)\]\.$/],
+    ];
+    for (const [options, message] of refused) {
+      expect(() => new Resque({ logger: silentLogger, ...(options as object) })).toThrow(ConfigurationError);
+      expect(() => new Resque({ logger: silentLogger, ...(options as object) })).toThrow(message);
+    }
   });
 });
