@@ -1,6 +1,7 @@
 /** What every part of the admin API works with: the store of one Redis + namespace, and what is known of jobs. */
 import { ConfigurationError } from "../errors.js";
 import type { JobRegistry } from "../job/registry.js";
+import { shownValue } from "../option-checks.js";
 import type { DataStore } from "../redis/store.js";
 
 export interface AdminContext {
@@ -20,20 +21,20 @@ export function queueOfClass(context: AdminContext): Map<string, string> {
 }
 
 export function checkName(value: unknown, what: string): string {
-  if (typeof value !== "string" || value === "") throw new ConfigurationError(`${what} must be a non-empty string, got ${JSON.stringify(value)}.`);
+  if (typeof value !== "string" || value === "") throw new ConfigurationError(`${what} must be a non-empty string, got ${shownValue(value)}.`);
   return value;
 }
 
 export function checkIndex(value: unknown, what: string): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
-    throw new ConfigurationError(`${what} must be a whole number of 0 or more, got ${JSON.stringify(value)}.`);
+    throw new ConfigurationError(`${what} must be a whole number of 0 or more, got ${shownValue(value)}.`);
   }
   return value;
 }
 
 export function checkRaw(value: unknown, what: string): string {
   if (typeof value !== "string") {
-    throw new ConfigurationError(`${what} must be the exact bytes read (the "raw" member of what the admin API returned), got ${JSON.stringify(value)}.`);
+    throw new ConfigurationError(`${what} must be the exact bytes read (the "raw" member of what the admin API returned), got ${shownValue(value)}.`);
   }
   return value;
 }
