@@ -28,5 +28,9 @@ export function countOption(value: unknown, name: string, fallback: number): num
 export function shownValue(value: unknown): string {
   if (typeof value === "number") return String(value);
   if (typeof value === "function") return value.name ? `${value.name} (a class or function)` : "a function";
-  return JSON.stringify(value) ?? String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return typeof value === "bigint" ? `${value}n` : `an ${typeof value} that JSON cannot show`; // a cycle
+  }
 }

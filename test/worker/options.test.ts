@@ -90,3 +90,17 @@ describe("Resque and connection options", () => {
     }
   });
 });
+
+describe("how a refused value is shown", () => {
+  it("numbers as written, classes by name, and values JSON cannot show without failing", async () => {
+    const { shownValue } = await import("../../src/option-checks.js");
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(shownValue(Number.NaN)).toBe("NaN");
+    expect(shownValue("5")).toBe('"5"');
+    expect(shownValue(class Ping {})).toBe("Ping (a class or function)");
+    expect(shownValue(10n)).toBe("10n");
+    expect(shownValue(cycle)).toBe("an object that JSON cannot show");
+    expect(shownValue(undefined)).toBe("undefined");
+  });
+});
