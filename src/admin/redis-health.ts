@@ -4,6 +4,7 @@ import type { RedisMode } from "../redis/stores/server-store.js";
 import type { BulkOptions } from "./bulk.js";
 import type { AdminContext } from "./context.js";
 
+/** What `admin.redis.info()` reports of the Redis server: version, mode, memory and eviction policy, clients. */
 export interface RedisInfo {
   version: string;
   /** How it is reached: directly, through Sentinel, or as a Cluster. */

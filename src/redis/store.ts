@@ -27,6 +27,7 @@ import { MonitorStore } from "./stores/monitor-store.js";
 import { WorkerStore, type FailureBackend } from "./stores/worker-store.js";
 import { hashTagOf } from "./hash-slot.js";
 
+/** How to reach Redis and lay out keys there: options of `new Resque(...)` and `new Admin(...)`. */
 export interface DataStoreOptions {
   redis?: RedisConnectionOption;
   /** Key prefix; default "resque" (keys like resque:queue:mail). Use a hash tag ("{resque}") on Cluster. */
