@@ -1,8 +1,8 @@
 /**
- * Checks of numeric options (a worker's, a scheduler's). A value that makes no sense (a heartbeat
- * every 0 seconds, a negative grace, a string) would otherwise run: a heartbeat timer firing every
- * millisecond, a shutdown that requeues at once. Each is refused with a message that names the
- * option, or the environment variable the value came from.
+ * Checks of options given in code (a worker's, a scheduler's, a Resque's). A value that makes no
+ * sense (a heartbeat every 0 seconds, a negative grace, a string) would otherwise run: a heartbeat
+ * timer firing every millisecond, a shutdown that requeues at once. Each is refused with a message
+ * that names the option, or the environment variable the value came from, and shows the value.
  */
 import { ConfigurationError } from "./errors.js";
 

@@ -2,16 +2,16 @@
  * A worker's heartbeat. The main thread sends it while its event loop runs; the process's
  * heartbeat thread (heartbeat-thread.ts, one for all workers in the process) watches that loop
  * through shared memory and, while a job blocks it, sends the heartbeat instead on a connection
- * of its own, so a busy or blocked loop does not get the worker pruned. The thread is also the watchdog: a job stuck in synchronous code past
- * its timeout and grace ends the process. Where a thread cannot be started (connection settings
- * that cannot be copied to it), only the main thread beats and the watchdog is off; a warning
- * says so.
+ * of its own, so a busy or blocked loop does not get the worker pruned. The thread is also the
+ * watchdog: a job stuck in synchronous code past its timeout and grace ends the process. Where a
+ * thread cannot be started (connection settings that cannot be copied to it), only the main
+ * thread beats and the watchdog is off; a warning says so.
  */
 import type { Logger } from "../logger.js";
 import type { DataStore } from "../redis/store.js";
 import { sendHeartbeat } from "./heartbeat-beat.js";
 import { FIRST_DEADLINE, LAST_BEAT } from "./heartbeat-protocol.js";
-import { heartbeatThread } from "./heartbeat-thread-host.js";
+import { heartbeatThread, type ThreadWatcher } from "./heartbeat-thread-host.js";
 
 export interface HeartbeatOptions {
   store: DataStore;
@@ -46,7 +46,7 @@ export class Heartbeat {
     }
   }
 
-  #watcher() {
+  #watcher(): ThreadWatcher {
     return {
       unregistered: (ids: string[]) => this.#options.onUnregistered(ids),
       beatFailed: (message: string) => this.#beatFailed(message),
