@@ -5,7 +5,7 @@
  */
 import { clusterAwareConnection } from "../redis/cluster-slots.js";
 import { hashTagOf } from "../redis/hash-slot.js";
-import { redisUrlOf, type RedisConnectionOption } from "../redis/connection.js";
+import type { RedisConnectionOption } from "../redis/connection.js";
 import { DEFAULT_REDIS_URL } from "./connection-options.js";
 
 /**
@@ -15,7 +15,7 @@ import { DEFAULT_REDIS_URL } from "./connection-options.js";
  * command, and `resque doctor` can say what is wrong with the Cluster or the namespace.
  */
 export async function reachable(url: string, namespace: string, timeoutSeconds: number): Promise<RedisConnectionOption> {
-  if (hashTagOf(namespace) === undefined) return redisUrlOf(url);
+  if (hashTagOf(namespace) === undefined) return url;
   try {
     return await clusterAwareConnection(url, { connectTimeoutMs: timeoutSeconds * 1000, serving: true });
   } catch {

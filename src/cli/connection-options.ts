@@ -5,7 +5,6 @@
  *   -N, --namespace <ns>   key namespace, default "resque"          (env RESQUE_NAMESPACE)
  */
 import type { Command } from "commander";
-import { redisUrlOf } from "../redis/connection.js";
 
 export const REDIS_FLAG = "--redis <url>";
 /** Where a tool connects when neither --redis nor REDIS_URL says (ioredis's default too). */
@@ -19,13 +18,11 @@ export function addConnectionOptions(command: Command): Command {
     .option(NAMESPACE_FLAG, "key namespace [RESQUE_NAMESPACE, resque]");
 }
 
-const ruby = (target: string | undefined) => (target === undefined ? undefined : redisUrlOf(target));
-
-/** Where to connect: the flags, else the environment (Ruby's "host:port[:db]" as a URL); undefined lets the library use its default. */
+/** Where to connect: the flags, else the environment; undefined lets the library use its default. */
 export function connectionFrom(options: { redis?: unknown; namespace?: unknown }, env: NodeJS.ProcessEnv = process.env): { redis: string | undefined; namespace: string | undefined } {
   const flag = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
   return {
-    redis: ruby(flag(options.redis) ?? (env.REDIS_URL || undefined)),
+    redis: flag(options.redis) ?? (env.REDIS_URL || undefined),
     namespace: flag(options.namespace) ?? (env.RESQUE_NAMESPACE || undefined),
   };
 }
