@@ -1,4 +1,5 @@
 import { readdirSync } from "node:fs";
+import type { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 import { until } from "../helpers/events.js";
 import { useRedis } from "../helpers/resque.js";
@@ -15,6 +16,11 @@ function blockFor(ms: number): void {
   }
 }
 
+/** When a worker id last beat, as `workers:heartbeat` says (NaN when it has no entry). */
+async function beatOf(client: Redis, id: string): Promise<number> {
+  return Date.parse((await client.hget("resque:workers:heartbeat", id)) ?? "");
+}
+
 /** This process's threads (the heartbeat thread is one; the rest are Node's and V8's own). */
 function threads(): number {
   return readdirSync("/proc/self/task").length;
@@ -28,8 +34,7 @@ describe("a worker's heartbeat", () => {
     const client = redis.server().client();
     const worker = resque.worker({ queues: ["idle"], heartbeatInterval: 0.5 });
     await worker.start();
-    const id = worker.ids[0]!;
-    const beatAt = async () => Date.parse((await client.hget("resque:workers:heartbeat", id)) ?? "");
+    const beatAt = () => beatOf(client, worker.ids[0]!);
 
     // Beats go on with no connection beyond the worker's own: the thread has not connected.
     const atStart = connections(await client.client("LIST"));
@@ -59,10 +64,10 @@ describe("a worker's heartbeat", () => {
     await worker.start();
     const atStart = connections(await client.client("LIST"));
     const id = worker.ids[0]!;
-    const before = Date.parse((await client.hget("resque:workers:heartbeat", id)) ?? "");
+    const before = await beatOf(client, id);
     await client.call("CLIENT", "PAUSE", "3000", "WRITE");
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    await until(async () => Date.parse((await client.hget("resque:workers:heartbeat", id)) ?? ""), (at) => at > before + 2000);
+    await until(() => beatOf(client, id), (at) => at > before + 2000);
     expect(connections(await client.client("LIST"))).toBe(atStart);
     await worker.stop();
     await client.quit();
@@ -71,7 +76,7 @@ describe("a worker's heartbeat", () => {
   it("comes from one thread for every worker of a process, which beats for each while the loop is blocked and ends with the last", async () => {
     const resque = redis.make();
     const client = redis.server().client();
-    const beatAt = async (id: string) => Date.parse((await client.hget("resque:workers:heartbeat", id)) ?? "");
+    const beatAt = (id: string) => beatOf(client, id);
     const before = threads();
     const a = resque.worker({ queues: ["a"], heartbeatInterval: 0.5 });
     await a.start();
